@@ -1,0 +1,127 @@
+"""Options and error handling the commands share."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..errors import ReliabilityError
+
+FORMATS = ("table", "json", "markdown", "csv")
+
+
+class InputProblem(click.ClickException):
+    """A usage or input error from the core, shown as one line, exit code 2."""
+
+    exit_code = 2
+
+
+def reports_errors(command: Callable) -> Callable:
+    """Turn the core's errors into one-line messages with exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ReliabilityError as exc:
+            raise InputProblem(str(exc)) from None
+
+    return wrapper
+
+
+def input_options(command: Callable) -> Callable:
+    """INPUTS and the options that say how to read them."""
+    decorators = [
+        click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        click.option("--unit-col", metavar="NAME", help="Column with the unit (section, segment) id."),
+        click.option("--coder-col", metavar="NAME", help="Column with the coder's name (else the file name is the coder)."),
+        click.option("--code-col", metavar="NAME", help="Column with the code(s)."),
+        click.option("--text-col", metavar="NAME", help="Column with the unit's text."),
+        click.option("--note-col", metavar="NAME", help="Column with the coder's note."),
+        click.option("--code-sep", default=";", show_default=True, metavar="SEP", help="Separator of several codes in one cell."),
+        click.option("--encoding", metavar="NAME", help="Text encoding of the files (default: UTF-8, with or without BOM)."),
+        click.option("--ignore-case", is_flag=True, help="Treat codes that differ only in case as one code."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def analysis_options(command: Callable) -> Callable:
+    """Everything that decides the figures: the inputs, how to read them, pairs, intervals.
+
+    ``compare`` and ``check`` both take these, so a figure means the same in both.
+    """
+    decorators = [
+        input_options,
+        click.option("--reference", metavar="CODER", help="Compare every coder with this lead coder instead of all pairs."),
+        click.option("--ci", is_flag=True, help="Add bootstrap intervals to every figure."),
+        click.option("--bootstrap", "n_resamples", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap resamples (with --ci)."),
+        click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap: same seed, same intervals."),
+        click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True, help="Confidence level of the intervals."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def run_analysis(kwargs: dict[str, Any]):
+    """Read the inputs and compute the report the options ask for; warnings go to stderr.
+
+    Returns
+    -------
+    reliability.report.Report
+    """
+    from ..intervals import BootstrapSettings
+    from ..readers import load
+    from ..report import compare
+
+    options = read_options(kwargs)
+    codings = load(list(kwargs["inputs"]), options)
+    bootstrap = (
+        BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"]) if kwargs["ci"] else None
+    )
+    report = compare(
+        codings,
+        reference=kwargs["reference"],
+        bootstrap=bootstrap,
+        read_settings={"code_sep": options.code_sep, "ignore_case": options.ignore_case},
+    )
+    for line in report.input.warnings():
+        warn(line)
+    return report
+
+
+def read_options(kwargs: dict[str, Any]):
+    """The reader options from the command's keyword arguments."""
+    from ..readers import ReadOptions
+
+    return ReadOptions(
+        unit_col=kwargs["unit_col"],
+        coder_col=kwargs["coder_col"],
+        code_col=kwargs["code_col"],
+        text_col=kwargs["text_col"],
+        note_col=kwargs["note_col"],
+        code_sep=kwargs["code_sep"],
+        encoding=kwargs["encoding"],
+        ignore_case=kwargs["ignore_case"],
+    )
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write the report to the file or to stdout."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputProblem(f"cannot write {output} ({exc.strerror}); check the folder exists and is writable") from None
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, never mixed into the report."""
+    click.echo(f"warning: {message}", err=True)

@@ -1,0 +1,289 @@
+"""Assemble every figure into one frozen report; renderers only format it.
+
+Compute once, render several ways: :func:`compare` builds a :class:`Report`,
+``Report.to_dict`` is the JSON contract of DESIGN §4 (schema_version 1), and the
+renderers in :mod:`reliability.render` format the same object as table,
+Markdown or CSV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .agreement import coder_pairs, compare_all, compare_pair
+from .codings import Codings
+from .coefficients import chance_corrected, interpret
+from .figure import Figure
+from .intervals import BootstrapSettings
+
+SCHEMA_VERSION = 1
+MISSING_SHOWN = 5
+"""How many missing units a report names per coder."""
+
+PAIR_FIGURES = ("percent_agreement", "shared_agreement", "jaccard", "cohen_kappa", "pooled_kappa")
+OVERALL_FIGURES = (
+    "percent_agreement",
+    "shared_agreement",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "krippendorff_alpha_masi",
+    "krippendorff_alpha_jaccard",
+    "gwet_ac1",
+    "brennan_prediger",
+)
+CODE_FIGURES = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option that changes a figure."""
+
+    reference: str | None = None
+    bootstrap: BootstrapSettings | None = None
+    read: dict[str, Any] = field(default_factory=dict)
+    """Reader options that change what the figures are computed on (separator, case folding …)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        boot = self.bootstrap
+        return {
+            "reference": self.reference,
+            "ci": boot is not None,
+            "bootstrap": boot.n_resamples if boot else None,
+            "seed": boot.seed if boot else None,
+            "confidence": boot.confidence if boot else None,
+            **self.read,
+        }
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """Every figure for one pair of coders, by name (see ``PAIR_FIGURES``)."""
+
+    coders: tuple[str, str]
+    n_units: int
+    figures: dict[str, Figure]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"coders": list(self.coders), "n_units": self.n_units, **_figures_dict(self.figures)}
+
+
+@dataclass(frozen=True)
+class OverallResult:
+    """Every figure across all coders (see ``OVERALL_FIGURES``) and the k-of-n shares."""
+
+    n_units: int
+    figures: dict[str, Figure]
+    at_least_k: dict[int, Figure]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_units": self.n_units,
+            **_figures_dict(self.figures),
+            "at_least_k": {str(k): f.to_dict() for k, f in self.at_least_k.items()},
+        }
+
+
+@dataclass(frozen=True)
+class CodeResult:
+    """Presence/absence figures for one code."""
+
+    code: str
+    applied: dict[str, int]
+    prevalence: float
+    figures: dict[str, Figure]
+    pairs: tuple[PairResult, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "applied": dict(self.applied),
+            "prevalence": self.prevalence,
+            **_figures_dict(self.figures),
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """What was read: the table's dimensions and where every row went."""
+
+    units: int
+    coders: tuple[str, ...]
+    codes: tuple[str, ...]
+    multi_label: bool
+    rows_read: int
+    rows_used: int
+    ignored: tuple[tuple[str, int], ...]
+    missing: dict[str, tuple[int, tuple[str, ...]]]
+    """Per coder: how many units the coder never coded, and the first few."""
+    sources: tuple[tuple[str, str, int], ...]
+    notices: tuple[str, ...]
+
+    def warnings(self) -> list[str]:
+        """What a user must know about the input: ignored rows, missing units, notices."""
+        lines = [f"ignored {n} row{'s' if n != 1 else ''}: {reason}" for reason, n in self.ignored]
+        for coder, (count, first) in self.missing.items():
+            more = ", …" if count > len(first) else ""
+            lines.append(
+                f"{coder} did not code {count} of {self.units} unit{'s' if self.units != 1 else ''}: "
+                f"{', '.join(first)}{more}"
+            )
+        return lines + list(self.notices)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "units": self.units,
+            "coders": list(self.coders),
+            "codes": list(self.codes),
+            "multi_label": self.multi_label,
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "ignored": [{"reason": r, "rows": n} for r, n in self.ignored],
+            "missing": {c: {"count": n, "first": list(first)} for c, (n, first) in self.missing.items()},
+            "sources": [{"file": f, "shape": s, "rows": n} for f, s, n in self.sources],
+            "notices": list(self.notices),
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole result of ``reliability compare``."""
+
+    input: InputSummary
+    settings: Settings
+    pairs: tuple[PairResult, ...]
+    overall: OverallResult
+    codes: tuple[CodeResult, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of DESIGN §4 (schema_version 1)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "reliability", "version": __version__},
+            "input": self.input.to_dict(),
+            "settings": self.settings.to_dict(),
+            "pairs": [p.to_dict() for p in self.pairs],
+            "overall": self.overall.to_dict(),
+            "codes": [c.to_dict() for c in self.codes],
+        }
+
+    def codes_worst_first(self) -> list[CodeResult]:
+        """Codes ordered by per-code kappa, lowest first; undefined ones last."""
+        def key(code: CodeResult) -> tuple[int, float, str]:
+            value = code.figures["fleiss_kappa"].value
+            return (value is None, value if value is not None else 0.0, code.code)
+
+        return sorted(self.codes, key=key)
+
+
+def compare(
+    codings: Codings,
+    reference: str | None = None,
+    bootstrap: BootstrapSettings | None = None,
+    read_settings: dict[str, Any] | None = None,
+) -> Report:
+    """Compute every figure for a coding.
+
+    Parameters
+    ----------
+    codings : Codings
+        The canonical table, e.g. from :func:`reliability.load`.
+    reference : str, optional
+        A lead coder: pairs are then each other coder against this one.
+    bootstrap : BootstrapSettings, optional
+        Add percentile bootstrap intervals to every figure.
+    read_settings : dict, optional
+        Reader options to record in the report's settings.
+
+    Returns
+    -------
+    Report
+    """
+    pairs = coder_pairs(codings, reference)
+    chance = chance_corrected(codings, pairs, bootstrap)
+    pair_results = []
+    for a, b in pairs:
+        observed = compare_pair(codings, a, b, bootstrap)
+        names = (codings.coders[a], codings.coders[b])
+        pair_results.append(
+            PairResult(
+                coders=names,
+                n_units=observed.n_units,
+                figures={
+                    "percent_agreement": observed.percent_agreement,
+                    "shared_agreement": observed.shared_agreement,
+                    "jaccard": observed.jaccard,
+                    **chance.pairs[names],
+                },
+            )
+        )
+    overall = compare_all(codings, bootstrap)
+    overall_result = OverallResult(
+        n_units=overall.n_units,
+        figures={
+            "percent_agreement": overall.percent_agreement,
+            "shared_agreement": overall.shared_agreement,
+            **chance.overall,
+        },
+        at_least_k=overall.at_least_k,
+    )
+    return Report(
+        input=summarise_input(codings),
+        settings=Settings(reference=reference, bootstrap=bootstrap, read=dict(read_settings or {})),
+        pairs=tuple(pair_results),
+        overall=overall_result,
+        codes=_code_results(codings, chance.codes),
+    )
+
+
+def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
+    applied = codings.applied.sum(axis=0)  # (n_coders, n_codes)
+    rated = int(codings.seen.sum())
+    results = []
+    for k, code_figures in enumerate(per_code):
+        results.append(
+            CodeResult(
+                code=codings.codes[k],
+                applied={coder: int(applied[c, k]) for c, coder in enumerate(codings.coders)},
+                prevalence=float(applied[:, k].sum() / rated) if rated else 0.0,
+                figures={name: getattr(code_figures, name) for name in CODE_FIGURES},
+                pairs=tuple(
+                    PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=figs)
+                    for pair, figs in code_figures.pairs.items()
+                ),
+            )
+        )
+    return tuple(results)
+
+
+def summarise_input(codings: Codings) -> InputSummary:
+    """Dimensions, accounting and missing units of a coding."""
+    acc = codings.accounting
+    missing = {
+        coder: (len(units), units[:MISSING_SHOWN]) for coder, units in codings.missing_units().items() if units
+    }
+    return InputSummary(
+        units=codings.n_units,
+        coders=codings.coders,
+        codes=codings.codes,
+        multi_label=codings.multi_label,
+        rows_read=acc.rows_read,
+        rows_used=acc.rows_used,
+        ignored=tuple((i.reason, i.rows) for i in acc.ignored),
+        missing=missing,
+        sources=tuple((s.path, s.shape, s.rows) for s in acc.sources),
+        notices=acc.notices,
+    )
+
+
+def band(name: str, figure: Figure) -> str:
+    """The interpretation band of a figure (Landis & Koch, or Krippendorff for alpha)."""
+    return interpret(name, figure.value)
+
+
+def _figures_dict(figures: dict[str, Figure]) -> dict[str, Any]:
+    return {name: figure.to_dict() for name, figure in figures.items()}
+
+
