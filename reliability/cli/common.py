@@ -9,6 +9,7 @@ from typing import Any, Callable
 import click
 
 from ..errors import ReliabilityError
+from ..readers.options import UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
 
@@ -44,6 +45,8 @@ def input_options(command: Callable) -> Callable:
         click.option("--code-sep", default=";", show_default=True, metavar="SEP", help="Separator of several codes in one cell."),
         click.option("--encoding", metavar="NAME", help="Text encoding of the files (default: UTF-8, with or without BOM)."),
         click.option("--ignore-case", is_flag=True, help="Treat codes that differ only in case as one code."),
+        click.option("--units", "unit_mode", type=click.Choice(UNIT_MODES), help="For span exports of QDA programs: how coded spans become units."),
+        click.option("--min-overlap", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.5, show_default=True, help="With --units segments: share of the longer span two spans must share to match."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -108,6 +111,8 @@ def read_options(kwargs: dict[str, Any]):
         code_sep=kwargs["code_sep"],
         encoding=kwargs["encoding"],
         ignore_case=kwargs["ignore_case"],
+        units=kwargs["unit_mode"],
+        min_overlap=kwargs["min_overlap"],
     )
 
 

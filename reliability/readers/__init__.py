@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..codings import Codings
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
-from .build import build_codings
-from .delimited import read_delimited
 from .options import ReadOptions
+
+if TYPE_CHECKING:
+    from ..codings import Codings
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -29,6 +31,10 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     InputError
         With a message naming the file, row or column and how to fix it.
     """
+    # Imported here so that the command line can read ReadOptions without pandas.
+    from .build import build_codings
+    from .delimited import read_delimited
+
     options = options or ReadOptions()
     files, notices = expand_inputs([Path(p) for p in inputs])
     rows = [read_delimited(path, options) for path in files]
@@ -81,4 +87,4 @@ def _check_stems(rows) -> None:
             by_coder[coder] = r.source
 
 
-__all__ = ["ReadOptions", "load", "build_codings"]
+__all__ = ["ReadOptions", "load"]

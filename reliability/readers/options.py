@@ -14,6 +14,10 @@ COLUMN_NAMES = {
 """Column names recognised for each role, in order of preference (compared case-insensitively)."""
 
 
+UNIT_MODES = ("segments", "paragraphs", "sentences", "characters")
+"""How coded spans of a document become units (``--units``)."""
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How to read coders' exports.
@@ -28,6 +32,11 @@ class ReadOptions:
         Text encoding; None reads UTF-8 (with or without BOM) and BOM-marked UTF-16.
     ignore_case : bool
         Fold the case of codes, so 'Hierarchy' and 'hierarchy' are one code.
+    units : str or None
+        For span exports (QDA programs): how spans become units, one of ``UNIT_MODES``;
+        None when the input has unit ids.
+    min_overlap : float
+        With ``units="segments"``: share of the longer span two spans must share to match.
     """
 
     unit_col: str | None = None
@@ -38,6 +47,8 @@ class ReadOptions:
     code_sep: str = ";"
     encoding: str | None = None
     ignore_case: bool = False
+    units: str | None = None
+    min_overlap: float = 0.5
 
     def named(self, role: str) -> str | None:
         """The column the user named for a role, if any."""
