@@ -1,0 +1,20 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a text file under tmp_path and return its path: write("a.csv", "unit,code\\n…")."""
+
+    def _write(name: str, content: str, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding=encoding)
+        return path
+
+    return _write
