@@ -140,15 +140,19 @@ class Codings:
         labels : ndarray of int, shape (n_units, n_coders)
             Index into ``sets``; -1 where missing.
         sets : tuple of frozenset
-            The distinct code sets in first-seen order of their bit pattern.
+            The distinct code sets that occur, in the order of their bit patterns.
         """
         n_u, n_c, n_k = self.applied.shape
-        flat = self.applied.reshape(n_u * n_c, n_k)
-        if n_k == 0:
-            patterns = np.zeros((1, 0), dtype=bool)
-            inverse = np.zeros(n_u * n_c, dtype=np.int64)
-        else:
-            patterns, inverse = np.unique(flat, axis=0, return_inverse=True)
+        if n_k == 0 or n_u == 0:
+            labels = np.where(self.seen, 0, -1).astype(np.int64)
+            return labels, ((frozenset(),) if self.seen.any() else ())
+        # One fixed-width byte key per (unit, coder) set: sorting keys is far faster
+        # than np.unique(axis=0) over boolean rows.
+        packed = np.packbits(self.applied.reshape(n_u * n_c, n_k), axis=1)
+        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        patterns = self.applied.reshape(n_u * n_c, n_k)[first]
+        inverse = inverse.ravel()
         labels = inverse.reshape(n_u, n_c).astype(np.int64)
         labels[~self.seen] = -1
         used = np.unique(labels[labels >= 0])

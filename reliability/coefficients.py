@@ -47,7 +47,7 @@ semantic and pragmatic annotation. *LREC 2006*.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -55,7 +55,7 @@ import numpy as np
 from .codings import Codings
 from .errors import UsageError
 from .figure import Figure
-from .intervals import BootstrapSettings, percentile_interval, resample_weights
+from .intervals import BootstrapSettings, percentile_interval, resampled_sums
 
 SET_DISTANCES = ("masi", "jaccard")
 """The distances between code sets that :func:`krippendorff_alpha_sets` knows."""
@@ -69,6 +69,11 @@ leaves nothing to correct for: the coefficient is undefined."""
 
 _DISTANCE_BLOCK = 2_000_000
 """Entries of the set-distance matrix built at a time: about 40 MB of working memory."""
+
+SET_BOOTSTRAP_LIMIT = 2_000
+"""Most distinct code sets for which set-distance alpha is bootstrapped: each resample
+costs a pass over the (sets × sets) distance matrix, so beyond this the figure comes
+without an interval and its note says why."""
 
 _NO_PAIRED_UNIT = "no unit was coded by at least two coders"
 _NO_SHARED_UNIT = "no unit was coded by both coders"
@@ -566,10 +571,18 @@ def krippendorff_alpha_sets(
                 shared, sizes[both, first], sizes[both, second], distance
             )
     disagreement = pair_distances / (raters - 1.0)
-    return _alpha_figure(
+    too_many_sets = bootstrap is not None and len(patterns) > SET_BOOTSTRAP_LIMIT
+    figure = _alpha_figure(
         unit_of_rating, set_of_rating, len(patterns), raters, disagreement,
-        _set_delta_times(patterns, distance), bootstrap,
+        _set_delta_times(patterns, distance), None if too_many_sets else bootstrap,
     )
+    if too_many_sets and figure.value is not None:
+        figure = replace(
+            figure,
+            note=f"no interval: {len(patterns):,} distinct code sets are more than the "
+            f"{SET_BOOTSTRAP_LIMIT:,} a bootstrap of set-distance alpha handles",
+        )
+    return figure
 
 
 # --------------------------------------------------------------------------- report layer
@@ -812,17 +825,10 @@ def _percentile_bootstrap(
 ) -> tuple[float, float] | None:
     """Percentile interval over units, as :func:`reliability.intervals.bootstrap`.
 
-    Same resampling weights as ``intervals.bootstrap``; it differs only in taking
-    sparse contributions and in evaluating the statistic once on all resampled
-    sums (the set-distance statistic rebuilds its distance matrix on every call).
+    Evaluates the statistic once on all resampled sums (the set-distance
+    statistic rebuilds its distance matrix on every call).
     """
-    matrix = contributions.matrix()
-    resampled = np.concatenate(
-        [
-            np.asarray(weights @ matrix, dtype=np.float64)
-            for weights in resample_weights(contributions.n_units, settings)
-        ]
-    )
+    resampled = resampled_sums(contributions.matrix(), settings)
     return percentile_interval(statistic(resampled).value, settings.confidence)
 
 
