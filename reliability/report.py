@@ -4,19 +4,30 @@ Compute once, render several ways: :func:`compare` builds a :class:`Report`,
 ``Report.to_dict`` is the JSON contract of DESIGN §4 (schema_version 1), and the
 renderers in :mod:`reliability.render` format the same object as table,
 Markdown or CSV.
+
+Besides the figures, a report holds what a team needs to refine the codebook:
+the disagreeing units, the codes coders confuse, coder bias and codebook gaps.
+With a :class:`~reliability.revision.Revision`, every figure and every section
+is computed on the codings as if the codebook had been revised.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import __version__
 from .agreement import coder_pairs, compare_all, compare_pair
+from .bias import Bias, find_bias
+from .codebook import Codebook
 from .codings import Codings
 from .coefficients import chance_corrected, interpret
+from .confusions import Confusions, find_confusions
+from .disagreements import Disagreements, find_disagreements
 from .figure import Figure
+from .gaps import Gaps, find_gaps
 from .intervals import BootstrapSettings
+from .revision import Revision
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
@@ -44,6 +55,10 @@ class Settings:
     bootstrap: BootstrapSettings | None = None
     read: dict[str, Any] = field(default_factory=dict)
     """Reader options that change what the figures are computed on (separator, case folding …)."""
+    codebook: str | None = None
+    """The codebook file, when one was given."""
+    revision: tuple[str, ...] = ()
+    """The revision options in force (``--level``, ``--recode``, ``--merge``), in the order they apply."""
 
     def to_dict(self) -> dict[str, Any]:
         boot = self.bootstrap
@@ -54,6 +69,8 @@ class Settings:
             "seed": boot.seed if boot else None,
             "confidence": boot.confidence if boot else None,
             **self.read,
+            "codebook": self.codebook,
+            "revision": list(self.revision),
         }
 
 
@@ -156,6 +173,14 @@ class Report:
     pairs: tuple[PairResult, ...]
     overall: OverallResult
     codes: tuple[CodeResult, ...]
+    disagreements: Disagreements | None = None
+    """Disagreeing units, most contested first (after any ``--code``/``--pair`` filter)."""
+    confusions: Confusions | None = None
+    bias: Bias | None = None
+    gaps: Gaps | None = None
+    codebook: Codebook | None = None
+    """The codebook as read (before any revision)."""
+    revision: Revision | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of DESIGN §4 (schema_version 1)."""
@@ -167,7 +192,39 @@ class Report:
             "pairs": [p.to_dict() for p in self.pairs],
             "overall": self.overall.to_dict(),
             "codes": [c.to_dict() for c in self.codes],
+            "disagreements": self.disagreements.to_list() if self.disagreements else [],
+            "disagreement_summary": self.disagreements.summary() if self.disagreements else None,
+            "confusions": [p.to_dict() for p in self.confusions.pairs] if self.confusions else [],
+            "confusion_matrix": self.confusions.matrix_dict() if self.confusions else None,
+            "bias": self.bias.to_dict() if self.bias else None,
+            "gaps": self.gaps.to_dict() if self.gaps else None,
+            "codebook": self.codebook.to_dict() if self.codebook else None,
+            "revision": self.revision.to_dict() if self.revision else None,
         }
+
+    def warnings(self) -> list[str]:
+        """What a user must know: the input's warnings, then the codebook's and the revision's."""
+        lines = self.input.warnings()
+        if self.codebook is not None:
+            lines += [f"{self.codebook.source}: {notice}" for notice in self.codebook.notices]
+        if self.revision is not None:
+            lines += list(self.revision.notices)
+        for unknown in (self.gaps.not_in_codebook or ()) if self.gaps else ():
+            hint = f" (did you mean '{unknown.did_you_mean}'?)" if unknown.did_you_mean else ""
+            lines.append(f"the code '{unknown.code}' is not in the codebook{hint}")
+        return lines
+
+    def with_disagreement_filter(self, code: str | None = None, pair: tuple[str, str] | None = None) -> "Report":
+        """This report listing only the disagreeing units where ``code`` is disputed or coders ``pair`` differ.
+
+        Raises
+        ------
+        UsageError
+            The code or a coder does not exist.
+        """
+        if self.disagreements is None or (code is None and pair is None):
+            return self
+        return replace(self, disagreements=self.disagreements.filtered(code, pair))
 
     def codes_worst_first(self) -> list[CodeResult]:
         """Codes ordered by per-code kappa, lowest first; undefined ones last."""
@@ -183,8 +240,10 @@ def compare(
     reference: str | None = None,
     bootstrap: BootstrapSettings | None = None,
     read_settings: dict[str, Any] | None = None,
+    codebook: Codebook | None = None,
+    revision: Revision | None = None,
 ) -> Report:
-    """Compute every figure for a coding.
+    """Compute every figure for a coding, and where and why the coders disagree.
 
     Parameters
     ----------
@@ -196,11 +255,23 @@ def compare(
         Add percentile bootstrap intervals to every figure.
     read_settings : dict, optional
         Reader options to record in the report's settings.
+    codebook : Codebook, optional
+        Validates the codes in use and supplies definitions
+        (:func:`reliability.codebook.read_codebook`).
+    revision : Revision, optional
+        Compute everything as if the codebook had been revised
+        (:func:`reliability.revision.build_revision`); the input summary still
+        describes the codings as read.
 
     Returns
     -------
     Report
     """
+    as_read = codings
+    book = codebook
+    if revision is not None:
+        codings = revision.apply(codings)
+        book = codebook.revised(revision.mapping) if codebook is not None else None
     pairs = coder_pairs(codings, reference)
     chance = chance_corrected(codings, pairs, bootstrap)
     pair_results = []
@@ -230,11 +301,23 @@ def compare(
         at_least_k=overall.at_least_k,
     )
     return Report(
-        input=summarise_input(codings),
-        settings=Settings(reference=reference, bootstrap=bootstrap, read=dict(read_settings or {})),
+        input=summarise_input(as_read),
+        settings=Settings(
+            reference=reference,
+            bootstrap=bootstrap,
+            read=dict(read_settings or {}),
+            codebook=codebook.source if codebook is not None else None,
+            revision=revision.steps if revision is not None else (),
+        ),
         pairs=tuple(pair_results),
         overall=overall_result,
         codes=_code_results(codings, chance.codes),
+        disagreements=find_disagreements(codings),
+        confusions=find_confusions(codings, book),
+        bias=find_bias(codings, pairs),
+        gaps=find_gaps(codings, book),
+        codebook=codebook,
+        revision=revision,
     )
 
 

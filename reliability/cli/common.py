@@ -54,7 +54,8 @@ def input_options(command: Callable) -> Callable:
 
 
 def analysis_options(command: Callable) -> Callable:
-    """Everything that decides the figures: the inputs, how to read them, pairs, intervals.
+    """Everything that decides the figures: the inputs, how to read them, pairs, intervals,
+    the codebook and a revision of it.
 
     ``compare`` and ``check`` both take these, so a figure means the same in both.
     """
@@ -65,6 +66,10 @@ def analysis_options(command: Callable) -> Callable:
         click.option("--bootstrap", "n_resamples", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap resamples (with --ci)."),
         click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap: same seed, same intervals."),
         click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True, help="Confidence level of the intervals."),
+        click.option("--codebook", type=click.Path(path_type=Path), metavar="FILE", help="Codebook: CSV (code,definition[,parent]) or REFI-QDA .qdc/.qde/.qdpx; checks the codes in use and quotes definitions."),
+        click.option("--level", type=click.IntRange(min=1), metavar="N", help="Roll codes up to level N of the codebook's hierarchy (1 = top level); needs --codebook."),
+        click.option("--recode", type=click.Path(path_type=Path), metavar="FILE", help="Revise the codebook first: CSV old,new (a blank new drops the code); every figure is recomputed."),
+        click.option("--merge", multiple=True, metavar='"A+B=NEW"', help="Merge codes A and B into NEW before computing (repeatable; applies after --level and --recode)."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -78,12 +83,18 @@ def run_analysis(kwargs: dict[str, Any]):
     -------
     reliability.report.Report
     """
+    from ..codebook import read_codebook
     from ..intervals import BootstrapSettings
     from ..readers import load
     from ..report import compare
+    from ..revision import build_revision
 
     options = read_options(kwargs)
+    codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None
     codings = load(list(kwargs["inputs"]), options)
+    revision = build_revision(
+        codings.codes, codebook=codebook, level=kwargs["level"], recode=kwargs["recode"], merges=kwargs["merge"]
+    )
     bootstrap = (
         BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"]) if kwargs["ci"] else None
     )
@@ -92,8 +103,10 @@ def run_analysis(kwargs: dict[str, Any]):
         reference=kwargs["reference"],
         bootstrap=bootstrap,
         read_settings={"code_sep": options.code_sep, "ignore_case": options.ignore_case},
+        codebook=codebook,
+        revision=revision,
     )
-    for line in report.input.warnings():
+    for line in report.warnings():
         warn(line)
     return report
 

@@ -9,13 +9,28 @@ import click
 from .common import FORMATS, analysis_options, emit, reports_errors, run_analysis
 
 
+def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
+    """``--pair A,B`` as two coder names."""
+    if value is None:
+        return None
+    names = tuple(name.strip() for name in value.split(","))
+    if len(names) != 2 or not all(names):
+        raise click.BadParameter(f"'{value}' is not two coders; write it as A,B (e.g. --pair lead,KO)")
+    return names
+
+
 @click.command()
 @analysis_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of the terminal.")
+@click.option("--disagreements", "show_disagreements", is_flag=True, help="Add where and why coders disagree: the disagreeing units with text and notes, the codes coders confuse, coder bias and codebook gaps. With --format csv: write the disagreement list instead of the figures.")
+@click.option("--code", "code_filter", metavar="NAME", help="List only the units where this code is disputed (implies --disagreements).")
+@click.option("--pair", "pair_filter", metavar="A,B", callback=_coder_pair, help="List only the units where coders A and B differ (implies --disagreements).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Disagreeing units shown in table and markdown output (default 25; 0 shows all). CSV and JSON list all.")
+@click.option("--matrix", "show_matrix", is_flag=True, help="Add the code × code confusion matrix. With --format csv: write the matrix instead of the figures.")
 @reports_errors
-def compare(fmt, output, **kwargs):
-    """Measure how far coders agree.
+def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, **kwargs):
+    """Measure how far coders agree, and show where and why they disagree.
 
     INPUTS are coders' CSV exports: one file per coder (the file name is the
     coder), one long file with a coder column, or folders of them.
@@ -24,8 +39,16 @@ def compare(fmt, output, **kwargs):
     Examples:
       reliability compare sample_data/gillard/coders --reference lead
       reliability compare coding.csv --format json -o report.json
+      reliability compare sample_data/gillard/coders --codebook sample_data/gillard/codebook.csv --disagreements
+      reliability compare sample_data/gillard/coders --merge "Hierarchy and power+Team integration=Team"
     """
-    from ..render import render
+    from ..render.disagreements import SHOWN_UNITS, Display
+    from ..render.views import render_view
 
-    report = run_analysis(kwargs)
-    emit(render(report, fmt), output)
+    report = run_analysis(kwargs).with_disagreement_filter(code=code_filter, pair=pair_filter)
+    display = Display(
+        disagreements=show_disagreements or code_filter is not None or pair_filter is not None,
+        matrix=show_matrix,
+        limit=SHOWN_UNITS if limit is None else limit,
+    )
+    emit(render_view(report, fmt, display), output)

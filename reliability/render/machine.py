@@ -6,10 +6,13 @@ import csv
 import io
 import json
 
+from ..codings import UNCODED
 from ..figure import Figure
 from ..report import Report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NOT_CODED = "(not coded)"
+"""A disagreement CSV cell for a coder who never coded the unit (unlike "(uncoded)": coded, no code)."""
 
 
 def render_json(report: Report) -> str:
@@ -48,11 +51,46 @@ def render_csv(report: Report) -> str:
     return write_csv(CSV_COLUMNS, rows)
 
 
+def render_disagreements_csv(report: Report) -> str:
+    """The disagreeing units, one row each, most contested first: every unit, full text and notes.
+
+    Columns: unit, contest, disputed and agreed codes (joined by "; "), text, then
+    each coder's codes and note. A coder who never coded the unit shows "(not coded)";
+    one who found no code, "(uncoded)".
+    """
+    coders = list(report.input.coders)
+    header = ["unit", "contest", "disputed", "agreed", "text"]
+    for coder in coders:
+        header += [f"{coder} codes", f"{coder} note"]
+    rows = []
+    for unit in report.disagreements.rows() if report.disagreements else ():
+        row = [unit.unit, unit.contest, "; ".join(unit.disputed), "; ".join(unit.agreed), unit.text]
+        for coding in unit.codings:
+            row += [_codes_cell(coding.codes), coding.note]
+        rows.append(row)
+    return write_csv(header, rows)
+
+
+def render_matrix_csv(report: Report) -> str:
+    """The code × code confusion matrix: units where the row's and the column's code stood in for each other."""
+    confusions = report.confusions
+    if confusions is None:
+        return write_csv(["code"], [])
+    rows = [[code, *(int(n) for n in confusions.matrix[k])] for k, code in enumerate(confusions.codes)]
+    return write_csv(["code", *confusions.codes], rows)
+
+
+def _codes_cell(codes: tuple[str, ...] | None) -> str:
+    if codes is None:
+        return NOT_CODED
+    return "; ".join(codes) if codes else UNCODED
+
+
 def write_csv(header: list[str], rows: list[list]) -> str:
-    """CSV text with every text cell neutralised against spreadsheet formulas."""
+    """CSV text with every text cell, header included, neutralised against spreadsheet formulas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([safe_cell(h) for h in header])
     writer.writerows([[safe_cell(v) for v in row] for row in rows])
     return out.getvalue()
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from tabulate import tabulate
 
 from ..report import Report, band
+from . import disagreements as where
 from .cells import cell, percent, plain
 
 TITLES = {
@@ -23,12 +26,24 @@ TITLES = {
 }
 
 
-def render_text(report: Report, markdown: bool = False) -> str:
-    """The whole report as plain-text tables, or as Markdown when ``markdown``."""
+def render_text(report: Report, markdown: bool = False, display: where.Display | None = None) -> str:
+    """The whole report as plain-text tables, or as Markdown when ``markdown``.
+
+    Parameters
+    ----------
+    report : Report
+    markdown : bool
+        Markdown (for a codebook meeting's handout) instead of terminal text.
+    display : Display, optional
+        Which sections on disagreements to add; by default one line says how to see them.
+    """
     style = _Style(markdown)
+    display = display or where.Display()
     parts = [
         style.heading("Inter-coder reliability", 1),
         _header(report, style),
+        style.heading("Codebook revision in force") if report.revision else "",
+        where.revision(report, style),
         style.heading("Pairs of coders" if report.settings.reference is None else f"Each coder against {report.settings.reference}"),
         _pairs(report, style),
         style.heading("All coders"),
@@ -39,6 +54,8 @@ def render_text(report: Report, markdown: bool = False) -> str:
         _codes(report, style),
         style.heading("Input"),
         _input(report, style),
+        *where.where_and_why(report, style, display),
+        "" if display.disagreements else where.hint(report, style),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
 
@@ -52,13 +69,23 @@ class _Style:
     def heading(self, text: str, level: int = 2) -> str:
         if self.markdown:
             return "#" * level + " " + self.escape(text)
+        if level > 2:
+            return text
         return f"{text}\n{('=' if level == 1 else '-') * len(text)}"
 
-    def table(self, rows: list[list[str]], headers: list[str]) -> str:
+    def table(self, rows: list[list[str]], headers: list[str], widths: list[int | None] | None = None) -> str:
+        """A table; in the terminal, columns with a width wrap at it."""
         if self.markdown:
             rows = [[self.escape(c) for c in row] for row in rows]
             headers = [self.escape(h) for h in headers]
-        return tabulate(rows, headers=headers, tablefmt="github" if self.markdown else "simple", disable_numparse=True)
+            return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+        return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, maxcolwidths=widths)
+
+    def quote(self, text: str) -> str:
+        """A passage of the data (a unit's text), set off from the report's own words."""
+        if self.markdown:
+            return "> " + self.escape(text)
+        return textwrap.fill(f"“{text}”", width=100, initial_indent="  ", subsequent_indent="  ")
 
     def escape(self, text: str) -> str:
         """Neutralise Markdown markup and table pipes in data (codes, coder names, notes)."""
@@ -68,6 +95,18 @@ class _Style:
             text = text.replace(ch, "\\" + ch)
         return text.replace("\n", " ")
 
+    def bullets(self, items: list[tuple[str, list[str]]]) -> str:
+        """Items with sub-items (e.g. a suggestion and the definitions it rests on); wrapped in the terminal."""
+        out = []
+        for text, subitems in items:
+            if self.markdown:
+                out.append("- " + self.escape(text))
+                out += ["  - " + self.escape(sub) for sub in subitems]
+            else:
+                out.append(textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="    "))
+                out += [textwrap.fill(sub, width=100, initial_indent="      ", subsequent_indent="        ") for sub in subitems]
+        return "\n".join(out)
+
     def lines(self, items: list[str]) -> str:
         prefix = "- " if self.markdown else "  "
         return "\n".join(prefix + self.escape(i) for i in items)
@@ -76,11 +115,13 @@ class _Style:
 def _header(report: Report, style: _Style) -> str:
     i = report.input
     kind = "multi-label (a unit may get several codes)" if i.multi_label else "single-label"
-    return style.lines(
-        [
-            f"{i.units} units, {len(i.coders)} coders ({', '.join(i.coders)}), {len(i.codes)} codes, {kind}",
-        ]
-    )
+    codes = f"{len(i.codes)} codes"
+    if report.revision is not None:
+        codes += f" ({len(report.codes)} after the revision)"
+    lines = [f"{i.units} units, {len(i.coders)} coders ({', '.join(i.coders)}), {codes}, {kind}"]
+    if report.codebook is not None:
+        lines.append(f"codebook: {report.codebook.source}, {len(report.codebook.codes)} codes")
+    return style.lines(lines)
 
 
 def _pairs(report: Report, style: _Style) -> str:

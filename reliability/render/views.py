@@ -1,0 +1,51 @@
+"""A report with the disagreement sections the command line asks for, in any format.
+
+JSON always holds every section. Text and Markdown add the sections that
+:class:`~reliability.render.disagreements.Display` asks for. CSV writes one table:
+the figures, the disagreement list (``--disagreements``) or the confusion matrix
+(``--matrix``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..errors import UsageError
+from ..report import Report
+from .disagreements import Display
+from .machine import render_csv, render_disagreements_csv, render_json, render_matrix_csv
+from .tables import render_text
+
+
+def _csv(report: Report, display: Display) -> str:
+    if display.disagreements and display.matrix:
+        raise UsageError("--format csv writes one table: give --disagreements or --matrix, not both")
+    if display.disagreements:
+        return render_disagreements_csv(report)
+    if display.matrix:
+        return render_matrix_csv(report)
+    return render_csv(report)
+
+
+VIEWS: dict[str, Callable[[Report, Display], str]] = {
+    "table": lambda report, display: render_text(report, display=display),
+    "markdown": lambda report, display: render_text(report, markdown=True, display=display),
+    "json": lambda report, display: render_json(report),
+    "csv": _csv,
+}
+"""Output format name → function from report and display choices to text."""
+
+
+def render_view(report: Report, fmt: str, display: Display) -> str:
+    """The report in one of ``VIEWS``' formats, with the sections ``display`` asks for.
+
+    Raises
+    ------
+    UsageError
+        CSV asked for both the disagreement list and the matrix.
+    """
+    try:
+        view = VIEWS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(VIEWS)}") from None
+    return view(report, display)
