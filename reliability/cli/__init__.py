@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .check import check, diff, init
 from .compare import compare
 
 
@@ -26,3 +27,6 @@ def main() -> None:
 
 
 main.add_command(compare)
+main.add_command(check)
+main.add_command(init)
+main.add_command(diff)
