@@ -321,6 +321,14 @@ def compare(
     )
 
 
+def figures_to_bootstrap(codings: Codings, reference: str | None = None) -> int:
+    """How many figures :func:`compare` bootstraps (an upper bound: undefined ones are skipped)."""
+    n_pairs = len(coder_pairs(codings, reference))
+    at_least_k = max(codings.n_coders - 1, 0)
+    per_code = len(CODE_FIGURES) + 2 * n_pairs
+    return n_pairs * len(PAIR_FIGURES) + len(OVERALL_FIGURES) + at_least_k + codings.n_codes * per_code
+
+
 def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
     applied = codings.applied.sum(axis=0)  # (n_coders, n_codes)
     rated = int(codings.seen.sum())

@@ -127,6 +127,8 @@ def test_ci_is_deterministic_for_a_seed():
     first, second = run(*args), run(*args)
     assert first.exit_code == 0
     assert first.stdout == second.stdout
+    # No progress bar when stderr is not a terminal: only the missing-unit warning.
+    assert first.stderr == "warning: chen did not code 1 of 8 units: U6\n"
     doc = json.loads(first.stdout)
     assert doc["pairs"][0]["shared_agreement"]["ci"] is not None
     assert doc["settings"]["seed"] == 3 and doc["settings"]["bootstrap"] == 200

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 
@@ -86,7 +88,7 @@ def run_analysis(kwargs: dict[str, Any]):
     from ..codebook import read_codebook
     from ..intervals import BootstrapSettings
     from ..readers import load
-    from ..report import compare
+    from ..report import compare, figures_to_bootstrap
     from ..revision import build_revision
 
     options = read_options(kwargs)
@@ -95,20 +97,33 @@ def run_analysis(kwargs: dict[str, Any]):
     revision = build_revision(
         codings.codes, codebook=codebook, level=kwargs["level"], recode=kwargs["recode"], merges=kwargs["merge"]
     )
-    bootstrap = (
-        BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"]) if kwargs["ci"] else None
-    )
-    report = compare(
-        codings,
-        reference=kwargs["reference"],
-        bootstrap=bootstrap,
-        read_settings={"code_sep": options.code_sep, "ignore_case": options.ignore_case},
-        codebook=codebook,
-        revision=revision,
-    )
+    with bootstrap_progress(kwargs["ci"], figures_to_bootstrap(codings, kwargs["reference"])) as tick:
+        bootstrap = (
+            BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"], progress=tick)
+            if kwargs["ci"]
+            else None
+        )
+        report = compare(
+            codings,
+            reference=kwargs["reference"],
+            bootstrap=bootstrap,
+            read_settings={"code_sep": options.code_sep, "ignore_case": options.ignore_case},
+            codebook=codebook,
+            revision=revision,
+        )
     for line in report.warnings():
         warn(line)
     return report
+
+
+@contextlib.contextmanager
+def bootstrap_progress(active: bool, figures: int) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on stderr while figures are bootstrapped; none when stderr is not a terminal."""
+    if not (active and sys.stderr.isatty()):
+        yield None
+        return
+    with click.progressbar(length=figures, label="Bootstrapping", file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
 
 
 def read_options(kwargs: dict[str, Any]):
