@@ -26,10 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import InputError, UsageError
-from .report import CODE_FIGURES, OVERALL_FIGURES, PAIR_FIGURES, SCHEMA_VERSION
-
-CODE_PAIR_FIGURES = ("cohen_kappa", "positive_agreement")
-"""Figures of each pair of coders within one code (``codes[].pairs[]`` in JSON)."""
+from .report import CODE_FIGURES, CODE_PAIR_FIGURES, OVERALL_FIGURES, PAIR_FIGURES, SCHEMA_VERSION
 
 SCOPES = ("overall", "pairs")
 """Where a figure is tested: across all coders, or for every pair of coders."""

@@ -45,6 +45,8 @@ OVERALL_FIGURES = (
     "brennan_prediger",
 )
 CODE_FIGURES = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement")
+CODE_PAIR_FIGURES = ("cohen_kappa", "positive_agreement")
+"""Figures of each pair of coders within one code (``codes[].pairs[]`` in JSON)."""
 
 
 @dataclass(frozen=True)

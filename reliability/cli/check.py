@@ -16,7 +16,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import ReliabilityError, UsageError
-from .common import FORMATS, InputProblem, analysis_options, emit, reports_errors, run_analysis, warn
+from .common import FORMATS, InputProblem, analysis_options, emit, figure_options, reports_errors, run_analysis, warn
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 """Environment variable naming the file GitHub Actions shows as the job summary."""
@@ -208,14 +208,16 @@ def _setting(value: Any, folder: Path) -> Any:
 
 
 @click.command()
-@analysis_options
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@figure_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the diff to FILE instead of the terminal.")
 @reports_errors
-def diff(fmt, output, **kwargs):
+def diff(old, new, fmt, output, **kwargs):
     """Show what a revision changed: every figure before and after.
 
-    Give two INPUTS, OLD then NEW. Each is a JSON report (from `reliability
+    OLD and NEW: each is a JSON report (from `reliability
     compare --format json`) or coders' exports (a file, or a folder of files).
     Pairs of coders are matched by name; codes by name, or through --recode and
     --merge when the revision renamed or merged codes (here they only match
@@ -230,13 +232,9 @@ def diff(fmt, output, **kwargs):
     from ..render.checks import render_diff
     from ..revision import build_revision
 
-    if len(kwargs["inputs"]) != 2:
-        given = " ".join(str(p) for p in kwargs["inputs"])
-        raise UsageError(f"diff takes two inputs, OLD and NEW, not {len(kwargs['inputs'])} ({given}); put each side's files in one folder")
-    old_path, new_path = kwargs["inputs"]
-    old, new = _side(old_path, kwargs), _side(new_path, kwargs)
-    revision = build_revision(old["input"]["codes"], recode=kwargs["recode"], merges=kwargs["merge"])
-    changes = diff_reports(old, new, revision.mapping if revision else {}, str(old_path), str(new_path))
+    old_report, new_report = _side(old, kwargs), _side(new, kwargs)
+    revision = build_revision(old_report["input"]["codes"], recode=kwargs["recode"], merges=kwargs["merge"])
+    changes = diff_reports(old_report, new_report, revision.mapping if revision else {}, str(old), str(new))
     emit(render_diff(changes, fmt), output)
 
 

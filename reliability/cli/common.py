@@ -35,10 +35,9 @@ def reports_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def input_options(command: Callable) -> Callable:
-    """INPUTS and the options that say how to read them."""
+def read_option_decorators(command: Callable) -> Callable:
+    """The options that say how to read the inputs."""
     decorators = [
-        click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path)),
         click.option("--unit-col", metavar="NAME", help="Column with the unit (section, segment) id."),
         click.option("--coder-col", metavar="NAME", help="Column with the coder's name (else the file name is the coder)."),
         click.option("--code-col", metavar="NAME", help="Column with the code(s)."),
@@ -56,13 +55,19 @@ def input_options(command: Callable) -> Callable:
 
 
 def analysis_options(command: Callable) -> Callable:
-    """Everything that decides the figures: the inputs, how to read them, pairs, intervals,
-    the codebook and a revision of it.
+    """INPUTS and everything that decides the figures.
 
     ``compare`` and ``check`` both take these, so a figure means the same in both.
     """
+    command = figure_options(command)
+    return click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))(command)
+
+
+def figure_options(command: Callable) -> Callable:
+    """Everything that decides the figures but the inputs: how to read them, pairs,
+    intervals, the codebook and a revision of it."""
     decorators = [
-        input_options,
+        read_option_decorators,
         click.option("--reference", metavar="CODER", help="Compare every coder with this lead coder instead of all pairs."),
         click.option("--ci", is_flag=True, help="Add bootstrap intervals to every figure."),
         click.option("--bootstrap", "n_resamples", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap resamples (with --ci)."),
@@ -70,7 +75,7 @@ def analysis_options(command: Callable) -> Callable:
         click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True, help="Confidence level of the intervals."),
         click.option("--codebook", type=click.Path(path_type=Path), metavar="FILE", help="Codebook: CSV (code,definition[,parent]) or REFI-QDA .qdc/.qde/.qdpx; checks the codes in use and quotes definitions."),
         click.option("--level", type=click.IntRange(min=1), metavar="N", help="Roll codes up to level N of the codebook's hierarchy (1 = top level); needs --codebook."),
-        click.option("--recode", type=click.Path(path_type=Path), metavar="FILE", help="Revise the codebook first: CSV old,new (a blank new drops the code); every figure is recomputed."),
+        click.option("--recode", type=click.Path(path_type=Path), metavar="FILE", help="Revise the codebook: CSV old,new mapping each old code to a new one (a blank new drops the code)."),
         click.option("--merge", multiple=True, metavar='"A+B=NEW"', help="Merge codes A and B into NEW before computing (repeatable; applies after --level and --recode)."),
     ]
     for decorator in reversed(decorators):

@@ -16,7 +16,7 @@ from ..diff import FigureChange, ReportDiff
 from ..report import Report
 from .cells import PROPORTIONS, coefficient, number, percent
 from .machine import write_csv
-from .tables import _Style, render_text
+from .tables import Style, render_text
 
 CHECK_CSV_COLUMNS = [
     "name", "kind", "section", "subject", "figure", "threshold", "value", "passed", "reason",
@@ -39,7 +39,7 @@ def render_checks(report: Report, checks: Sequence[Check], fmt: str) -> str:
 
 def checks_text(report: Report, checks: Sequence[Check], markdown: bool = False) -> str:
     """A verdict line and a table of checks; in Markdown, the full report follows, folded."""
-    style = _Style(markdown)
+    style = Style(markdown)
     bad = failed(checks)
     if bad:
         verdict = f"Reliability check failed: {len(bad)} of {_count(checks)} failed"
@@ -171,7 +171,7 @@ def render_diff(diff: ReportDiff, fmt: str) -> str:
 
 def diff_text(diff: ReportDiff, markdown: bool = False) -> str:
     """Before/after tables: overall, per pair, per code."""
-    style = _Style(markdown)
+    style = Style(markdown)
     old, new = diff.old_input, diff.new_input
     parts = [
         style.heading(f"Before and after: {diff.old_name} → {diff.new_name}", 1),

@@ -37,7 +37,7 @@ def render_text(report: Report, markdown: bool = False, display: where.Display |
     display : Display, optional
         Which sections on disagreements to add; by default one line says how to see them.
     """
-    style = _Style(markdown)
+    style = Style(markdown)
     display = display or where.Display()
     parts = [
         style.heading("Inter-coder reliability", 1),
@@ -60,7 +60,7 @@ def render_text(report: Report, markdown: bool = False, display: where.Display |
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-class _Style:
+class Style:
     """Plain text or Markdown: headings, tables and escaping differ, nothing else."""
 
     def __init__(self, markdown: bool) -> None:
@@ -112,7 +112,7 @@ class _Style:
         return "\n".join(prefix + self.escape(i) for i in items)
 
 
-def _header(report: Report, style: _Style) -> str:
+def _header(report: Report, style: Style) -> str:
     i = report.input
     kind = "multi-label (a unit may get several codes)" if i.multi_label else "single-label"
     codes = f"{len(i.codes)} codes"
@@ -124,7 +124,7 @@ def _header(report: Report, style: _Style) -> str:
     return style.lines(lines)
 
 
-def _pairs(report: Report, style: _Style) -> str:
+def _pairs(report: Report, style: Style) -> str:
     with_ci = report.settings.bootstrap is not None
     names = ["percent_agreement", "shared_agreement", "jaccard", "cohen_kappa", "pooled_kappa"]
     rows = [
@@ -134,7 +134,7 @@ def _pairs(report: Report, style: _Style) -> str:
     return style.table(rows, ["Pair", "Units"] + [TITLES[n] for n in names])
 
 
-def _overall(report: Report, style: _Style) -> str:
+def _overall(report: Report, style: Style) -> str:
     o = report.overall
     with_ci = report.settings.bootstrap is not None
     rows = [
@@ -147,7 +147,7 @@ def _overall(report: Report, style: _Style) -> str:
     return style.table(rows, ["Agreement", "Value", "Units"])
 
 
-def _coefficients(report: Report, style: _Style) -> str:
+def _coefficients(report: Report, style: Style) -> str:
     with_ci = report.settings.bootstrap is not None
     rows = []
     for name, figure in report.overall.figures.items():
@@ -178,7 +178,7 @@ def _interval(name: str, figure) -> str:
     return f"{plain(name, figure.ci[0])} – {plain(name, figure.ci[1])}"
 
 
-def _codes(report: Report, style: _Style) -> str:
+def _codes(report: Report, style: Style) -> str:
     coders = list(report.input.coders)
     rows = []
     for code in report.codes_worst_first():
@@ -198,7 +198,7 @@ def _codes(report: Report, style: _Style) -> str:
     return style.table(rows, headers)
 
 
-def _input(report: Report, style: _Style) -> str:
+def _input(report: Report, style: Style) -> str:
     i = report.input
     lines = [f"{i.rows_read} rows read, {i.rows_used} used, {i.rows_read - i.rows_used} ignored"]
     lines += i.warnings()
