@@ -1,14 +1,30 @@
-"""Rows from every input → the canonical table, with every row accounted for."""
+"""Rows from every input → the canonical table, with every row accounted for.
+
+Ordering rules, which make the result independent of the order of files and rows:
+
+* units, coders and codes are in natural order (``S2`` before ``S10``, see
+  :func:`natural_key`);
+* a row counts as a duplicate when another row has the same unit, coder, codes,
+  text and note; of n identical rows, n − 1 are ignored, whichever came first;
+* a unit's text is the first non-empty one in coder order, ties by the text itself;
+  a coder's notes on a unit are the distinct notes in sorted order;
+* files and notices are listed in sorted order.
+
+Everything runs on integer arrays: one entry per row, with each file's distinct
+values mapped once into the combined vocabularies.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..codings import Accounting, Codings, Ignored, Source
 from ..errors import InputError
+from ..limits import MAX_CODES, MAX_TABLE_CELLS
 from .rows import Rows
 
 NO_UNIT = "no unit id"
@@ -17,73 +33,107 @@ DUPLICATE = "duplicate of an earlier row (same unit, coder and codes)"
 REDUNDANT_EMPTY = "no code, but the coder applied codes to this unit in another row"
 BLANK = "blank line"
 
+SHOWN = 3
+"""How many examples a notice names."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters an id, a coder's name or a code may not hold: line breaks, tabs, terminal controls."""
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """Distinct values of one column across all inputs, and each record's index into them."""
+
+    values: np.ndarray
+    ids: np.ndarray
+
+    def empty(self, ids: np.ndarray | None = None) -> np.ndarray:
+        """Which records (all, or those with these ids) hold "" (compared as integers, not text)."""
+        ids = self.ids if ids is None else ids
+        where = np.flatnonzero(self.values == "")
+        return ids == where[0] if len(where) else np.zeros(len(ids), dtype=bool)
+
 
 def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[str] | None = None) -> Codings:
     """Combine the rows of every input into one :class:`Codings`.
 
-    Units, coders and codes are put in natural order ("S2" before "S10"), so the
-    result does not depend on the order of files or rows.
+    Parameters
+    ----------
+    inputs : list of Rows
+        One per file, from a reader.
+    ignore_case : bool
+        Merge codes that differ only in case (and say so in the notices).
+    notices : list of str, optional
+        Notices from reading the inputs (e.g. skipped files), kept in the accounting.
 
     Raises
     ------
     InputError
-        A coder has no usable rows, or fewer than two coders remain.
+        A coder has no usable rows, fewer than two coders remain, a name holds a
+        control character, or the table would pass a limit of :mod:`reliability.limits`.
     """
-    records, pieces = _concat(inputs)
-    ignored: dict[str, int] = {}
-    notices = list(notices or [])
-    blank = sum(r.blank_rows for r in inputs)
-    if blank:
-        ignored[BLANK] = blank
+    source = np.repeat(np.arange(len(inputs)), [len(r.records) for r in inputs])
+    row = np.concatenate([r.records["row"].to_numpy() for r in inputs])
+    unit_names, coder_names = _vocabulary(inputs, "unit"), _vocabulary(inputs, "coder")
+    texts, notes = _vocabulary(inputs, "text"), _vocabulary(inputs, "note")
+    no_unit = unit_names.empty()
+    no_coder = coder_names.empty() & ~no_unit
+    kept = np.flatnonzero(~(no_unit | no_coder))
+    units, unit, unit_alike = _ordered(unit_names, kept)
+    coders, coder, coder_alike = _ordered(coder_names, kept)
+    codes, codeset, members, fold_notices = _codesets(inputs, kept, ignore_case)
+    _check_characters(inputs, "unit id", units, lambda bad: unit == bad, source, row)
+    _check_characters(inputs, "coder name", coders, lambda bad: coder == bad, source, row)
+    _check_characters(inputs, "code", codes, lambda bad: _applies(members, codeset, bad), source, row)
 
-    bad_unit = records["unit"].eq("").to_numpy()
-    bad_coder = records["coder"].eq("").to_numpy() & ~bad_unit
-    for reason, mask in ((NO_UNIT, bad_unit), (NO_CODER, bad_coder)):
+    ignored: dict[str, int] = {}
+    blank = sum(r.blank_rows for r in inputs)
+    for reason, n in ((BLANK, blank), (NO_UNIT, int(no_unit.sum())), (NO_CODER, int(no_coder.sum()))):
+        if n:
+            ignored[reason] = n
+    _check_coders(inputs, source[kept], coders)
+    _check_size(units, coders, codes)
+
+    source, cell = source[kept], unit[kept] * len(coders) + coder[kept]
+    codeset, text, note = codeset[kept], texts.ids[kept], notes.ids[kept]
+    redundant, duplicate = _useless_rows(cell, codeset, text, note, notes.empty(note), len(units) * len(coders))
+    for reason, mask in ((DUPLICATE, duplicate), (REDUNDANT_EMPTY, redundant)):
         if mask.any():
             ignored[reason] = int(mask.sum())
-    kept = ~(bad_unit | bad_coder)
-    records = records[kept]
-    pieces = pieces[kept[pieces["record"].to_numpy()]]
-    _check_coders(inputs, records)
-
-    code = pieces["code"]
-    if ignore_case:
-        code, merged = _fold_case(code)
-        notices.extend(merged)
-    unit_of_piece = records["unit"].to_numpy()[_position(records, pieces)]
-    coder_of_piece = records["coder"].to_numpy()[_position(records, pieces)]
-
-    units = natural_sorted(pd.unique(records["unit"]))
-    coders = natural_sorted(pd.unique(records["coder"]))
-    codes = natural_sorted([c for c in pd.unique(code) if c != ""])
-    u = pd.Categorical(unit_of_piece, categories=units).codes.astype(np.int64)
-    c = pd.Categorical(coder_of_piece, categories=coders).codes.astype(np.int64)
-    k = pd.Categorical(code.to_numpy(), categories=codes).codes.astype(np.int64)  # -1 for ""
-
-    cell = u * len(coders) + c
-    key = cell * (len(codes) + 1) + (k + 1)
-    duplicate_piece = pd.Series(key).duplicated().to_numpy()
-    coded_cells = np.unique(cell[k >= 0])
-    redundant_piece = (k < 0) & np.isin(cell, coded_cells)
-    record_of_piece = pieces["record"].to_numpy()
-    for reason, flag in ((DUPLICATE, duplicate_piece & ~redundant_piece), (REDUNDANT_EMPTY, redundant_piece)):
-        useless = pd.Series(flag).groupby(record_of_piece).all()
-        if useless.any():
-            ignored[reason] = int(useless.sum())
+    used = np.flatnonzero(~(redundant | duplicate))
 
     seen = np.zeros((len(units), len(coders)), dtype=bool)
     seen.reshape(-1)[cell] = True
     applied = np.zeros((len(units), len(coders), len(codes)), dtype=bool)
-    has_code = k >= 0
-    applied.reshape(-1)[cell[has_code] * len(codes) + k[has_code]] = True
+    applied.reshape(-1)[_applied_positions(cell, codeset, members, len(codes))] = True
 
+    found = [
+        *fold_notices,
+        *_respelling_notices(inputs),
+        *_lookalike_notices(
+            "unit ids", units, unit_alike, "they are different units; if they are one, spell it the same way everywhere"
+        ),
+        *_lookalike_notices(
+            "coder names", coders, coder_alike, "they are different coders; if they are one, spell it the same way"
+        ),
+        *_lookalike_notices(
+            "codes",
+            codes,
+            _natural(np.array(codes, dtype=object))[1],
+            "they are different codes" + ("" if ignore_case else "; --ignore-case merges codes that differ in case"),
+        ),
+        *_shared_coder_notices(inputs, source, cell, coders),
+        *_wide_conflict_notices(inputs, source[used], cell[used], codeset[used], units, coders),
+    ]
     rows_read = sum(r.rows_read for r in inputs)
     accounting = Accounting(
         rows_read=rows_read,
         rows_used=rows_read - sum(ignored.values()),
         ignored=tuple(Ignored(reason, n) for reason, n in ignored.items()),
-        notices=tuple(notices),
-        sources=tuple(Source(r.source, r.shape, r.rows_read) for r in inputs),
+        notices=tuple(sorted(notices or [])) + tuple(found),
+        sources=tuple(
+            Source(r.source, r.shape, r.rows_read) for r in sorted(inputs, key=lambda r: natural_key(r.source))
+        ),
     )
     return Codings(
         units=tuple(units),
@@ -91,88 +141,516 @@ def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[s
         codes=tuple(codes),
         applied=applied,
         seen=seen,
-        texts=_texts(records, coders),
-        notes=_notes(records, coders),
+        texts=_texts(units, cell // len(coders), cell % len(coders), texts, text),
+        notes=_notes(units, coders, cell, notes, note),
         accounting=accounting,
     )
 
 
-def _concat(inputs: list[Rows]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All records and pieces, with record numbers made unique across inputs."""
-    records, pieces, offset = [], [], 0
+def _useless_rows(
+    cell: np.ndarray, codeset: np.ndarray, text: np.ndarray, note: np.ndarray, no_note: np.ndarray, n_cells: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that add nothing: an empty row beside coded ones, and copies of another row.
+
+    An empty row (codeset 0) says "no code applies"; where the same coder gave the
+    unit codes in other rows, it says nothing more, unless it carries a note. Of n
+    rows alike in cell, codes, text and note, n − 1 are duplicates, whatever their
+    order.
+
+    Returns
+    -------
+    redundant, duplicate : ndarray of bool, shape (n_records,)
+        Disjoint.
+    """
+    empty = codeset == 0
+    coded_cells = np.zeros(n_cells, dtype=bool)
+    coded_cells[cell[~empty]] = True
+    redundant = empty & coded_cells[cell] & no_note
+    rest = np.flatnonzero(~redundant)
+    duplicate = np.zeros(len(cell), dtype=bool)
+    duplicate[rest] = pd.Series(_joint_ids(cell[rest], codeset[rest], text[rest], note[rest])).duplicated().to_numpy()
+    return redundant, duplicate
+
+
+def _applied_positions(cell: np.ndarray, codeset: np.ndarray, members: "_Members", n_codes: int) -> np.ndarray:
+    """Flat positions in ``applied`` of every code each record applies (records repeated by set size)."""
+    size = np.diff(members.offsets)[codeset]
+    end = np.cumsum(size)
+    first = np.repeat(members.offsets[codeset] - end + size, size)
+    code = members.codes[first + np.arange(int(end[-1]) if len(end) else 0)]
+    return np.repeat(cell, size) * n_codes + code
+
+
+# --- vocabularies ------------------------------------------------------------------
+
+
+def _vocabulary(inputs: list[Rows], column: str) -> _Vocabulary:
+    """The distinct values of a column over every input, and each record's index into them."""
+    columns = [r.records[column].array for r in inputs]
+    if len(columns) == 1:
+        only = columns[0]
+        return _Vocabulary(np.asarray(only.categories, dtype=object), np.asarray(only.codes, dtype=np.int64))
+    values = pd.Index(np.concatenate([np.asarray(c.categories, dtype=object) for c in columns])).unique()
+    ids = [values.get_indexer(c.categories)[np.asarray(c.codes, dtype=np.int64)] for c in columns]
+    return _Vocabulary(np.asarray(values, dtype=object), np.concatenate(ids).astype(np.int64))
+
+
+def _ordered(vocabulary: _Vocabulary, kept: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The non-empty values the kept records use, in natural order.
+
+    Returns
+    -------
+    names : list of str
+    position : ndarray of int64, shape (n_records,)
+        Each record's index into ``names``; -1 when its value is not there (empty,
+        or only on ignored rows).
+    alike : ndarray of int64, shape (len(names),)
+        Equal for names that differ only in case or leading zeros.
+    """
+    in_use = np.bincount(vocabulary.ids[kept], minlength=len(vocabulary.values)) > 0
+    in_use &= vocabulary.values != ""
+    candidates = np.flatnonzero(in_use)
+    order, alike = _natural(vocabulary.values[candidates])
+    position = np.full(len(vocabulary.values), -1, dtype=np.int64)
+    position[candidates[order]] = np.arange(len(order))
+    return vocabulary.values[candidates[order]].tolist(), position[vocabulary.ids], alike[order]
+
+
+@dataclass(frozen=True)
+class _Members:
+    """The codes of each distinct code set, packed: set s holds ``codes[offsets[s]:offsets[s + 1]]``."""
+
+    offsets: np.ndarray
+    codes: np.ndarray
+
+
+def _codesets(
+    inputs: list[Rows], kept: np.ndarray, ignore_case: bool
+) -> tuple[list[str], np.ndarray, "_Members", list[str]]:
+    """Every input's code sets in terms of one code list.
+
+    Returns
+    -------
+    codes : list of str
+        The codes the kept records apply, in natural order.
+    codeset : ndarray of int64, shape (n_records,)
+        Each record's index into the combined sets; 0 is the empty set.
+    members : _Members
+        The codes (positions in ``codes``) of each combined set.
+    notices : list of str
+        Codes merged by case.
+    """
+    spellings = sorted({code for rows in inputs for codeset in rows.codesets for code in codeset})
+    canonical, notices = _fold_case(spellings) if ignore_case else ({c: c for c in spellings}, [])
+    combined: dict[tuple[str, ...], int] = {(): 0}
+    ids = []
     for rows in inputs:
-        records.append(rows.records.assign(source=rows.source).set_axis(rows.records.index + offset))
-        pieces.append(rows.pieces.assign(record=rows.pieces["record"] + offset))
-        offset += len(rows.records)
-    return pd.concat(records), pd.concat(pieces, ignore_index=True)
+        keys = (tuple(sorted({canonical[c] for c in codeset})) for codeset in rows.codesets)
+        local = [combined.setdefault(key, len(combined)) for key in keys]
+        ids.append(np.array(local, dtype=np.int64)[rows.records["codeset"].to_numpy()])
+    codeset = np.concatenate(ids)
+    sets = list(combined)
+    in_use = sorted({code for s in np.unique(codeset[kept]) for code in sets[s]})
+    codes = [in_use[i] for i in natural_order(np.array(in_use, dtype=object))]
+    position = {code: i for i, code in enumerate(codes)}
+    members = _Members(
+        offsets=np.concatenate([[0], np.cumsum([len(s) for s in sets])]).astype(np.int64),
+        codes=np.array([position.get(code, -1) for s in sets for code in s], dtype=np.int64),
+    )
+    return codes, codeset, members, notices
 
 
-def _position(records: pd.DataFrame, pieces: pd.DataFrame) -> np.ndarray:
-    return records.index.get_indexer(pieces["record"])
+def _fold_case(spellings: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Codes that differ only in case become one, spelled as the first in sorted order."""
+    groups: dict[str, list[str]] = {}
+    for spelling in spellings:
+        groups.setdefault(spelling.casefold(), []).append(spelling)
+    canonical = {s: group[0] for group in groups.values() for s in group}
+    notices = [
+        f"codes that differ only in case were merged (--ignore-case): {' + '.join(repr(s) for s in group)}"
+        for group in groups.values()
+        if len(group) > 1
+    ]
+    return canonical, notices
 
 
-def _check_coders(inputs: list[Rows], records: pd.DataFrame) -> None:
+def _applies(members: _Members, codeset: np.ndarray, code: int) -> np.ndarray:
+    """Which records apply a code."""
+    sets = np.flatnonzero([code in members.codes[a:b] for a, b in zip(members.offsets[:-1], members.offsets[1:])])
+    return np.isin(codeset, sets)
+
+
+def _joint_ids(*columns: np.ndarray) -> np.ndarray:
+    """One integer per distinct combination of the columns' (non-negative integer) values.
+
+    >>> _joint_ids(np.array([0, 1, 0]), np.array([2, 2, 2]), np.array([5, 5, 5]))
+    array([17, 35, 17])
+    """
+    ids, span = np.zeros(len(columns[0]), dtype=np.int64), 1
+    for column in columns:
+        width = int(column.max()) + 1 if len(column) else 1
+        if width == 1:
+            continue
+        if span * width >= 2**62:  # renumber densely so that the product stays in int64
+            ids, distinct = pd.factorize(ids)
+            span = len(distinct)
+        ids, span = ids * width + column, span * width
+    return ids
+
+
+# --- checks -----------------------------------------------------------------------
+
+
+def _check_characters(inputs, what: str, values: list[str], holds, source: np.ndarray, row: np.ndarray) -> None:
+    """Ids, coders' names and codes are one line of printable text.
+
+    ``holds(i)`` tells which records hold ``values[i]``, to name the first one.
+    """
+    if not _CONTROL.search("".join(values)):
+        return
+    bad = next(i for i, value in enumerate(values) if _CONTROL.search(value))
+    first = int(np.flatnonzero(holds(bad))[0])
+    char = _CONTROL.search(values[bad]).group()
+    if char in "\n\r\u2028\u2029":
+        kind = "a line break"
+        fix = (
+            "put several codes in one cell separated by ';' (--code-sep), or remove the line break"
+            if what == "code"
+            else "remove it (a line break in an id usually comes from a stray quote mark on an earlier row)"
+        )
+    else:
+        kind = f"the control character {char!r}"
+        fix = (
+            "this usually means a Windows-1252 file read in another encoding: try --encoding cp1252"
+            if "\x80" <= char <= "\x9f"
+            else "remove it"
+        )
+    where = f"{inputs[source[first]].source}, row {row[first]}"
+    raise InputError(f"{where}: the {what} {values[bad]!r} holds {kind}; {fix}")
+
+
+def _check_coders(inputs: list[Rows], source: np.ndarray, coders: list[str]) -> None:
     """Every file contributes a coder, and there are at least two coders."""
-    for rows in inputs:
-        if not (records["source"] == rows.source).any():
+    used = np.bincount(source, minlength=len(inputs))
+    for rows, n in zip(inputs, used):
+        if n == 0:
             raise InputError(
                 f"{rows.source} has no usable rows (every row lacks a unit id or coder); "
                 "fill in the unit column or leave the file out"
             )
-    coders = pd.unique(records["coder"])
     if len(coders) < 2:
-        only = coders[0] if len(coders) else "none"
+        only = coders[0] if coders else "none"
         raise InputError(
             f"only one coder ({only}) found; agreement needs at least two: give one file per coder, "
             "or a file with a coder column (name it with --coder-col)"
         )
 
 
-def _fold_case(code: pd.Series) -> tuple[pd.Series, list[str]]:
-    """Codes that differ only in case become one, spelled as the first in sorted order."""
-    spellings = pd.Series(pd.unique(code[code != ""]))
-    if spellings.empty:
-        return code, []
-    folded = spellings.str.casefold()
-    groups = spellings.groupby(folded.to_numpy()).agg(lambda s: sorted(s))
-    canonical = {spelling: group[0] for group in groups for spelling in group}
-    canonical[""] = ""
-    merged = [
-        f"codes that differ only in case were merged (--ignore-case): {' + '.join(repr(s) for s in group)}"
-        for group in groups
-        if len(group) > 1
-    ]
-    return code.map(canonical), merged
+def _check_size(units: list[str], coders: list[str], codes: list[str]) -> None:
+    """The table stays within the limits of :mod:`reliability.limits`."""
+    if len(codes) > MAX_CODES:
+        raise InputError(
+            f"the input has {len(codes):,} distinct codes, more than the {MAX_CODES:,} allowed; "
+            "check that the code column holds codes (not the text), or name it with --code-col"
+        )
+    cells = len(units) * len(coders) * len(codes)
+    if cells > MAX_TABLE_CELLS:
+        raise InputError(
+            f"{len(units):,} units × {len(coders)} coders × {len(codes):,} codes is {cells:,} cells, more than "
+            f"the {MAX_TABLE_CELLS:,} one comparison may have; compare fewer units or codes at a time"
+        )
 
 
-def _texts(records: pd.DataFrame, coders: list[str]) -> dict[str, str]:
-    """Each unit's text: the first non-empty text, coders taken in their sorted order."""
-    with_text = records[records["text"].str.strip().ne("")]
-    if with_text.empty:
+# --- notices ----------------------------------------------------------------------
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 unit``, ``2 units``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _examples(groups: list[str]) -> str:
+    more = f" (and {len(groups) - SHOWN} more)" if len(groups) > SHOWN else ""
+    return ", ".join(groups[:SHOWN]) + more
+
+
+def _respelling_notices(inputs: list[Rows]) -> list[str]:
+    """Names that trimming made one: ``'U1'`` and ``' U1'`` in the files are one unit."""
+    notices = []
+    for role, what in (("unit", "unit ids"), ("coder", "coder names"), ("code", "codes")):
+        spellings: dict[str, set[str]] = {}
+        for rows in inputs:
+            mine = rows.respellings[rows.respellings["role"] == role]
+            for value, raw in zip(mine["value"], mine["raw"]):
+                spellings.setdefault(value, set()).add(raw)
+        if not spellings:
+            continue
+        # A file without respellings of a value writes it as it is.
+        for rows in inputs:
+            respelled_here = set(rows.respellings.loc[rows.respellings["role"] == role, "value"])
+            for value in set(spellings).intersection(_names_in(rows, role)) - respelled_here:
+                spellings[value].add(value)
+        merged = [
+            " = ".join(repr(s) for s in sorted(spellings[value]))
+            for value in natural_sorted(spellings)
+            if len(spellings[value]) > 1
+        ]
+        if merged:
+            notices.append(f"{what} that differ only in surrounding spaces were taken as one: {_examples(merged)}")
+    return notices
+
+
+def _names_in(rows: Rows, role: str) -> set[str]:
+    """The (trimmed) unit ids, coder names or codes a file holds."""
+    if role == "code":
+        return {code for codeset in rows.codesets for code in codeset}
+    return set(rows.records[role].cat.categories)
+
+
+def _lookalike_notices(what: str, names: list[str], alike: np.ndarray, consequence: str) -> list[str]:
+    """Names that differ only in case or leading zeros (``U1``/``u1``, ``007``/``7``) are kept apart; say so."""
+    counts = np.bincount(alike) if len(alike) else np.zeros(0, dtype=np.int64)
+    groups = np.flatnonzero(counts > 1)
+    if not len(groups):
+        return []
+    shown = [" / ".join(repr(names[i]) for i in np.flatnonzero(alike == g)) for g in groups[:SHOWN]]
+    more = f" (and {len(groups) - SHOWN} more)" if len(groups) > SHOWN else ""
+    return [f"{what} that differ only in case or leading zeros: {', '.join(shown)}{more}; {consequence}"]
+
+
+def _shared_coder_notices(inputs: list[Rows], source: np.ndarray, cell: np.ndarray, coders: list[str]) -> list[str]:
+    """A coder found in several files: their rows are combined, which the user should know."""
+    if len(inputs) < 2:
+        return []
+    coder = cell % len(coders)
+    files_of = pd.DataFrame({"coder": coder, "source": source}).drop_duplicates()
+    counts = files_of["coder"].value_counts()
+    notices = []
+    for c in sorted(counts.index[counts > 1]):
+        names = sorted((inputs[s].source for s in files_of.loc[files_of["coder"] == c, "source"]), key=natural_key)
+        mine = coder == c
+        cells_in_files = pd.DataFrame({"cell": cell[mine], "source": source[mine]}).drop_duplicates()
+        in_several = int(cells_in_files["cell"].duplicated().sum())
+        overlap = f"; {_count(in_several, 'unit')} coded in more than one of them" if in_several else ""
+        notices.append(
+            f"coder '{coders[c]}' is in {len(names)} files ({', '.join(names)}); their rows were combined{overlap}"
+        )
+    return notices
+
+
+def _wide_conflict_notices(
+    inputs: list[Rows], source: np.ndarray, cell: np.ndarray, codeset: np.ndarray, units: list[str], coders: list[str]
+) -> list[str]:
+    """A wide file gives a coder one row per unit; several different rows were combined."""
+    notices = []
+    for s, rows in enumerate(inputs):
+        if rows.shape != "wide":
+            continue
+        mine = source == s
+        pairs = pd.DataFrame({"cell": cell[mine], "codeset": codeset[mine]}).drop_duplicates()
+        conflicting = np.unique(pairs["cell"][pairs["cell"].duplicated()].to_numpy())
+        if len(conflicting):
+            first = int(conflicting[0])
+            notices.append(
+                f"{rows.source}: {_count(len(conflicting), 'unit')} with several rows for one coder "
+                "and different codes "
+                f"(first: {units[first // len(coders)]}, coder {coders[first % len(coders)]}); the codes were combined"
+            )
+    return notices
+
+
+# --- texts and notes ----------------------------------------------------------------
+
+
+def _texts(
+    units: list[str], unit: np.ndarray, coder: np.ndarray, texts: _Vocabulary, text: np.ndarray
+) -> dict[str, str]:
+    """Each unit's text: the first non-empty one in coder order, ties by the text itself."""
+    has = np.flatnonzero(~texts.empty(text))
+    if not len(has):
         return {}
-    rank = pd.Categorical(with_text["coder"], categories=coders).codes
-    first = with_text.assign(rank=rank).sort_values(["rank", "row"], kind="stable").drop_duplicates("unit")
-    return dict(zip(first["unit"], first["text"].str.strip()))
+    order = np.lexsort((_dense_ranks(texts.values)[text[has]], coder[has], unit[has]))
+    first = has[order[np.unique(unit[has][order], return_index=True)[1]]]
+    return {units[u]: texts.values[t] for u, t in zip(unit[first], text[first])}
 
 
-def _notes(records: pd.DataFrame, coders: list[str]) -> dict[tuple[str, str], str]:
-    """Each coder's notes on a unit, distinct notes joined in row order."""
-    with_note = records[records["note"].ne("")].drop_duplicates(["unit", "coder", "note"])
-    if with_note.empty:
+def _notes(
+    units: list[str], coders: list[str], cell: np.ndarray, notes: _Vocabulary, note: np.ndarray
+) -> dict[tuple[str, str], str]:
+    """Each coder's notes on a unit: the distinct notes, sorted, joined by " | "."""
+    has = np.flatnonzero(~notes.empty(note))
+    if not len(has):
         return {}
-    joined = with_note.groupby(["unit", "coder"], sort=False)["note"].agg(" | ".join)
-    return dict(joined.items())
+    frame = pd.DataFrame({"cell": cell[has], "note": notes.values[note[has]]}).drop_duplicates()
+    joined = frame.sort_values(["cell", "note"]).groupby("cell", sort=True)["note"].agg(" | ".join)
+    n = len(coders)
+    return {(units[c // n], coders[c % n]): text for c, text in joined.items()}
 
+
+# --- natural order ----------------------------------------------------------------
 
 _DIGITS = re.compile(r"(\d+)")
+_HEAD = re.compile(r"(\D*)(\d*)(.*)", re.S)
+_HEAD_JOINED = re.compile(r"([^\d\x00]*)(\d*)([^\x00]*)\x00")
+_MAX_DEPTH = 20
+"""Numbers in a value ranked column-wise before the rest is ranked value by value."""
 
 
 def natural_key(value: str) -> tuple:
-    """Sort key that orders embedded numbers by value: S2 < S10; ties broken by the text itself."""
+    """Sort key that orders embedded numbers by value: S2 < S10; ties broken by the text itself.
+
+    Text compares without case, numbers by value then spelling (``007`` before ``7``).
+
+    >>> sorted(["S10", "s2", "S2", "S1b", "S1a"], key=natural_key)
+    ['S1a', 'S1b', 'S2', 's2', 'S10']
+    """
     parts = _DIGITS.split(value)
     return tuple((0, int(p), p) if i % 2 else (1, 0, p.casefold()) for i, p in enumerate(parts)), value
 
 
 def natural_sorted(values) -> list[str]:
-    """Values in natural order, e.g. ['u1', 'u2', 'u10']."""
-    return sorted((str(v) for v in values), key=natural_key)
+    """Values in natural order, e.g. ['u1', 'u2', 'u10'] (the order of :func:`natural_key`)."""
+    values = np.array([str(v) for v in values], dtype=object)
+    return list(values[natural_order(values)])
+
+
+def natural_order(values: np.ndarray) -> np.ndarray:
+    """Indices that sort ``values`` as :func:`natural_key` does.
+
+    Vectorised: each value is split once into head text, first number and the
+    rest; the three are ranked column-wise (the rest recursively, over its
+    distinct values) and combined with ``np.lexsort``, instead of comparing
+    Python key tuples.
+
+    Parameters
+    ----------
+    values : array-like of str, shape (n,)
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+
+    >>> natural_order(np.array(["S10", "s2", "S2", "S1b", "S1a"], dtype=object))
+    array([4, 3, 2, 1, 0])
+    """
+    return _natural(values)[0]
+
+
+def _natural(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The natural order of the values, and ranks equal for values differing only in case or leading zeros."""
+    values = np.asarray(values, dtype=object)
+    exact, alike = _part_ranks(values)
+    order = np.argsort(exact, kind="stable")
+    tied = np.flatnonzero(np.diff(exact[order]) == 0)
+    if len(tied):
+        # Equal keys, different spelling ("U1", "u1"): the text itself decides.
+        members = np.unique(np.concatenate([order[tied], order[tied + 1]]))
+        spelled = np.zeros(len(values), dtype=np.int64)
+        spelled[sorted(members, key=values.__getitem__)] = np.arange(len(members))
+        order = np.lexsort((spelled, exact))
+    return order, alike
+
+
+def _part_ranks(values: np.ndarray, depth: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Dense ranks by :func:`natural_key` without its tie-break on spelling; and the same ignoring leading zeros."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if depth > _MAX_DEPTH:
+        # Values with very many numbers in them (text rather than ids): one key each.
+        return _ranks_by_key(values, lambda v: natural_key(v)[0]), _ranks_by_key(values, _alike_key)
+    joined = "\x00".join(values) + "\x00"
+    if joined.count("\x00") != len(values):  # a value holds NUL (readers refuse it; others may not)
+        return _ranks_by_key(values, lambda v: natural_key(v)[0]), _ranks_by_key(values, _alike_key)
+    numbered = _numbers_after_one_head(values, joined)
+    if numbered is not None:
+        return numbered
+    heads, numbers, rests = _split_first_number(values, joined)
+    head = _dense_ranks(heads)
+    number, value = _number_ranks(numbers)
+    has_number = (numbers != "").astype(np.int64)
+    rest_ids, distinct_rests = pd.factorize(np.array(rests, dtype=object))
+    if len(distinct_rests) > 1:
+        rest, rest_alike = (r[rest_ids] for r in _part_ranks(np.asarray(distinct_rests, dtype=object), depth + 1))
+    else:
+        rest = rest_alike = np.zeros(len(values), dtype=np.int64)
+    exact = _dense_ranks_of_keys(head, has_number, number, rest)
+    return exact, _dense_ranks_of_keys(head, has_number, value, rest_alike)
+
+
+def _numbers_after_one_head(values: np.ndarray, joined: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ranks of :func:`_part_ranks` when every value is one text and a number ("U1" … "U200000").
+
+    The commonest kind of ids, ranked by the numbers alone; None when the values are
+    of another kind.
+    """
+    head = _HEAD.match(values[0]).group(1)
+    if not re.fullmatch(f"(?:{re.escape(head)}\\d{{1,18}}\x00)+", joined):
+        return None
+    numbers = np.array([v[len(head):] for v in values], dtype=object)
+    by_value = _dense_ranks_of_keys(numbers.astype(np.int64))
+    tied = len(np.unique(by_value)) < len(by_value)  # "007" and "7"
+    spelled = _dense_ranks(numbers) if tied else np.zeros(len(values), dtype=np.int64)
+    return _dense_ranks_of_keys(by_value, spelled), by_value
+
+
+def _split_first_number(values: np.ndarray, joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each value as (head text, casefolded; its first number; the rest), e.g. "Doc2_s10" → ("doc", "2", "_s10").
+
+    One regular-expression pass over the values joined by NUL, which none holds,
+    rather than one match per value.
+    """
+    heads, numbers, rests = zip(*_HEAD_JOINED.findall(joined))
+    folded = "\x00".join(heads).casefold().split("\x00")
+    return tuple(np.array(column, dtype=object) for column in (folded, numbers, rests))
+
+
+def _alike_key(value: str) -> tuple:
+    """:func:`natural_key` without case, numbers by value only: equal for ``U007`` and ``u7``."""
+    parts = _DIGITS.split(value)
+    return tuple((0, int(p)) if i % 2 else (1, p.casefold()) for i, p in enumerate(parts))
+
+
+def _ranks_by_key(values: np.ndarray, key) -> np.ndarray:
+    """Dense ranks of the values by a Python key function (equal keys share a rank)."""
+    ids, distinct = pd.factorize(values)
+    keys = [key(v) for v in distinct]
+    order = sorted(range(len(distinct)), key=keys.__getitem__)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[order] = np.cumsum([True] + [keys[a] != keys[b] for a, b in zip(order, order[1:])]) - 1
+    return rank[ids]
+
+
+def _dense_ranks(values: np.ndarray) -> np.ndarray:
+    """Dense ranks of strings in plain (code point) order; equal strings share a rank."""
+    ids, distinct = pd.factorize(values)
+    order = sorted(range(len(distinct)), key=distinct.__getitem__)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[order] = np.arange(len(distinct))
+    return rank[ids]
+
+
+def _number_ranks(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense ranks of digit strings by value then spelling ("007" before "7"), and by value alone.
+
+    "" (no number) ranks 0, below every number.
+    """
+    ids, distinct = pd.factorize(numbers)
+    distinct = np.asarray(distinct, dtype=object)
+    if len(max(distinct, key=len)) <= 18:  # fits in int64
+        as_int = distinct.copy()
+        as_int[distinct == ""] = -1
+        value = _dense_ranks_of_keys(as_int.astype(np.int64))
+    else:
+        value = _ranks_by_key(distinct, lambda d: (len(d.lstrip("0")), d.lstrip("0")) if d else (-1, ""))
+    spelled = _dense_ranks(distinct) if len(np.unique(value)) < len(value) else np.zeros(len(distinct), dtype=np.int64)
+    return _dense_ranks_of_keys(value, spelled)[ids], value[ids]
+
+
+def _dense_ranks_of_keys(*keys: np.ndarray) -> np.ndarray:
+    """Dense ranks by several integer keys, the first the most significant."""
+    order = np.lexsort(keys[::-1])
+    stacked = np.stack([k[order] for k in keys])
+    new = np.concatenate([[True], (np.diff(stacked, axis=1) != 0).any(axis=0)])[: len(order)]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.cumsum(new) - 1
+    return rank

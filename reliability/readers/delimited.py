@@ -7,90 +7,130 @@
   empty code means "coded, no code applies".
 * **wide presence/absence**: a unit column and one column per code holding
   1/0, yes/no, true/false or x/blank.
+
+Every column is parsed as a categorical, so that trimming, splitting and checking
+run once per distinct value rather than once per row. Ids are text: ``007`` and
+``7`` are two units.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..limits import MAX_FIELD_CHARS
 from .options import COLUMN_NAMES, ReadOptions
-from .rows import Rows, split_codes
-from .text import read_text
+from .rows import Rows, codesets_from_pieces, split_codes
+from .text import read_utf8
 
 PRESENT = frozenset({"1", "yes", "y", "true", "x", "✓", "✔"})
 ABSENT = frozenset({"0", "no", "n", "false", ""})
 DELIMITERS = ",;\t"
+SNIFF_CHARS = 65536
+"""Characters of a file looked at to choose its delimiter."""
+SNIFF_ROWS = 100
+"""Rows looked at to choose the delimiter."""
+
+_DECLARED = re.compile(r"sep=(.)\r?\n")
+"""The first line Excel writes to name a CSV file's delimiter, e.g. ``sep=;``."""
 
 
 def read_delimited(path: Path, options: ReadOptions) -> Rows:
-    """Read one delimited file into rows of (unit, coder, code, text, note)."""
-    text = read_text(path, options.encoding)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{path} is not a well-formed CSV file ({_first_line(exc)}); check quotes and delimiters") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path} is empty; export the coding again or leave the file out") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if len(frame) == 0:
-        raise InputError(f"{path} has a header but no rows; export the coding again or leave the file out")
-    columns = find_columns(path, list(frame.columns), options)
-    blank = (frame == "").all(axis=1).to_numpy()
-    rows_read = len(frame)
-    row_number = np.arange(2, rows_read + 2)
-    frame = frame.loc[~blank]
-    row_number = row_number[~blank]
+    """Read one delimited file into rows of (unit, coder, codes, text, note).
 
-    unit = frame[columns["unit"]].str.strip()
-    coder = frame[columns["coder"]].str.strip() if columns["coder"] else pd.Series(path.stem, index=frame.index)
-    text_col = frame[columns["text"]] if columns["text"] else None
-    note_col = frame[columns["note"]].str.strip() if columns["note"] else None
+    Raises
+    ------
+    InputError
+        The file cannot be read as a table of codings; the message names the row or
+        column and the fix.
+    """
+    data = read_utf8(path, options.encoding)
+    skip = _leading_blank_lines(data)
+    sample = data[: SNIFF_CHARS * 4].decode("utf-8", errors="ignore").lstrip()[:SNIFF_CHARS]
+    declared = _DECLARED.match(sample)
+    skip += 1 if declared else 0
+    if declared:
+        delimiter = declared.group(1)
+    elif path.suffix.lower() == ".tsv":
+        delimiter = "\t"
+    else:
+        delimiter = sniff_delimiter(sample)
+    header, unnamed = _header(path, data, delimiter, skip)
+    columns = find_columns(path, header, options)
+    frame = _parse(path, data, delimiter, header, skip)
+    if len(data) > MAX_FIELD_CHARS:  # else no cell can be longer
+        _check_field_lengths(path, frame, skip)
+
+    blank = np.logical_and.reduce([_is_empty(frame[c]) for c in frame.columns])
+    kept = np.flatnonzero(~blank)
+    if blank.any():
+        frame = frame.iloc[kept]
+    row_number = kept + 2 + skip
+
+    def column(role: str):
+        return None if columns[role] is None else frame[columns[role]].array
+
     if columns["code"]:
         shape = "long" if columns["coder"] else "codes per unit"
-        pieces = split_codes(frame[columns["code"]], options.code_sep)
+        codeset, codesets, code_spellings = _cell_codesets(frame[columns["code"]].array, options.code_sep)
     else:
         shape = "wide"
-        pieces = _wide_pieces(path, frame, columns, row_number)
-    return Rows.from_columns(
+        codeset, codesets = _wide_codesets(path, frame, columns, header, unnamed, row_number)
+        code_spellings = None  # column names: trimmed copies are refused as repeated columns
+    coder = column("coder")
+    if coder is None:
+        coder = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[path.stem.strip()])
+    return Rows.from_codesets(
         source=str(path),
         shape=shape,
-        rows_read=rows_read,
+        rows_read=len(blank),
         blank_rows=int(blank.sum()),
         row_number=row_number,
-        unit=unit,
+        unit=column("unit"),
         coder=coder,
-        text=text_col,
-        note=note_col,
-        pieces=pieces,
+        text=column("text"),
+        note=column("note"),
+        codeset=codeset,
+        codesets=codesets,
         coder_from_file_name=columns["coder"] is None,
+        code_spellings=code_spellings,
     )
 
 
 def sniff_delimiter(text: str) -> str:
-    """Comma, semicolon or tab, whichever the first lines use; comma when unsure."""
-    sample = text[:65536]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        header = sample.split("\n", 1)[0]
-        counts = {d: header.count(d) for d in DELIMITERS}
-        best = max(counts, key=counts.get)
-        return best if counts[best] else ","
+    """Comma, semicolon or tab: the one whose columns the first rows keep.
+
+    Each candidate splits the first rows (quotes respected); the winner is the one
+    under which most rows have as many fields as the header, then the one giving
+    the header most columns, then the first of ``DELIMITERS``. Comma when no
+    candidate splits the header at all.
+
+    >>> sniff_delimiter('unit;codes\\nS1;"a,b"\\nS2;c\\n'), sniff_delimiter("unit,codes\\nS1,a;b;c\\n")
+    (';', ',')
+    """
+    sample = text[:SNIFF_CHARS]
+    best, best_score = ",", (0.0, 1)
+    for delimiter in DELIMITERS:
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        records = list(itertools.islice(reader, SNIFF_ROWS + 1))
+        if len(text) > SNIFF_CHARS and len(records) > 1:
+            records.pop()  # cut short by the sample's end
+        records = [r for r in records if any(field.strip() for field in r)]
+        if not records or len(records[0]) < 2:
+            continue
+        width, rows = len(records[0]), records[1:]
+        fit = sum(len(r) == width for r in rows) / len(rows) if rows else 1.0
+        if (fit, width) > best_score:
+            best, best_score = delimiter, (fit, width)
+    return best
 
 
 def find_columns(path: Path, columns: list[str], options: ReadOptions) -> dict[str, str | None]:
@@ -98,15 +138,15 @@ def find_columns(path: Path, columns: list[str], options: ReadOptions) -> dict[s
 
     Named columns must exist; others are detected from common names.
     """
-    by_key = {_key(c): c for c in reversed(columns)}
+    by_key = {column_key(c): c for c in reversed(columns)}
     found: dict[str, str | None] = {}
     for role, names in COLUMN_NAMES.items():
         named = options.named(role)
         if named is not None:
-            match = named if named in columns else by_key.get(_key(named))
+            match = named if named in columns else by_key.get(column_key(named))
             if match is None:
                 raise InputError(
-                    f"{path} has no column '{named}' (--{role}-col); its columns are: {_list(columns)}"
+                    f"{path} has no column {named!r} (--{role}-col); its columns are: {_list(columns)}"
                 )
             found[role] = match
         else:
@@ -119,45 +159,191 @@ def find_columns(path: Path, columns: list[str], options: ReadOptions) -> dict[s
     return found
 
 
-def _wide_pieces(
-    path: Path, frame: pd.DataFrame, columns: dict[str, str | None], row_number: np.ndarray
-) -> pd.DataFrame:
-    """One piece per present cell of the presence/absence columns (one column per code)."""
-    taken = {c for c in columns.values() if c}
-    code_columns = [c for c in frame.columns if c not in taken]
-    if not code_columns:
-        raise InputError(
-            f"{path} has no code column (looked for code, codes, category, label) and no presence/absence "
-            f"columns; its columns are: {_list(list(frame.columns))}; name the code column with --code-col"
-        )
-    values = frame[code_columns].apply(lambda s: s.str.strip().str.lower())
-    present = values.isin(PRESENT).to_numpy()
-    absent = values.isin(ABSENT).to_numpy()
-    bad = ~(present | absent)
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
-        raise InputError(
-            f"{path}, row {row_number[row]}, column '{code_columns[col]}': "
-            f"'{frame[code_columns[col]].iloc[row]}' is not a presence value; "
-            "use 1/0, yes/no, true/false or x/blank (or name the code column with --code-col)"
-        )
-    record, column = np.nonzero(present)
-    uncoded = np.flatnonzero(~present.any(axis=1))
-    pieces = pd.DataFrame(
-        {
-            "record": np.concatenate([record, uncoded]),
-            "code": np.concatenate([np.array(code_columns, dtype=object)[column], np.full(len(uncoded), "", dtype=object)]),
-        }
-    )
-    return pieces.sort_values("record", kind="stable", ignore_index=True)
+def column_key(column: str) -> str:
+    """A column name as it is matched: case, spaces and hyphens do not matter.
 
-
-def _key(column: str) -> str:
+    >>> column_key(" Unit ID"), column_key("coder-id")
+    ('unit_id', 'coder_id')
+    """
     return column.strip().lower().replace(" ", "_").replace("-", "_")
 
 
+def _leading_blank_lines(data: bytes) -> int:
+    """Empty lines before the header, which the row numbers must count."""
+    leading = data[: len(data) - len(data.lstrip())]
+    return leading.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n")
+
+
+def _header(path: Path, data: bytes, delimiter: str, skip: int) -> tuple[list[str], frozenset[str]]:
+    """The header's column names, trimmed, and which of them stand for unnamed columns (``(column N)``).
+
+    Raises
+    ------
+    InputError
+        No header row, or two columns with the same name.
+    """
+    try:
+        first = pd.read_csv(
+            io.BytesIO(data), sep=delimiter, header=None, nrows=1, skiprows=skip, dtype=object,
+            na_filter=False, engine="c", encoding="utf-8",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            f"{path} has no readable header row ({_first_line(exc)}); the first row must name the columns"
+        ) from None
+    written = [str(name).strip() for name in first.iloc[0]] if len(first) else []
+    names = [name or f"(column {i + 1})" for i, name in enumerate(written)]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InputError(
+            f"{path}: column {repeated[0]!r} appears more than once in the header; rename or remove the copies"
+        )
+    return names, frozenset(name for name, given in zip(names, written) if not given)
+
+
+def _parse(path: Path, data: bytes, delimiter: str, header: list[str], skip: int) -> pd.DataFrame:
+    """Every row of the file, each column a categorical of the cells' text."""
+    try:
+        with warnings.catch_warnings():
+            # pandas only warns when every row has more fields than the header.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data), sep=delimiter, header=0, names=header, index_col=False, skiprows=skip,
+                dtype="category", na_filter=False, skip_blank_lines=False, low_memory=False,
+                engine="c", encoding="utf-8",
+            )
+    except pd.errors.ParserWarning:
+        raise InputError(
+            f"{path}: the rows have more fields than the header has columns ({len(header)}); "
+            f"name every column in the header, or quote cells that contain '{_shown(delimiter)}'"
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise InputError(_parser_message(path, exc, delimiter, len(header), skip)) from None
+    if len(frame) == 0:
+        raise InputError(f"{path} has a header but no rows; export the coding again or leave the file out")
+    return frame
+
+
+def _parser_message(path: Path, exc: Exception, delimiter: str, width: int, skip: int) -> str:
+    text = str(exc)
+    if match := re.search(r"EOF inside string starting at row (\d+)", text):
+        return (
+            f"{path}, row {int(match.group(1)) + 1 + skip}: a quoted cell is never closed (it opens with \" "
+            "and the file ends before the closing \"); close the quote, or double a quote mark inside a cell (\"\")"
+        )
+    if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text):
+        return (
+            f"{path}, row {int(match.group(2)) + skip}: {match.group(3)} cells where the header has {width} columns; "
+            f"quote cells that contain '{_shown(delimiter)}', or remove the extra delimiters"
+        )
+    return f"{path} is not a well-formed CSV file ({_first_line(exc)}); check quotes and delimiters"
+
+
+def _check_field_lengths(path: Path, frame: pd.DataFrame, skip: int) -> None:
+    """No cell may be longer than ``MAX_FIELD_CHARS``; checked on distinct values."""
+    for name in frame.columns:
+        values = frame[name].cat.categories.to_numpy(dtype=object)
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        if len(lengths) and lengths.max() > MAX_FIELD_CHARS:
+            row = int(np.flatnonzero(frame[name].cat.codes.to_numpy() == lengths.argmax())[0]) + 2 + skip
+            raise InputError(
+                f"{path}, row {row}, column {name!r}: a cell of {lengths.max():,} characters, more than the "
+                f"{MAX_FIELD_CHARS:,} a cell may have; this is usually a stray quote mark (\") that joined the "
+                "rows after it into one cell: check the quotes in and before this row"
+            )
+
+
+def _is_empty(column: pd.Series) -> np.ndarray:
+    """Which cells of a categorical column are empty or white space."""
+    blank = np.array([not v.strip() for v in column.cat.categories], dtype=bool)
+    codes = column.cat.codes.to_numpy()
+    return blank[codes] if len(blank) else np.zeros(len(codes), dtype=bool)
+
+
+def _cell_codesets(
+    cells: pd.Categorical, code_sep: str
+) -> tuple[np.ndarray, tuple[tuple[str, ...], ...], pd.DataFrame]:
+    """Each row's codes: every distinct cell is split once on the separator.
+
+    Returns
+    -------
+    codeset : ndarray of int64, shape (n_rows,)
+    codesets : tuple of tuple of str
+        See :func:`codesets_from_pieces`.
+    spellings : DataFrame
+        Columns ``value`` and ``raw``: every spelling of the codes that a cell of
+        one code wrote with surrounding spaces (``"Cost "``), to report when
+        trimming made two spellings one. Spaces around a separator (``"a; b"``)
+        are layout and not reported.
+    """
+    distinct = np.asarray(cells.categories, dtype=object)
+    pieces = split_codes(pd.Series(distinct), code_sep)
+    cell_codeset, codesets = codesets_from_pieces(
+        len(distinct), pieces["record"].to_numpy(dtype=np.int64), pieces["code"].to_numpy(dtype=object)
+    )
+    respelled = {
+        i for i, cell in enumerate(distinct)
+        if cell != cell.strip() and cell.strip() and not (code_sep and code_sep in cell)
+    }
+    plain = {code for i, s in enumerate(cell_codeset) if i not in respelled for code in codesets[s]}
+    spellings = [(distinct[i].strip(), distinct[i]) for i in sorted(respelled)]
+    spellings += [(value, value) for value in sorted({value for value, _ in spellings} & plain)]
+    frame = pd.DataFrame(spellings, columns=["value", "raw"], dtype=object)
+    return cell_codeset[np.asarray(cells.codes, dtype=np.int64)], codesets, frame
+
+
+def _wide_codesets(
+    path: Path,
+    frame: pd.DataFrame,
+    columns: dict[str, str | None],
+    header: list[str],
+    unnamed: frozenset[str],
+    row_number: np.ndarray,
+) -> tuple[np.ndarray, tuple[tuple[str, ...], ...]]:
+    """Each row's codes: the presence/absence columns (one per code) that say present."""
+    taken = {c for c in columns.values() if c}
+    code_columns = []
+    for position, name in enumerate(header):
+        if name in taken:
+            continue
+        if name in unnamed:
+            if _is_empty(frame[name]).all():
+                continue  # spreadsheets often add empty, unnamed columns
+            raise InputError(
+                f"{path}: column {position + 1} has no name in the header but holds values; "
+                "name it (a code) or delete it"
+            )
+        code_columns.append(name)
+    if not code_columns:
+        raise InputError(
+            f"{path} has no code column (looked for code, codes, category, label) and no presence/absence "
+            f"columns; its columns are: {_list(header)}; name the code column with --code-col"
+        )
+    present = np.zeros((len(frame), len(code_columns)), dtype=bool)
+    for j, name in enumerate(code_columns):
+        values = [v.strip().lower() for v in frame[name].cat.categories]
+        is_present = np.array([v in PRESENT for v in values], dtype=bool)
+        is_known = is_present | np.array([v in ABSENT for v in values], dtype=bool)
+        codes = frame[name].cat.codes.to_numpy()
+        if not is_known[codes].all():
+            row = int(np.flatnonzero(~is_known[codes])[0])
+            raise InputError(
+                f"{path}, row {row_number[row]}, column {name!r}: "
+                f"{frame[name].iloc[row]!r} is not a presence value; "
+                "use 1/0, yes/no, true/false or x/blank (or name the code column with --code-col)"
+            )
+        present[:, j] = is_present[codes]
+    record, column = np.nonzero(present)
+    return codesets_from_pieces(len(frame), record, np.array(code_columns, dtype=object)[column])
+
+
+def _shown(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else delimiter
+
+
 def _list(columns: list[str]) -> str:
-    return ", ".join(f"'{c}'" for c in columns) or "(none)"
+    """Column names for a message, quoted so that odd characters show (``'a\\nb'``)."""
+    return ", ".join(repr(c) for c in columns) or "(none)"
 
 
 def _first_line(exc: Exception) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from ..figure import Figure
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 PROPORTIONS = frozenset({"percent_agreement", "shared_agreement", "positive_agreement", "prevalence"})
 """Figures that are shares of units and read as percentages."""
@@ -39,3 +43,14 @@ def cell(name: str, figure: Figure | None, with_ci: bool = False) -> str:
 def plain(name: str, value: float | None) -> str:
     """An optional number (p_o, p_e, se) as a cell; empty when absent."""
     return "" if value is None else number(name, value)
+
+
+def visible(text: str) -> str:
+    r"""Text fit for a terminal: control characters in the data shown as ``\xNN``, not obeyed.
+
+    A note could otherwise set the terminal's title or clear the screen.
+
+    >>> visible("note \x1b[2J end")
+    'note \\x1b[2J end'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -13,8 +13,9 @@ from typing import Callable, Mapping, Sequence
 
 from ..checks import Check, failed
 from ..diff import FigureChange, ReportDiff
+from ..errors import UsageError
 from ..report import Report
-from .cells import PROPORTIONS, coefficient, number, percent
+from .cells import PROPORTIONS, coefficient, number, percent, visible
 from .machine import write_csv
 from .tables import Style, render_text
 
@@ -33,7 +34,7 @@ def render_checks(report: Report, checks: Sequence[Check], fmt: str) -> str:
     try:
         renderer = CHECK_RENDERERS[fmt]
     except KeyError:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(CHECK_RENDERERS)}") from None
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(CHECK_RENDERERS)}") from None
     return renderer(report, checks)
 
 
@@ -53,7 +54,7 @@ def checks_text(report: Report, checks: Sequence[Check], markdown: bool = False)
         parts.append(style.escape("Failed: " + "; ".join(c.subject for c in bad)))
     if markdown:
         parts.append("<details><summary>Full report</summary>\n\n" + render_text(report, markdown=True) + "\n</details>")
-    return "\n\n".join(parts) + "\n"
+    return visible("\n\n".join(parts) + "\n")
 
 
 def checks_json(report: Report, checks: Sequence[Check]) -> str:
@@ -165,7 +166,7 @@ def render_diff(diff: ReportDiff, fmt: str) -> str:
     try:
         renderer = DIFF_RENDERERS[fmt]
     except KeyError:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(DIFF_RENDERERS)}") from None
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(DIFF_RENDERERS)}") from None
     return renderer(diff)
 
 
@@ -192,7 +193,7 @@ def diff_text(diff: ReportDiff, markdown: bool = False) -> str:
         rows = [([c.subject] if first else []) + [c.figure, *_before_after(c), c.note or ""] for c in changes]
         headers = ([first] if first else []) + ["Figure", "Before", "After", "Change", "Note"]
         parts += [style.heading(title), style.table(rows, headers)]
-    return "\n\n".join(parts) + "\n"
+    return visible("\n\n".join(parts) + "\n")
 
 
 def _revision_lines(mapping: Mapping[str, str | None]) -> list[str]:

@@ -8,7 +8,7 @@ from tabulate import tabulate
 
 from ..report import Report, band
 from . import disagreements as where
-from .cells import cell, percent, plain
+from .cells import cell, percent, plain, visible
 
 TITLES = {
     "percent_agreement": "Identical sets",
@@ -57,7 +57,7 @@ def render_text(report: Report, markdown: bool = False, display: where.Display |
         *where.where_and_why(report, style, display),
         "" if display.disagreements else where.hint(report, style),
     ]
-    return "\n\n".join(p for p in parts if p) + "\n"
+    return visible("\n\n".join(p for p in parts if p) + "\n")
 
 
 class Style:

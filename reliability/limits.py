@@ -1,0 +1,47 @@
+"""Documented limits on input size: a clear message instead of exhausted memory.
+
+Each limit sits well above real coding data (a qualitative study has tens to
+thousands of units and tens to hundreds of codes; DESIGN §6's benchmark is
+200,000 units × 5 coders × 20 codes = 20 million cells in a 25 MB file) and well
+below what would exhaust an ordinary laptop. Past a limit, the readers raise an
+:class:`~reliability.errors.InputError` that names the limit and how to stay
+under it. README ("When your file is rejected") lists them.
+"""
+
+from __future__ import annotations
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""Largest input file: 512 MiB (20 times the benchmark's 1.5 million rows)."""
+
+MAX_FIELD_CHARS = 1_000_000
+"""Longest cell, in characters: one million is accepted, one more is not.
+
+A unit's text may be a whole interview transcript (typically 50,000 characters);
+a longer cell is almost always a stray quote mark that swallowed the rows after it.
+"""
+
+MAX_CODES = 10_000
+"""Most distinct codes: ten times the largest codebooks of open coding."""
+
+MAX_TABLE_CELLS = 50_000_000
+"""Most units × coders × codes: the size of the canonical table ``applied``.
+
+Two and a half times the benchmark. A full comparison needs about 60 bytes per
+cell (measured: 1.3 GB at 20 million cells), so the limit keeps it near 3 GB.
+"""
+
+
+def size_text(n_bytes: int) -> str:
+    """A byte count as people read it.
+
+    >>> size_text(536_870_912), size_text(1_500_000), size_text(900)
+    ('512 MiB', '1.4 MiB', '900 bytes')
+    """
+    if n_bytes < 1024:
+        return f"{n_bytes} bytes"
+    value, unit = n_bytes / 1024, "KiB"
+    for bigger in ("MiB", "GiB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
