@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import ReliabilityError
-from ..readers.options import UNIT_MODES
+from ..readers.options import CRLF_MODES, UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
 
@@ -47,6 +47,7 @@ def read_option_decorators(command: Callable) -> Callable:
         click.option("--encoding", metavar="NAME", help="Text encoding of the files (default: UTF-8, with or without BOM)."),
         click.option("--ignore-case", is_flag=True, help="Treat codes that differ only in case as one code."),
         click.option("--units", "unit_mode", type=click.Choice(UNIT_MODES), help="For span exports of QDA programs: how coded spans become units."),
+        click.option("--crlf", type=click.Choice(CRLF_MODES), default="auto", show_default=True, help="REFI-QDA projects: count a Windows line break (\\r\\n) as one or two characters; auto decides from the project."),
         click.option("--min-overlap", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.5, show_default=True, help="With --units segments: share of the longer span two spans must share to match."),
     ]
     for decorator in reversed(decorators):
@@ -112,7 +113,13 @@ def run_analysis(kwargs: dict[str, Any]):
             codings,
             reference=kwargs["reference"],
             bootstrap=bootstrap,
-            read_settings={"code_sep": options.code_sep, "ignore_case": options.ignore_case},
+            read_settings={
+                "code_sep": options.code_sep,
+                "ignore_case": options.ignore_case,
+                "units": options.units,
+                "min_overlap": options.min_overlap,
+                "crlf": options.crlf,
+            },
             codebook=codebook,
             revision=revision,
         )
@@ -146,6 +153,7 @@ def read_options(kwargs: dict[str, Any]):
         ignore_case=kwargs["ignore_case"],
         units=kwargs["unit_mode"],
         min_overlap=kwargs["min_overlap"],
+        crlf=kwargs["crlf"],
     )
 
 

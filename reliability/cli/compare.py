@@ -32,8 +32,10 @@ def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -
 def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, **kwargs):
     """Measure how far coders agree, and show where and why they disagree.
 
-    INPUTS are coders' CSV exports: one file per coder (the file name is the
-    coder), one long file with a coder column, or folders of them.
+    INPUTS are coders' exports: CSV/TSV files (one per coder, the file name
+    being the coder, or one long file with a coder column), Excel .xlsx files,
+    REFI-QDA projects (.qdpx, .qde) and the exports of QualCoder, Dedoose and
+    MAXQDA, or folders of them.
 
     \b
     Examples:

@@ -6,13 +6,15 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from .options import ReadOptions
 
 if TYPE_CHECKING:
     from ..codings import Codings
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+INPUT_SUFFIXES = (*TABLE_SUFFIXES, ".xlsx", ".qdpx", ".qde")
+"""Files read from a folder: delimited tables, Excel workbooks, REFI-QDA projects."""
 
 
 def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Codings:
@@ -22,24 +24,66 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     ----------
     inputs : list of path
         Files, one per coder or one long file with a coder column, or folders whose
-        .csv/.tsv/.txt files are read.
+        .csv/.tsv/.txt/.xlsx/.qdpx/.qde files are read. Exports of QDA programs
+        (REFI-QDA projects, QualCoder, Dedoose, MAXQDA, span files) are recognised
+        by suffix and columns; their coded spans become units as ``options.units`` says.
     options : ReadOptions, optional
-        Column names, code separator, encoding, case folding.
+        Column names, code separator, encoding, case folding, unit mode.
 
     Raises
     ------
     InputError
         With a message naming the file, row or column and how to fix it.
+    UsageError
+        Span exports are mixed with tables of unit ids, or the unit mode does not suit them.
     """
     # Imported here so that the command line can read ReadOptions without pandas.
     from .build import build_codings
-    from .delimited import read_delimited
+    from .spans import SpanTable, codings_from_spans
 
     options = options or ReadOptions()
     files, notices = expand_inputs([Path(p) for p in inputs])
-    rows = [read_delimited(path, options) for path in files]
-    _check_stems(rows)
-    return build_codings(rows, ignore_case=options.ignore_case, notices=notices)
+    tables, span_tables = [], []
+    for path in files:
+        read, more = read_input(path, options)
+        notices.extend(more)
+        (span_tables if isinstance(read, SpanTable) else tables).append(read)
+    _check_stems([*tables, *span_tables])
+    if span_tables and tables:
+        raise UsageError(
+            f"{span_tables[0].source} holds coded spans of a QDA program and {tables[0].source} holds units with "
+            "ids; they cannot be compared together: give the exports of one program (or tables of unit ids) only"
+        )
+    if span_tables:
+        return codings_from_spans(span_tables, options, notices)
+    if options.units is not None:
+        notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
+    return build_codings(tables, ignore_case=options.ignore_case, notices=notices)
+
+
+def read_input(path: Path, options: ReadOptions):
+    """Read one file: REFI-QDA projects and workbooks by suffix, delimited files by their header.
+
+    Returns
+    -------
+    Rows or SpanTable
+        Rows for tables of units with ids; a SpanTable for exports of coded spans.
+    list of str
+        Notices about the file.
+    """
+    from .delimited import read_delimited
+    from .excel import read_workbook
+    from .qda import csv_table, read_export, sniff_shape
+    from .refi import read_refi
+
+    by_suffix = {".qdpx": read_refi, ".qde": read_refi, ".xlsx": read_workbook}
+    reader = by_suffix.get(path.suffix.lower())
+    if reader is not None:
+        return reader(path, options)
+    shape = sniff_shape(path, options)
+    if shape is not None:
+        return read_export(csv_table(path, options), shape, options)
+    return read_delimited(path, options), []
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -51,12 +95,16 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-            tables = [p for p in inside if p.suffix.lower() in TABLE_SUFFIXES]
-            skipped = [p.name for p in inside if p.suffix.lower() not in TABLE_SUFFIXES]
+            tables = [p for p in inside if p.suffix.lower() in INPUT_SUFFIXES]
+            skipped = [p.name for p in inside if p.suffix.lower() not in INPUT_SUFFIXES]
             if skipped:
-                notices.append(f"{path}: skipped files that are not .csv/.tsv/.txt: {', '.join(skipped)}")
+                kinds = "/".join(INPUT_SUFFIXES)
+                notices.append(f"{path}: skipped files that are not {kinds}: {', '.join(skipped)}")
             if not tables:
-                raise InputError(f"{path} holds no .csv, .tsv or .txt files; export the codings as CSV into it")
+                raise InputError(
+                    f"{path} holds no .csv, .tsv or .txt files (nor .xlsx workbooks or .qdpx/.qde projects); "
+                    "export the codings as CSV into it"
+                )
             files.extend(tables)
         elif path.exists():
             files.append(path)
@@ -71,13 +119,15 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, notices
 
 
-def _check_stems(rows) -> None:
+def _check_stems(inputs) -> None:
     """Two files without a coder column must not name the same coder by their stem."""
+    from .spans import SpanTable
+
     by_coder: dict[str, str] = {}
-    for r in rows:
+    for r in inputs:
         if not r.coder_from_file_name:
             continue
-        coders = r.records["coder"].unique()
+        coders = (r.spans if isinstance(r, SpanTable) else r.records)["coder"].unique()
         for coder in coders:
             if coder in by_coder and by_coder[coder] != r.source:
                 raise InputError(

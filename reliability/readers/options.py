@@ -14,8 +14,22 @@ COLUMN_NAMES = {
 """Column names recognised for each role, in order of preference (compared case-insensitively)."""
 
 
-UNIT_MODES = ("segments", "paragraphs", "sentences", "characters")
-"""How coded spans of a document become units (``--units``)."""
+UNIT_MODES = ("segments", "paragraphs", "sentences", "characters", "coded-characters")
+"""How coded spans of a document become units (``--units``).
+
+* ``segments``: coders' spans that overlap enough (``min_overlap``) are one unit;
+* ``paragraphs`` / ``sentences``: each paragraph or sentence of the source text is a unit;
+* ``characters``: each character of the documents is a unit (NVivo/QualCoder style);
+* ``coded-characters``: each character that some coder coded is a unit.
+"""
+
+CRLF_MODES = ("auto", "one", "two")
+"""How a REFI-QDA project's positions count a Windows line break (``\\r\\n``).
+
+``two``: as two characters, as the REFI-QDA standard counts code points; ``one``: as
+one character, as ATLAS.ti does; ``auto``: decided from the project (see
+:mod:`reliability.readers.refi`).
+"""
 
 
 @dataclass(frozen=True)
@@ -33,10 +47,14 @@ class ReadOptions:
     ignore_case : bool
         Fold the case of codes, so 'Hierarchy' and 'hierarchy' are one code.
     units : str or None
-        For span exports (QDA programs): how spans become units, one of ``UNIT_MODES``;
-        None when the input has unit ids.
+        For span exports (QDA programs): how spans become units, one of ``UNIT_MODES``.
+        None: ``segments`` (``paragraphs`` for MAXQDA, whose positions are paragraphs).
+        Inputs with unit ids (Dedoose excerpts, unit-id tables) need none.
     min_overlap : float
-        With ``units="segments"``: share of the longer span two spans must share to match.
+        With ``units="segments"``: share of the longer span two spans must share to match,
+        in (0, 1]; default 0.5.
+    crlf : str
+        How REFI-QDA positions count a ``\\r\\n`` line break, one of ``CRLF_MODES``.
     """
 
     unit_col: str | None = None
@@ -49,6 +67,7 @@ class ReadOptions:
     ignore_case: bool = False
     units: str | None = None
     min_overlap: float = 0.5
+    crlf: str = "auto"
 
     def named(self, role: str) -> str | None:
         """The column the user named for a role, if any."""
