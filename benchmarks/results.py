@@ -1,0 +1,509 @@
+"""What a benchmark run measured, the DESIGN §6 targets judged on it, and RESULTS.md."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from tabulate import tabulate
+
+from contests import VALUE_TOLERANCE, ContestResult
+from measure import ProcessRun, format_bytes, format_ratio, format_seconds
+
+GIB = 1024**3
+
+HEAVY_MODULES = ("pandas", "sklearn", "scipy", "numpy")
+"""Modules whose import `reliability --help` must avoid (DESIGN §6 names pandas and scikit-learn)."""
+
+FORBIDDEN_AT_HELP = ("pandas", "sklearn")
+
+CI_TARGET_SECONDS = 10.0
+CI_TARGET_UNITS = 100_000
+CI_TARGET_RESAMPLES = 1000
+TARGET_UNITS = 200_000
+E2E_TARGET_RATIO = 2.0
+E2E_TARGET_MEMORY = GIB
+MASI_TARGET_RATIO = 0.01
+LINEAR_EXPONENT = 1.2
+"""Growth exponent of time in units (between the two largest sizes) still called linear."""
+
+
+@dataclass(frozen=True)
+class EndToEnd:
+    """``reliability compare --format json`` and ``pandas.read_csv`` on one long CSV, as processes."""
+
+    units: int
+    coders: int
+    codes: int
+    rows: int
+    csv_bytes: int
+    pandas: ProcessRun
+    ours: ProcessRun
+
+    @property
+    def ratio(self) -> float | None:
+        if not (self.ours.ok and self.pandas.ok):
+            return None
+        return self.ours.seconds / self.pandas.seconds
+
+
+@dataclass(frozen=True)
+class Startup:
+    """Start-up of the command line against a bare interpreter."""
+
+    python_pass: ProcessRun
+    help: ProcessRun
+    compare_help: ProcessRun
+    imported_at_help: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """``compare --ci`` with the target number of resamples on one input.
+
+    When that run times out, two short runs (``probes``, few resamples each) give
+    the cost of one more resample, and the time for ``target_resamples`` is
+    extrapolated linearly from them: every resample costs the same (draw
+    weights, multiply, evaluate the statistics).
+    """
+
+    units: int
+    rows: int
+    target_resamples: int
+    without_ci: ProcessRun
+    direct: ProcessRun
+    probes: tuple[tuple[int, ProcessRun], ...] = ()
+
+    @property
+    def extrapolated_seconds(self) -> float | None:
+        if len(self.probes) != 2:
+            return None
+        (fewer, first), (more, second) = self.probes
+        if not (first.ok and second.ok):
+            return None
+        per_resample = max(second.seconds - first.seconds, 0.0) / (more - fewer)
+        return first.seconds + per_resample * (self.target_resamples - fewer)
+
+    @property
+    def extrapolated(self) -> bool:
+        return not self.direct.ok and self.extrapolated_seconds is not None
+
+    @property
+    def seconds(self) -> float | None:
+        """Time of ``--ci`` with the target number of resamples: measured, else extrapolated."""
+        return self.direct.seconds if self.direct.ok else self.extrapolated_seconds
+
+
+@dataclass(frozen=True)
+class Phases:
+    """In-process time of each phase of a compare, and optionally where it goes."""
+
+    units: int
+    load: float
+    compute: float
+    render: float
+    command: float
+    """The whole ``compare --format json`` command, run in process."""
+    by_own_time: tuple[tuple[str, float, float, int], ...] = ()
+    """(function, own seconds, cumulative seconds, calls), hottest first, any module."""
+    by_cumulative_time: tuple[tuple[str, float, float, int], ...] = ()
+    """The same for functions of the reliability package, by cumulative time."""
+
+
+@dataclass
+class Run:
+    """Everything one benchmark run measured."""
+
+    command: str
+    machine: dict[str, str]
+    contests: list[ContestResult] = field(default_factory=list)
+    end_to_end: list[EndToEnd] = field(default_factory=list)
+    startup: Startup | None = None
+    bootstrap: list[Bootstrap] = field(default_factory=list)
+    scaling: list[EndToEnd] = field(default_factory=list)
+    phases: Phases | None = None
+    phases_process: ProcessRun | None = None
+    """The end-to-end run of the same size, to show start-up and exit next to the phases."""
+    skipped: list[str] = field(default_factory=list)
+    """Parts of the run that were left out, and why."""
+    total_seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def contest_table(run: Run) -> list[list[str]]:
+    rows = []
+    for result in run.contests:
+        fastest = result.fastest_peer()
+        peer_cells = "; ".join(
+            f"{name} {format_seconds(t.seconds)}" if t is not None else f"{name}: {result.skipped[name]}"
+            for name, t in result.peers.items()
+        )
+        gap = result.value_gap
+        rows.append(
+            [
+                result.coefficient,
+                f"{result.units:,}",
+                format_seconds(result.ours.seconds),
+                peer_cells,
+                fastest[0] if fastest else "—",
+                format_ratio(result.ratio),
+                "—" if gap is None else (f"{gap:.1e}" + ("" if gap <= VALUE_TOLERANCE else " MISMATCH")),
+            ]
+        )
+    return rows
+
+
+CONTEST_HEADERS = ["coefficient", "units", "reliability", "peers", "fastest peer", "ours / fastest", "|Δ value|"]
+
+
+def end_to_end_table(entries: list[EndToEnd]) -> list[list[str]]:
+    rows = []
+    for e in entries:
+        rows.append(
+            [
+                f"{e.units:,}",
+                f"{e.coders}",
+                f"{e.codes}",
+                f"{e.rows:,}",
+                format_bytes(e.csv_bytes),
+                _process_time(e.pandas),
+                format_bytes(e.pandas.peak_bytes),
+                _process_time(e.ours),
+                format_bytes(e.ours.peak_bytes),
+                format_ratio(e.ratio),
+            ]
+        )
+    return rows
+
+
+END_TO_END_HEADERS = [
+    "units", "coders", "codes", "long rows", "CSV", "pandas.read_csv", "peak RSS",
+    "reliability compare", "peak RSS", "ours / pandas",
+]
+
+
+def units_scaling_table(entries: list[EndToEnd]) -> list[list[str]]:
+    """Time and memory per unit as units grow, with the growth exponent between sizes."""
+    rows = []
+    previous = None
+    for e in sorted(entries, key=lambda e: e.units):
+        exponent = growth_exponent(previous, e) if previous else None
+        rows.append(
+            [
+                f"{e.units:,}",
+                _process_time(e.ours),
+                "—" if not e.ours.ok else f"{e.ours.seconds / e.units * 1e6:.1f} µs",
+                format_bytes(e.ours.peak_bytes),
+                "—" if exponent is None else f"{exponent:.2f}",
+            ]
+        )
+        previous = e
+    return rows
+
+
+UNITS_SCALING_HEADERS = ["units", "compare", "per unit", "peak RSS", "growth exponent vs previous size"]
+
+
+def growth_exponent(smaller: EndToEnd, larger: EndToEnd) -> float | None:
+    """``log(t2 / t1) / log(n2 / n1)``: 1 is linear in units, 2 quadratic."""
+    if not (smaller.ours.ok and larger.ours.ok) or larger.units <= smaller.units:
+        return None
+    return math.log(larger.ours.seconds / smaller.ours.seconds) / math.log(larger.units / smaller.units)
+
+
+def shape_scaling_table(entries: list[EndToEnd]) -> list[list[str]]:
+    return [
+        [
+            f"{e.units:,}",
+            f"{e.coders}",
+            f"{e.codes}",
+            f"{e.rows:,}",
+            _process_time(e.ours),
+            format_bytes(e.ours.peak_bytes),
+            format_ratio(e.ratio),
+        ]
+        for e in entries
+    ]
+
+
+SHAPE_SCALING_HEADERS = ["units", "coders", "codes", "long rows", "compare", "peak RSS", "ours / pandas"]
+
+
+def bootstrap_table(entries: list[Bootstrap]) -> list[list[str]]:
+    rows = []
+    for b in entries:
+        bootstrap_cost = (
+            b.seconds - b.without_ci.seconds if b.seconds is not None and b.without_ci.ok else None
+        )
+        probes = "; ".join(f"{_process_time(run)} with {resamples}" for resamples, run in b.probes)
+        rows.append(
+            [
+                f"{b.units:,}",
+                f"{b.target_resamples:,}",
+                _process_time(b.without_ci),
+                _process_time(b.direct),
+                format_seconds(bootstrap_cost),
+                format_bytes(b.direct.peak_bytes),
+                f"{format_seconds(b.extrapolated_seconds)} from {probes}" if probes else "—",
+            ]
+        )
+    return rows
+
+
+BOOTSTRAP_HEADERS = ["units", "resamples", "compare", "compare --ci", "added by --ci", "peak RSS", "extrapolated"]
+
+
+def startup_table(startup: Startup) -> list[list[str]]:
+    base = startup.python_pass.seconds
+    rows = []
+    for label, run in (
+        ("python -c pass", startup.python_pass),
+        ("reliability --help", startup.help),
+        ("reliability compare --help", startup.compare_help),
+    ):
+        ratio = None if not (run.ok and base) else run.seconds / base
+        rows.append([label, _process_time(run), format_bytes(run.peak_bytes), format_ratio(ratio)])
+    return rows
+
+
+STARTUP_HEADERS = ["command", "wall time", "peak RSS", "vs python -c pass"]
+
+
+def _process_time(run: ProcessRun) -> str:
+    if run.timed_out:
+        return "timed out"
+    if run.returncode != 0:
+        return f"failed (exit {run.returncode}: {run.error[:80]})" if run.error else f"failed (exit {run.returncode})"
+    return format_seconds(run.seconds)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class Verdict:
+    target: str
+    measured: str
+    met: bool | None
+    """None when the run did not measure it."""
+    gap: str
+
+
+def verdicts(run: Run) -> list[Verdict]:
+    """Every DESIGN §6 (and issue 8) target, judged on this run."""
+    found: list[Verdict] = []
+    if run.startup is None:
+        found.append(Verdict("`--help` imports neither pandas nor scikit-learn", "not measured", None, ""))
+    else:
+        heavy = sorted(m for m in HEAVY_MODULES if m in run.startup.imported_at_help)
+        bad = [m for m in FORBIDDEN_AT_HELP if m in run.startup.imported_at_help]
+        found.append(
+            Verdict(
+                "`--help` imports neither pandas nor scikit-learn",
+                f"heavy modules imported: {', '.join(heavy) or 'none'}; "
+                f"{format_seconds(run.startup.help.seconds)} vs {format_seconds(run.startup.python_pass.seconds)} "
+                "for `python -c pass`",
+                not bad,
+                f"imports {', '.join(bad)}" if bad else "",
+            )
+        )
+    target = next((e for e in run.end_to_end if e.units == TARGET_UNITS), None)
+    label = f"`compare` of {TARGET_UNITS:,} units × 5 coders × 20 codes"
+    if target is None:
+        found.append(Verdict(f"{label} < 2 × pandas.read_csv", "not measured", None, ""))
+        found.append(Verdict(f"{label}: peak memory < 1 GiB", "not measured", None, ""))
+    else:
+        ratio = target.ratio
+        found.append(
+            Verdict(
+                f"{label} < 2 × pandas.read_csv",
+                f"{_process_time(target.ours)} vs {_process_time(target.pandas)} "
+                f"({target.rows:,} rows): {format_ratio(ratio)}",
+                None if ratio is None else ratio < E2E_TARGET_RATIO,
+                ""
+                if ratio is None or ratio < E2E_TARGET_RATIO
+                else f"{ratio / E2E_TARGET_RATIO:.1f}× too slow: "
+                f"{format_seconds(target.ours.seconds - E2E_TARGET_RATIO * target.pandas.seconds)} over the "
+                f"allowed {format_seconds(E2E_TARGET_RATIO * target.pandas.seconds)}",
+            )
+        )
+        peak = target.ours.peak_bytes
+        found.append(
+            Verdict(
+                f"{label}: peak memory < 1 GiB",
+                format_bytes(peak),
+                None if peak is None else peak < E2E_TARGET_MEMORY,
+                "" if peak is None or peak < E2E_TARGET_MEMORY else f"{format_bytes(peak - E2E_TARGET_MEMORY)} over",
+            )
+        )
+    by_coefficient: dict[str, list[ContestResult]] = {}
+    for result in run.contests:
+        by_coefficient.setdefault(result.coefficient, []).append(result)
+    for coefficient, results in by_coefficient.items():
+        timed = [r for r in results if r.ratio is not None]
+        masi = coefficient == "MASI alpha"
+        limit = MASI_TARGET_RATIO if masi else 1.0
+        goal = f"{coefficient} ≥ 100× faster than NLTK" if masi else f"{coefficient} at least as fast as the fastest peer"
+        if not timed:
+            found.append(Verdict(goal, "not measured", None, ""))
+            continue
+        measured = ", ".join(f"{r.units:,}: {format_ratio(r.ratio)}" for r in timed)
+        misses = [r for r in timed if r.ratio > limit]
+        gap = ""
+        if misses:
+            worst = max(misses, key=lambda r: r.ratio)
+            if masi:
+                gap = f"only {1 / worst.ratio:.0f}× faster at {worst.units:,} units"
+            else:
+                gap = f"{worst.ratio:.1f}× slower than {worst.fastest_peer()[0]} at {worst.units:,} units"
+                gap += f"; slower at {len(misses)} of {len(timed)} sizes" if len(misses) > 1 else ""
+        found.append(Verdict(goal, f"ours / fastest peer by units: {measured}", not misses, gap))
+    ci = next((b for b in run.bootstrap if b.units == CI_TARGET_UNITS and b.target_resamples == CI_TARGET_RESAMPLES), None)
+    goal = f"`--ci` with 1,000 resamples on {CI_TARGET_UNITS:,} units < 10 s"
+    if ci is None or ci.seconds is None:
+        found.append(Verdict(goal, "not measured", None, ""))
+    else:
+        found.append(
+            Verdict(
+                goal,
+                format_seconds(ci.seconds)
+                + (" (extrapolated from runs with " + " and ".join(str(r) for r, _ in ci.probes) + " resamples)"
+                   if ci.extrapolated else ""),
+                ci.seconds < CI_TARGET_SECONDS,
+                "" if ci.seconds < CI_TARGET_SECONDS else f"{ci.seconds / CI_TARGET_SECONDS:.0f}× too slow",
+            )
+        )
+    sizes = sorted((e for e in run.end_to_end if e.ours.ok), key=lambda e: e.units)
+    if len(sizes) >= 2:
+        exponent = growth_exponent(sizes[-2], sizes[-1])
+        found.append(
+            Verdict(
+                "time linear in units",
+                f"growth exponent {exponent:.2f} from {sizes[-2].units:,} to {sizes[-1].units:,} units",
+                exponent <= LINEAR_EXPONENT,
+                "" if exponent <= LINEAR_EXPONENT else f"grows as units^{exponent:.2f}",
+            )
+        )
+    return found
+
+
+def verdict_table(found: list[Verdict]) -> list[list[str]]:
+    status = {True: "met", False: "**not met**", None: "not measured"}
+    return [[v.target, v.measured, status[v.met], v.gap] for v in found]
+
+
+VERDICT_HEADERS = ["target", "measured", "status", "gap"]
+
+
+# --------------------------------------------------------------------------- output
+
+
+def table(rows: list[list[str]], headers: list[str], markdown: bool) -> str:
+    return tabulate(rows, headers=headers, tablefmt="github" if markdown else "simple", disable_numparse=True)
+
+
+def sections(run: Run, markdown: bool) -> list[tuple[str, str]]:
+    """(title, table) for every part the run measured."""
+    parts = [("Targets (DESIGN §6)", table(verdict_table(verdicts(run)), VERDICT_HEADERS, markdown))]
+    if run.contests:
+        parts.append(("Coefficients against peer libraries (in process, best of N)",
+                      table(contest_table(run), CONTEST_HEADERS, markdown)))
+    if run.end_to_end:
+        parts.append(("End to end: `reliability compare --format json` vs `pandas.read_csv` (whole processes)",
+                      table(end_to_end_table(run.end_to_end), END_TO_END_HEADERS, markdown)))
+        parts.append(("Scaling with units", table(units_scaling_table(run.end_to_end), UNITS_SCALING_HEADERS, markdown)))
+    if run.scaling:
+        parts.append(("Scaling with coders and codes", table(shape_scaling_table(run.scaling), SHAPE_SCALING_HEADERS, markdown)))
+    if run.bootstrap:
+        parts.append(("Bootstrap intervals: `compare --ci`", table(bootstrap_table(run.bootstrap), BOOTSTRAP_HEADERS, markdown)))
+    if run.startup is not None:
+        parts.append(("Start-up", table(startup_table(run.startup), STARTUP_HEADERS, markdown)))
+    if run.phases is not None:
+        p = run.phases
+        rows = [
+            ["read: `readers.load`", format_seconds(p.load)],
+            ["compute: `report.compare`", format_seconds(p.compute)],
+            ["render: `render(report, 'json')`", format_seconds(p.render)],
+            ["the whole `compare --format json` command, in process", format_seconds(p.command)],
+        ]
+        process = run.phases_process
+        if process is not None and process.ok:
+            rows.append(["the same command as a fresh process (end-to-end table)", format_seconds(process.seconds)])
+        parts.append((f"Phases of a compare of {p.units:,} units", table(rows, ["phase", "time"], markdown)))
+        for title, entries in (
+            ("Where the time of that command goes: functions by own time (cProfile)", p.by_own_time),
+            ("Where the time of that command goes: reliability's functions by cumulative time (cProfile)",
+             p.by_cumulative_time),
+        ):
+            if entries:
+                profile_rows = [[f"`{name}`", format_seconds(own), format_seconds(cumulative), f"{calls:,}"]
+                                for name, own, cumulative, calls in entries]
+                parts.append((title, table(profile_rows, ["function", "own time", "cumulative", "calls"], markdown)))
+    return parts
+
+
+def console(run: Run) -> str:
+    """The run as plain-text tables for the terminal."""
+    out = []
+    for title, body in sections(run, markdown=False):
+        out.append(f"{title}\n{'=' * len(title)}\n{body}\n")
+    if run.skipped:
+        out.append("Left out:\n" + "\n".join(f"  - {s}" for s in run.skipped) + "\n")
+    return "\n".join(out)
+
+
+NOTES = """\
+* Data: `benchmarks/data.py`, seeded. Single-label data for the nominal
+  coefficients (each coder gives the unit's true code with probability 0.75,
+  else a code drawn from Zipf-like prevalences), multi-label data for MASI alpha
+  and the end-to-end runs (about 1.5 codes per coded cell, 18 % of coded cells
+  with no code); 10 % of (unit, coder) cells missing; 5 coders, 20 codes unless
+  stated.
+* In-process timings are the best of up to N runs after a warm-up run on small
+  data (so lazy imports are not timed); each library gets its input in the form
+  its API takes, prepared before the clock starts. `reliability`'s functions
+  also compute an analytic standard error where one exists; scikit-learn,
+  statsmodels and krippendorff do not.
+* Fleiss' kappa is compared on complete units only (statsmodels takes no
+  missing ratings); Cohen's kappa on coders 1 and 2 over the units both coded.
+* irrCAC is timed constructing `CAC(frame)` and calling the method; it rounds its
+  values to 5 decimals, hence |Δ value| up to 5e-6.
+* NLTK's `masi_distance` divides by zero for two empty sets; empty sets are given
+  to it as one pseudo-code, which leaves every distance as DESIGN §3 defines it.
+  NLTK is run only up to the size it finishes in seconds.
+* End to end: both commands are whole processes (interpreter start and imports
+  included), output discarded; peak RSS is GNU time's `%M` for the command.
+  `reliability compare` reads the CSV, builds the table, computes every figure
+  (pairs, overall, per code, disagreements) and renders JSON.
+* Phases and profile: the library calls timed one by one, then the whole
+  command run through click in the benchmark's own process, once timed and once
+  under cProfile. cProfile charges a cost to every Python call, so code that
+  makes millions of them (the pure-Python JSON encoder) looks up to twice as slow
+  there as it is; the ranking is what the profile is for.
+* `compare --ci` is run with all 1,000 resamples. Only if that run times out is
+  the time extrapolated, linearly from two runs with few resamples (every
+  resample costs the same: their difference is the cost of the extra ones).
+"""
+
+
+def markdown(run: Run) -> str:
+    """RESULTS.md."""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured by `{run.command}` in {format_seconds(run.total_seconds)}. "
+        "Regenerate with the same command; see `benchmarks/README.md`.",
+        "",
+        "## Machine",
+        "",
+        table([[k, v] for k, v in run.machine.items()], ["", ""], markdown=True),
+        "",
+    ]
+    for title, body in sections(run, markdown=True):
+        lines += [f"## {title}", "", body, ""]
+    if run.skipped:
+        lines += ["## Left out of this run", ""] + [f"* {s}" for s in run.skipped] + [""]
+    lines += ["## How these were measured", "", NOTES]
+    return "\n".join(lines)
