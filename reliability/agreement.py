@@ -57,20 +57,9 @@ class OverallAgreement:
     at_least_k: dict[int, Figure]
 
 
-def with_uncoded(codings: Codings) -> np.ndarray:
-    """``applied`` with one more code, "(uncoded)", set where a seen unit has no code.
-
-    Returns
-    -------
-    ndarray of bool, shape (n_units, n_coders, n_codes + 1)
-    """
-    uncoded = codings.seen & ~codings.applied.any(axis=2)
-    return np.concatenate([codings.applied, uncoded[:, :, None]], axis=2)
-
-
 def pair_units(codings: Codings, a: int, b: int) -> UnitAgreement:
     """Per-unit agreement of coders ``a`` and ``b``."""
-    sets = with_uncoded(codings)
+    sets = codings.with_uncoded
     counted = codings.seen[:, a] & codings.seen[:, b]
     set_a, set_b = sets[:, a], sets[:, b]
     both = (set_a & set_b).sum(axis=1)
@@ -86,7 +75,7 @@ def pair_units(codings: Codings, a: int, b: int) -> UnitAgreement:
 
 def all_units(codings: Codings) -> UnitAgreement:
     """Per-unit agreement of every coder: units every coder coded."""
-    sets = with_uncoded(codings)
+    sets = codings.with_uncoded
     counted = codings.seen.all(axis=1)
     every = sets.all(axis=1)
     some = sets.any(axis=1)
@@ -108,7 +97,7 @@ def at_least_k_units(codings: Codings, k: int) -> tuple[np.ndarray, np.ndarray]:
         Units coded by at least ``k`` coders (only these can reach ``k``).
     agreed : ndarray of bool, shape (n_units,)
     """
-    counts = with_uncoded(codings).sum(axis=1)
+    counts = codings.with_uncoded.sum(axis=1)
     counted = codings.seen.sum(axis=1) >= k
     agreed = counted & (counts.max(axis=1, initial=0) >= k)
     return counted, agreed

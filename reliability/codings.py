@@ -12,6 +12,7 @@ Every reader produces a :class:`Codings`; every metric runs on its arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 import numpy as np
@@ -104,6 +105,14 @@ class Codings:
     @property
     def n_codes(self) -> int:
         return len(self.codes)
+
+    @cached_property
+    def with_uncoded(self) -> np.ndarray:
+        """``applied`` with the pseudo-code "(uncoded)" as a last code (see :func:`sets_with_uncoded`).
+
+        Computed once per table: every observed-agreement figure reads it.
+        """
+        return sets_with_uncoded(self.applied, self.seen)
 
     @property
     def multi_label(self) -> bool:
@@ -226,6 +235,23 @@ class Codings:
             notes=self.notes,
             accounting=self.accounting,
         )
+
+
+def sets_with_uncoded(applied: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Code sets with the pseudo-code "(uncoded)" as a last column, for any slice of units.
+
+    Parameters
+    ----------
+    applied : ndarray of bool, shape (n_units, n_coders, n_codes)
+    seen : ndarray of bool, shape (n_units, n_coders)
+
+    Returns
+    -------
+    ndarray of bool, shape (n_units, n_coders, n_codes + 1)
+        True in the last column where the coder coded the unit with no code.
+    """
+    uncoded = seen & ~applied.any(axis=2)
+    return np.concatenate([applied, uncoded[:, :, None]], axis=2)
 
 
 def from_sets(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .codebook import did_you_mean
-from .codings import UNCODED, Codings
+from .codings import UNCODED, Codings, sets_with_uncoded
 from .errors import UsageError
 
 CHUNK_UNITS = 16384
@@ -248,22 +248,6 @@ def find_disagreements(codings: Codings) -> Disagreements:
         disputed=disputed[order],
         total=len(order),
     )
-
-
-def sets_with_uncoded(applied: np.ndarray, seen: np.ndarray) -> np.ndarray:
-    """Code sets with the pseudo-code "(uncoded)" as a last column, for any slice of units.
-
-    Parameters
-    ----------
-    applied : ndarray of bool, shape (n_units, n_coders, n_codes)
-    seen : ndarray of bool, shape (n_units, n_coders)
-
-    Returns
-    -------
-    ndarray of bool, shape (n_units, n_coders, n_codes + 1)
-    """
-    uncoded = seen & ~applied.any(axis=2)
-    return np.concatenate([applied, uncoded[:, :, None]], axis=2)
 
 
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:

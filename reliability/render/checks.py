@@ -6,7 +6,6 @@ the diffs from :func:`reliability.diff.diff_reports`.
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from typing import Callable, Mapping, Sequence
@@ -16,7 +15,7 @@ from ..diff import FigureChange, ReportDiff
 from ..errors import UsageError
 from ..report import Report
 from .cells import PROPORTIONS, coefficient, number, percent, visible
-from .machine import write_csv
+from .machine import dump_json, write_csv
 from .tables import Style, render_text
 
 CHECK_CSV_COLUMNS = [
@@ -59,8 +58,7 @@ def checks_text(report: Report, checks: Sequence[Check], markdown: bool = False)
 
 def checks_json(report: Report, checks: Sequence[Check]) -> str:
     """The report's JSON document (DESIGN §4) with its ``checks`` section filled in."""
-    document = {**report.to_dict(), "checks": [c.to_dict() for c in checks]}
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dump_json({**report.to_dict(), "checks": [c.to_dict() for c in checks]})
 
 
 def checks_csv(report: Report, checks: Sequence[Check]) -> str:
@@ -217,7 +215,7 @@ def _before_after(change: FigureChange) -> list[str]:
 
 
 def diff_json(diff: ReportDiff) -> str:
-    return json.dumps(diff.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dump_json(diff.to_dict())
 
 
 def diff_csv(diff: ReportDiff) -> str:

@@ -15,9 +15,43 @@ NOT_CODED = "(not coded)"
 """A disagreement CSV cell for a coder who never coded the unit (unlike "(uncoded)": coded, no code)."""
 
 
+LONG_LIST = 50
+"""Top-level lists longer than this are written one compact item per line."""
+
+
 def render_json(report: Report) -> str:
     """The report as JSON, keys in contract order, ending with a newline."""
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dump_json(report.to_dict())
+
+
+def dump_json(document: dict) -> str:
+    """A JSON document indented for reading, except that each item of a long top-level
+    list (the disagreeing units, say) takes one compact line.
+
+    Python's indenting encoder is pure Python and builds the whole text in pieces;
+    with hundreds of thousands of disagreeing units it dominated the run and its
+    memory, while the compact encoder is in C.
+
+    >>> print(*dump_json({"a": 1, "b": [{"x": 1}] * 51}).splitlines()[:5], sep=chr(10))
+    {
+      "a": 1,
+      "b": [
+        {"x": 1},
+        {"x": 1},
+    """
+    parts = []
+    for key, value in document.items():
+        if isinstance(value, list) and len(value) > LONG_LIST:
+            items = ",\n".join("    " + _compact(item) for item in value)
+            text = "[\n" + items + "\n  ]"
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
 
 
 CSV_COLUMNS = ["section", "coders", "code", "figure", "value", "p_o", "p_e", "n_units", "ci_low", "ci_high", "se", "note"]
