@@ -70,6 +70,10 @@ leaves nothing to correct for: the coefficient is undefined."""
 _DISTANCE_BLOCK = 2_000_000
 """Entries of the set-distance matrix built at a time: about 40 MB of working memory."""
 
+_DENSE_TABLE_CELLS = 1 << 20
+"""Largest contingency table of two coders counted densely (8 MB); beyond it only
+the cells that occur are counted."""
+
 SET_BOOTSTRAP_LIMIT = 2_000
 """Most distinct code sets for which set-distance alpha is bootstrapped: each resample
 costs a pass over the (sets × sets) distance matrix, so beyond this the figure comes
@@ -77,6 +81,9 @@ without an interval and its note says why."""
 
 _NO_PAIRED_UNIT = "no unit was coded by at least two coders"
 _NO_SHARED_UNIT = "no unit was coded by both coders"
+_NO_POSITIVE = "no coder applied the code to a unit that another coder also coded"
+_ONE_CATEGORY = "every rating is in the same category, so agreement expected by chance is 1"
+_NO_DISAGREEMENT = "every pairable rating is the same, so there is no disagreement to expect by chance"
 
 
 # --------------------------------------------------------------------------- results
@@ -148,45 +155,57 @@ def cohen_kappa(labels: np.ndarray, bootstrap: BootstrapSettings | None = None) 
     labels = _checked_labels(labels)
     if labels.shape[1] != 2:
         raise ValueError(f"Cohen's kappa compares two coders; labels have {labels.shape[1]} columns")
-    pair = labels[(labels[:, 0] >= 0) & (labels[:, 1] >= 0)]
-    n_units = len(pair)
-    if n_units == 0:
+    return _cohen_figure(_PairTable.of(labels), bootstrap, labels)
+
+
+def _cohen_figure(
+    table: _PairTable, bootstrap: BootstrapSettings | None = None, labels: np.ndarray | None = None
+) -> Figure:
+    """Cohen's kappa from the pair's table; ``labels`` (n_units, 2) are needed only to bootstrap."""
+    if table.n_units == 0:
         return Figure.undefined(0, _NO_SHARED_UNIT)
-    n_categories, compact = _compact_categories(pair)
-    first, second = compact.T
-    agree = first == second
-    every_unit = np.arange(n_units)
-    contributions = _stack(
-        n_units,
-        _column(np.ones(n_units)),
-        _column(agree),
-        _Block(every_unit, first, np.ones(n_units), n_categories),
-        _Block(every_unit, second, np.ones(n_units), n_categories),
+    point = _chance_corrected(np.array([table.p_o()]), np.array([table.p_e()]))
+    # Without a bootstrap the table gives the point value and the se, so the per-unit
+    # contributions (a gather over every unit) are built only for resampling.
+    contributions = (
+        _Contributions(table.n_units, ())
+        if bootstrap is None
+        else _cohen_contributions(labels[(labels[:, 0] >= 0) & (labels[:, 1] >= 0)])
     )
 
     def statistic(sums: np.ndarray) -> _Parts:
         # Every resample has n_units units, so sums[:, 0] > 0.
+        n_categories = (sums.shape[1] - 2) // 2
         total = sums[:, :1]
         shares_first = sums[:, 2 : 2 + n_categories] / total
         shares_second = sums[:, 2 + n_categories :] / total
         return _chance_corrected(sums[:, 1] / total[:, 0], (shares_first * shares_second).sum(axis=1))
-
-    def standard_error(kappa: float, p_e: float) -> float:
-        shares_first = np.bincount(first, minlength=n_categories) / n_units
-        shares_second = np.bincount(second, minlength=n_categories) / n_units
-        # Fleiss, Cohen & Everitt (1969): a unit in cell (i, j) adds x^2 off the diagonal and
-        # (1 - x)^2 = x^2 + 1 - 2x on it, with x = (1 - kappa)(p_.i + p_j.).
-        x = (1.0 - kappa) * (shares_second[first] + shares_first[second])
-        mean_term = (x @ x + (1.0 - 2.0 * x[agree]).sum()) / n_units
-        variance = (mean_term - (kappa - p_e * (1.0 - kappa)) ** 2) / (n_units * (1.0 - p_e) ** 2)
-        return math.sqrt(max(variance, 0.0))
 
     return _figure(
         contributions,
         statistic,
         bootstrap,
         "both coders gave every unit the same category, so agreement expected by chance is 1",
-        standard_error,
+        table.standard_error,
+        point=point,
+    )
+
+
+def _cohen_contributions(pair: np.ndarray) -> _Contributions:
+    """Per-unit columns [1, agree, first coder's category one-hot, second's one-hot].
+
+    ``pair`` (n_units, 2) holds the units both coders coded.
+    """
+    n_units = len(pair)
+    n_categories, compact = _compact_categories(pair)
+    first, second = compact.T
+    every_unit = np.arange(n_units)
+    return _stack(
+        n_units,
+        _column(np.ones(n_units)),
+        _column(first == second),
+        _Block(every_unit, first, np.ones(n_units), n_categories),
+        _Block(every_unit, second, np.ones(n_units), n_categories),
     )
 
 
@@ -407,7 +426,7 @@ def positive_agreement(labels: np.ndarray, bootstrap: BootstrapSettings | None =
         contributions,
         statistic,
         bootstrap,
-        "no coder applied the code to a unit that another coder also coded",
+        _NO_POSITIVE,
     )
 
 
@@ -609,7 +628,9 @@ def chance_corrected(
         ``overall``: set-as-one-label Fleiss, alpha, AC1 and Brennan–Prediger over
         all coders (Gwet's generalisation for missing ratings) and MASI/Jaccard
         alpha; ``pairs``: set-as-one-label Cohen's kappa and pooled kappa;
-        ``codes``: presence/absence coefficients of each code.
+        ``codes``: presence/absence coefficients of each code (without a
+        bootstrap computed for all codes at once, with the same figures to the
+        last bit as the per-code functions).
 
     Examples
     --------
@@ -644,6 +665,8 @@ def chance_corrected(
             "cohen_kappa": cohen_kappa(labels[:, [first, second]], bootstrap),
             "pooled_kappa": pooled_kappa(applied[both, first], applied[both, second], bootstrap),
         }
+    if bootstrap is None:
+        return Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs))
     codes = []
     for k, code in enumerate(codings.codes):
         presence = codings.code_labels(k)
@@ -708,6 +731,202 @@ def interpret(name: str, value: float | None) -> str:
                 return band
         return "almost perfect"
     return ""
+
+
+# --------------------------------------------------------------------------- per-code batch
+
+
+def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[CodeCoefficients, ...]:
+    """The ``codes`` view of :func:`chance_corrected` without a bootstrap, all codes at once.
+
+    Presence/absence data has two categories, so every per-unit quantity follows
+    from ``m_u`` (coders who coded the unit) and ``n_uk`` (coders who applied code
+    k): one (codes × units) array per quantity instead of a pass over the labels
+    per code, and a pair's 2 × 2 table per code from three counts. Sums run along
+    the units of each row in the order the per-code functions use, so every
+    figure equals what :func:`fleiss_kappa`, :func:`krippendorff_alpha`,
+    :func:`gwet_ac1` (2 categories), :func:`positive_agreement` and
+    :func:`cohen_kappa` return for ``codings.code_labels(k)``
+    (tests/test_coefficients.py checks every field).
+    """
+    seen = codings.seen
+    applied = codings.applied & seen[:, :, None]
+    # n_uk as a C-ordered (codes × units) float array, and so every array derived from it:
+    # numpy sums a C-ordered row pairwise, exactly as it sums the 1-D per-code arrays.
+    applying = np.ascontiguousarray(applied.sum(axis=1, dtype=np.float64).T)
+    raters = seen.sum(axis=1)
+    fleiss, ac1 = _presence_gwet_family(applied, seen, applying, raters)
+    alpha = _presence_alpha(applying, raters)
+    positive = _presence_positive(applying, raters)
+    names = codings.coders
+    pair_figures = {(names[a], names[b]): _presence_pair(applied, seen, a, b) for a, b in pairs}
+    return tuple(
+        CodeCoefficients(
+            code=code,
+            fleiss_kappa=fleiss[k],
+            krippendorff_alpha=alpha[k],
+            gwet_ac1=ac1[k],
+            positive_agreement=positive[k],
+            pairs={
+                pair: {"cohen_kappa": kappas[k], "positive_agreement": positives[k]}
+                for pair, (kappas, positives) in pair_figures.items()
+            },
+        )
+        for k, code in enumerate(codings.codes)
+    )
+
+
+def _presence_agreeing_pairs(raters: np.ndarray, applying: np.ndarray) -> np.ndarray:
+    """Unordered agreeing rating pairs per code and unit: both applied or both did not."""
+    absent = raters - applying
+    return applying * (applying - 1.0) / 2.0 + absent * (absent - 1.0) / 2.0
+
+
+def _point_figures(
+    n_units: int,
+    value: np.ndarray,
+    p_o: np.ndarray | None,
+    p_e: np.ndarray | None,
+    standard_error: Callable[[int], float | None],
+    undefined_note: str,
+) -> list[Figure]:
+    """One Figure per code from (codes,) arrays, as :func:`_figure` builds it without a bootstrap."""
+    figures = []
+    for k in range(len(value)):
+        k_p_o = None if p_o is None else float(p_o[k])
+        k_p_e = None if p_e is None else float(p_e[k])
+        if not math.isfinite(value[k]):
+            figures.append(Figure.undefined(n_units, undefined_note, p_o=k_p_o, p_e=k_p_e))
+        else:
+            figures.append(
+                Figure(value=float(value[k]), n_units=n_units, p_o=k_p_o, p_e=k_p_e, se=standard_error(k))
+            )
+    return figures
+
+
+def _presence_gwet_family(
+    applied: np.ndarray, seen: np.ndarray, all_applying: np.ndarray, all_raters: np.ndarray
+) -> tuple[list[Figure], list[Figure]]:
+    """Fleiss' kappa and AC1 (q = 2) of every code, as :func:`_gwet_family` computes them."""
+    n_codes = applied.shape[2]
+    rated = np.flatnonzero(all_raters >= 1)
+    n_units = len(rated)
+    raters = all_raters[rated].astype(np.float64)
+    paired = (raters >= 2).astype(np.float64)
+    if not paired.any():
+        undefined = [Figure.undefined(n_units, _NO_PAIRED_UNIT) for _ in range(n_codes)]
+        return undefined, list(undefined)
+    applying = np.ascontiguousarray(all_applying[:, rated])
+    unit_agreement = _divide(2.0 * _presence_agreeing_pairs(raters, applying), raters * (raters - 1.0))
+    unit_agreement[:, paired == 0] = 0.0
+    p_o = _divide(unit_agreement.sum(axis=1), np.full(n_codes, np.sum(paired)))
+    # Sums in the order the per-code bincounts add ratings (unit by unit, coder by coder),
+    # so that they match to the last bit.
+    rated_seen, rated_applied = seen[rated], applied[rated]
+    rating_unit, rating_coder = np.nonzero(rated_seen)
+    category = rated_applied[rating_unit, rating_coder]  # (n_ratings, codes)
+    share = 1.0 / raters[rating_unit]
+    prevalence = np.array(
+        [np.bincount(category[:, k].astype(np.intp), weights=share, minlength=2) for k in range(n_codes)]
+    ).reshape(n_codes, 2) / n_units
+    by_coder = [np.ascontiguousarray(rated_applied[:, coder].T) for coder in range(rated_seen.shape[1])]
+    results = []
+    # Fleiss' chance weights ignore q; AC1 of presence/absence has q = 2.
+    for chance_weights in (_fleiss_chance_weights, _ac1_chance_weights):
+        weights = chance_weights(prevalence, 2)
+        parts = _chance_corrected(p_o, (prevalence * weights).sum(axis=1))
+        # Each unit's chance term: its ratings' weights added coder by coder, as bincount does.
+        unit_chance = np.zeros((n_codes, n_units))
+        for coder, coder_applied in enumerate(by_coder):
+            absent_weight = np.where(rated_seen[:, coder], weights[:, :1], 0.0)
+            unit_chance += np.where(coder_applied, weights[:, 1:], absent_weight)
+        unit_chance /= raters
+
+        def standard_error(k: int, parts: _Parts = parts, unit_chance: np.ndarray = unit_chance) -> float | None:
+            if n_units < 2:
+                return None
+            value, p_e = float(parts.value[k]), float(parts.p_e[k])
+            unit_value = (n_units / paired.sum()) * (unit_agreement[k] - p_e * paired) / (1.0 - p_e)
+            linearised = unit_value - 2.0 * (1.0 - value) * (unit_chance[k] - p_e) / (1.0 - p_e)
+            return math.sqrt(((linearised - value) ** 2).sum() / (n_units * (n_units - 1)))
+
+        results.append(_point_figures(n_units, parts.value, parts.p_o, parts.p_e, standard_error, _ONE_CATEGORY))
+    return results[0], results[1]
+
+
+def _presence_alpha(all_applying: np.ndarray, all_raters: np.ndarray) -> list[Figure]:
+    """Nominal Krippendorff's alpha of every code, as :func:`krippendorff_alpha` computes it."""
+    kept = np.flatnonzero(all_raters >= 2)
+    n_units = len(kept)
+    if n_units == 0:
+        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(len(all_applying))]
+    raters = all_raters[kept].astype(np.float64)
+    applying = np.ascontiguousarray(all_applying[:, kept])
+    disagreement = raters - 2.0 * _presence_agreeing_pairs(raters, applying) / (raters - 1.0)
+    observed_sum = disagreement.sum(axis=1)
+    # Coincidence marginals and the nominal spread (n_. - n_c) are integers: exact in any order.
+    present = applying.sum(axis=1)
+    pairable = raters.sum()
+    absent = pairable - present
+    observed = observed_sum / pairable
+    expected = (absent * present + present * absent) / (pairable * (pairable - 1.0))
+    ratio = np.divide(observed, expected, out=np.full_like(expected, np.nan), where=expected > _NO_VARIATION)
+    mean_raters = raters.mean()
+    deviation = (raters - mean_raters) / mean_raters
+
+    def standard_error(k: int) -> float | None:
+        # As _alpha_figure's standard_error, with spread (n_. - n_0, n_. - n_1) = (present, absent).
+        if n_units < 2:
+            return None
+        chance = 1.0 - (absent[k] * present[k] + present[k] * absent[k]) / pairable**2
+        agreement_prime = 1.0 - observed_sum[k] / pairable
+        agreement = agreement_prime + (1.0 - agreement_prime) / pairable
+        alpha_prime = (agreement_prime - chance) / (1.0 - chance)
+        unit_agreement = (raters - disagreement[k]) / mean_raters - agreement * deviation
+        unit_spread = applying[k] * absent[k] + (raters - applying[k]) * present[k]
+        unit_chance = (raters - unit_spread / pairable) / mean_raters - chance * deviation
+        linearised = (unit_agreement - chance) / (1.0 - chance) - 2.0 * (1.0 - alpha_prime) * (
+            unit_chance - chance
+        ) / (1.0 - chance)
+        return math.sqrt(((linearised - alpha_prime) ** 2).sum() / (n_units * (n_units - 1)))
+
+    return _point_figures(n_units, 1.0 - ratio, 1.0 - observed, 1.0 - expected, standard_error, _NO_DISAGREEMENT)
+
+
+def _presence_positive(all_applying: np.ndarray, all_raters: np.ndarray) -> list[Figure]:
+    """Positive agreement of every code among all coders, as :func:`positive_agreement`."""
+    paired = np.flatnonzero(all_raters >= 2)
+    if len(paired) == 0:
+        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(len(all_applying))]
+    applying = np.ascontiguousarray(all_applying[:, paired])
+    # Integer sums: exact in any order.
+    value = _divide((applying * (applying - 1.0)).sum(axis=1), (applying * (all_raters[paired] - 1.0)).sum(axis=1))
+    return _point_figures(len(paired), value, None, None, lambda k: None, _NO_POSITIVE)
+
+
+def _presence_pair(
+    applied: np.ndarray, seen: np.ndarray, first: int, second: int
+) -> tuple[list[Figure], list[Figure]]:
+    """Cohen's kappa and positive agreement of every code for one pair of coders.
+
+    From the pair's 2 × 2 table per code: ``n11`` units both applied the code,
+    ``n1.``/``n.1`` units (of those both coded) the first/second applied it.
+    """
+    n_codes = applied.shape[2]
+    both = seen[:, first] & seen[:, second]
+    n_both = int(np.count_nonzero(both))
+    if n_both == 0:
+        return [Figure.undefined(0, _NO_SHARED_UNIT)] * n_codes, [Figure.undefined(0, _NO_PAIRED_UNIT)] * n_codes
+    together = np.count_nonzero(applied[:, first] & applied[:, second], axis=0)
+    by_first = np.count_nonzero(applied[:, first] & both[:, None], axis=0)
+    by_second = np.count_nonzero(applied[:, second] & both[:, None], axis=0)
+    tables = np.stack(
+        [n_both - by_first - by_second + together, by_second - together, by_first - together, together], axis=1
+    ).reshape(n_codes, 2, 2)
+    kappas = [_cohen_figure(_PairTable.of_dense(table)) for table in tables]
+    # Positive agreement's sums over units: sum n(n - 1) = 2 n11, sum n (m - 1) = n1. + n.1.
+    value = _divide(2.0 * together, (by_first + by_second).astype(np.float64))
+    return kappas, _point_figures(n_both, value, None, None, lambda k: None, _NO_POSITIVE)
 
 
 # --------------------------------------------------------------------------- shared machinery
@@ -876,6 +1095,86 @@ def _compact_categories(labels: np.ndarray) -> tuple[int, np.ndarray]:
 
 
 @dataclass(frozen=True)
+class _PairTable:
+    """The contingency table of two coders over the units both coded, as its non-empty cells.
+
+    Cell ``c`` holds ``count[c]`` units the first coder put in category ``row[c]``
+    and the second in ``column[c]`` (category indices as given, not renumbered);
+    ``first_shares`` and ``second_shares`` are the coders' marginal shares per
+    category index.
+    """
+
+    row: np.ndarray
+    column: np.ndarray
+    count: np.ndarray
+    first_shares: np.ndarray
+    second_shares: np.ndarray
+    n_units: int
+
+    @classmethod
+    def of(cls, labels: np.ndarray) -> "_PairTable":
+        """The table of an (n_units, 2) label matrix with -1 for missing.
+
+        One bincount over ``first * width + second`` with every index shifted by
+        one, so that a missing rating lands in row or column 0 and is dropped with
+        it, without filtering the units. When that dense table would exceed
+        ``_DENSE_TABLE_CELLS`` (set labels: thousands of categories) the cells are
+        counted by sorting the shared units' cell keys instead.
+        """
+        width = int(labels.max(initial=-1)) + 2
+        if width * width <= _DENSE_TABLE_CELLS:
+            keys = labels[:, 0].astype(np.intp) * width
+            keys += labels[:, 1]
+            keys += width + 1
+            return cls.of_dense(np.bincount(keys, minlength=width * width).reshape(width, width)[1:, 1:])
+        pair = labels[(labels[:, 0] >= 0) & (labels[:, 1] >= 0)].astype(np.int64)
+        cells, count = np.unique(pair[:, 0] * width + pair[:, 1], return_counts=True)
+        row, column = np.divmod(cells, width)
+        return cls.of_cells(row, column, count, width - 1)
+
+    @classmethod
+    def of_dense(cls, table: np.ndarray) -> "_PairTable":
+        """From a (q, q) table of unit counts, first coder's category by the second's."""
+        row, column = np.nonzero(table)
+        return cls.of_cells(row, column, table[row, column], table.shape[0])
+
+    @classmethod
+    def of_cells(cls, row: np.ndarray, column: np.ndarray, count: np.ndarray, n_categories: int) -> "_PairTable":
+        """From the non-empty cells, category indices below ``n_categories``."""
+        n_units = int(count.sum())
+        weights = count.astype(np.float64)
+        return cls(
+            row=row,
+            column=column,
+            count=weights,
+            first_shares=np.bincount(row, weights=weights, minlength=n_categories) / max(n_units, 1),
+            second_shares=np.bincount(column, weights=weights, minlength=n_categories) / max(n_units, 1),
+            n_units=n_units,
+        )
+
+    def p_o(self) -> float:
+        """Share of units in a diagonal cell."""
+        return float(self.count[self.row == self.column].sum()) / self.n_units
+
+    def p_e(self) -> float:
+        """Sum over categories of the product of the two coders' shares (Cohen, 1960)."""
+        return float(self.first_shares @ self.second_shares)
+
+    def standard_error(self, kappa: float, p_e: float) -> float:
+        """Large-sample se of kappa (Fleiss, Cohen & Everitt, 1969), in O(cells).
+
+        A unit in cell (i, j) adds x^2 off the diagonal and (1 - x)^2 = x^2 + 1 - 2x
+        on it, with x = (1 - kappa)(p_.i + p_j.); every unit of a cell adds the same.
+        """
+        x = (1.0 - kappa) * (self.second_shares[self.row] + self.first_shares[self.column])
+        diagonal = self.row == self.column
+        total = self.count @ (x * x) + self.count[diagonal] @ (1.0 - 2.0 * x[diagonal])
+        mean_term = total / self.n_units
+        variance = (mean_term - (kappa - p_e * (1.0 - kappa)) ** 2) / (self.n_units * (1.0 - p_e) ** 2)
+        return math.sqrt(max(variance, 0.0))
+
+
+@dataclass(frozen=True)
 class _Ratings:
     """The ratings of a label matrix, one entry per rating, over units with enough of them.
 
@@ -1005,7 +1304,7 @@ def _gwet_family(
         contributions,
         statistic,
         bootstrap,
-        "every rating is in the same category, so agreement expected by chance is 1",
+        _ONE_CATEGORY,
         standard_error,
     )
 
@@ -1088,7 +1387,7 @@ def _alpha_figure(
         contributions,
         statistic,
         bootstrap,
-        "every pairable rating is the same, so there is no disagreement to expect by chance",
+        _NO_DISAGREEMENT,
         standard_error,
         point=parts(sums, spread[None, :]),
     )

@@ -11,8 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from reliability.codings import from_sets
+from reliability.codings import Codings, from_sets
 from reliability.coefficients import (
+    CodeCoefficients,
     brennan_prediger,
     chance_corrected,
     cohen_kappa,
@@ -168,6 +169,76 @@ def test_cohen_kappa_and_its_standard_error_by_hand() -> None:
 def test_cohen_kappa_ignores_units_not_coded_by_both() -> None:
     labels = np.array([[0, 0], [0, 1], [1, 1], [1, 1], [-1, 0], [1, -1], [-1, -1]])
     assert cohen_kappa(labels) == cohen_kappa(labels[:4])
+
+
+def straightforward_cohen(labels: np.ndarray) -> tuple[float, float, float, float, int]:
+    """Cohen's kappa, p_o, p_e and the FCE (1969) se, unit by unit, as the textbooks write them.
+
+    An independent check of cohen_kappa's contingency-table path: filter the units
+    both coded, one-hot marginals, and the per-unit FCE term summed over units.
+    """
+    pair = labels[(labels[:, 0] >= 0) & (labels[:, 1] >= 0)]
+    n = len(pair)
+    first, second = pair[:, 0], pair[:, 1]
+    categories = np.union1d(first, second)
+    share_first = (first[:, None] == categories).mean(axis=0)
+    share_second = (second[:, None] == categories).mean(axis=0)
+    p_o = float(np.mean(first == second))
+    p_e = float(share_first @ share_second)
+    kappa = (p_o - p_e) / (1 - p_e)
+    # x_u = (1 - kappa)(p_.i + p_j.) for a unit with first i and second j; on the diagonal
+    # the unit's term is (1 - x_u)^2, off it x_u^2.
+    x = (1 - kappa) * (
+        share_second[np.searchsorted(categories, first)] + share_first[np.searchsorted(categories, second)]
+    )
+    term = np.where(first == second, (1 - x) ** 2, x**2)
+    variance = (term.mean() - (kappa - p_e * (1 - kappa)) ** 2) / (n * (1 - p_e) ** 2)
+    return kappa, p_o, p_e, math.sqrt(max(variance, 0.0)), n
+
+
+@pytest.mark.parametrize(
+    ("n_categories", "seed"),
+    # 2 and 20 categories take the dense table; 5,000 (set labels) the table of occurring cells.
+    [(2, 0), (20, 1), (5_000, 2), (5_000, 3)],
+)
+def test_cohen_kappa_table_path_matches_a_straightforward_computation(n_categories: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_units = 3_000
+    first = rng.integers(0, n_categories, n_units)
+    # The second coder agrees with the first on about half the units, so kappa is far from 0.
+    second = np.where(rng.random(n_units) < 0.5, first, rng.integers(0, n_categories, n_units))
+    labels = np.column_stack([first, second])
+    labels[rng.random((n_units, 2)) < 0.15] = -1
+    kappa = cohen_kappa(labels)
+    value, p_o, p_e, se, n = straightforward_cohen(labels)
+    assert kappa.n_units == n
+    assert kappa.value == pytest.approx(value, abs=1e-12)
+    assert kappa.p_o == pytest.approx(p_o, abs=1e-12)
+    assert kappa.p_e == pytest.approx(p_e, abs=1e-12)
+    assert kappa.se == pytest.approx(se, abs=1e-12)
+
+
+def test_cohen_kappa_dense_and_sparse_tables_agree() -> None:
+    # Shifting every category by 2,000 leaves kappa unchanged but makes the dense table
+    # (2,002^2 cells) too large, so the cells that occur are counted instead.
+    rng = np.random.default_rng(4)
+    labels = rng.integers(-1, 6, (500, 2))
+    shifted = np.where(labels >= 0, labels + 2_000, -1)
+    dense, sparse = cohen_kappa(labels), cohen_kappa(shifted)
+    assert (sparse.value, sparse.p_o, sparse.p_e, sparse.se, sparse.n_units) == pytest.approx(
+        (dense.value, dense.p_o, dense.p_e, dense.se, dense.n_units), abs=1e-12
+    )
+
+
+def test_cohen_kappa_bootstrap_keeps_the_table_point_value() -> None:
+    rng = np.random.default_rng(5)
+    labels = rng.integers(-1, 4, (400, 2))
+    plain = cohen_kappa(labels)
+    resampled = cohen_kappa(labels, BootstrapSettings(n_resamples=200, seed=5))
+    assert resampled.ci is not None and resampled.ci[0] < plain.value < resampled.ci[1]
+    assert (resampled.value, resampled.p_o, resampled.p_e, resampled.se) == pytest.approx(
+        (plain.value, plain.p_o, plain.p_e, plain.se), abs=1e-12
+    )
 
 
 def test_gwet_family_and_alpha_by_hand() -> None:
@@ -513,3 +584,82 @@ def test_figures_without_a_band() -> None:
     assert interpret("positive_agreement", 0.9) == ""
     assert interpret("cohen_kappa", None) == ""
     assert interpret("krippendorff_alpha", None) == ""
+
+
+# --------------------------------------------------------------------------- per-code batch path
+
+
+def per_call_code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> list[CodeCoefficients]:
+    """The codes view as chance_corrected computes it with a bootstrap: one call per figure."""
+    names = codings.coders
+    codes = []
+    for k, code in enumerate(codings.codes):
+        presence = codings.code_labels(k)
+        codes.append(
+            CodeCoefficients(
+                code=code,
+                fleiss_kappa=fleiss_kappa(presence),
+                krippendorff_alpha=krippendorff_alpha(presence),
+                gwet_ac1=gwet_ac1(presence, n_categories=2),
+                positive_agreement=positive_agreement(presence),
+                pairs={
+                    (names[a], names[b]): {
+                        "cohen_kappa": cohen_kappa(presence[:, [a, b]]),
+                        "positive_agreement": positive_agreement(presence[:, [a, b]]),
+                    }
+                    for a, b in pairs
+                },
+            )
+        )
+    return codes
+
+
+def random_codings(seed: int) -> Codings:
+    """Random presence/absence data with missing ratings; code 0 nobody applies, code 1 everybody."""
+    rng = np.random.default_rng(seed)
+    n_units, n_coders, n_codes = int(rng.integers(0, 60)), int(rng.integers(2, 6)), int(rng.integers(2, 7))
+    seen = rng.random((n_units, n_coders)) < rng.choice([0.3, 0.8, 1.0])
+    applied = (rng.random((n_units, n_coders, n_codes)) < rng.random(n_codes)) & seen[:, :, None]
+    applied[:, :, 0] = False
+    applied[:, :, 1] = seen
+    return Codings(
+        units=tuple(f"u{u}" for u in range(n_units)),
+        coders=tuple(f"c{c}" for c in range(n_coders)),
+        codes=tuple(f"k{k}" for k in range(n_codes)),
+        applied=applied,
+        seen=seen,
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_per_code_batch_path_equals_the_per_call_path(seed: int) -> None:
+    # Without a bootstrap chance_corrected computes all codes at once; every field of
+    # every figure (value, p_o, p_e, n_units, se, note) must equal the per-call result.
+    codings = random_codings(seed)
+    pairs = [(a, b) for a in range(codings.n_coders) for b in range(a + 1, codings.n_coders)]
+    assert list(chance_corrected(codings, pairs).codes) == per_call_code_coefficients(codings, pairs)
+
+
+def test_per_code_batch_path_without_codes_or_units() -> None:
+    for n_units, n_codes in ((5, 0), (0, 3), (0, 0)):
+        codings = Codings(
+            units=tuple(f"u{u}" for u in range(n_units)),
+            coders=("a", "b"),
+            codes=tuple(f"k{k}" for k in range(n_codes)),
+            applied=np.zeros((n_units, 2, n_codes), dtype=bool),
+            seen=np.ones((n_units, 2), dtype=bool),
+        )
+        codes = chance_corrected(codings, [(0, 1)]).codes
+        assert list(codes) == per_call_code_coefficients(codings, [(0, 1)])
+        assert len(codes) == n_codes
+
+
+def test_per_code_batch_path_covers_undefined_and_defined_figures() -> None:
+    # The random data above must exercise both branches, or the equality test proves little.
+    figures = []
+    for seed in range(40):
+        codings = random_codings(seed)
+        for code in chance_corrected(codings, [(0, 1)]).codes:
+            figures += [code.fleiss_kappa, code.krippendorff_alpha, code.gwet_ac1, code.positive_agreement]
+    assert any(figure.value is None for figure in figures)
+    assert sum(figure.se is not None for figure in figures) > 100
