@@ -7,6 +7,7 @@ cited beside each assertion); the small hand-computed cases show their working.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -590,28 +591,20 @@ def test_figures_without_a_band() -> None:
 
 
 def per_call_code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> list[CodeCoefficients]:
-    """The codes view as chance_corrected computes it with a bootstrap: one call per figure."""
-    names = codings.coders
-    codes = []
-    for k, code in enumerate(codings.codes):
-        presence = codings.code_labels(k)
-        codes.append(
-            CodeCoefficients(
-                code=code,
-                fleiss_kappa=fleiss_kappa(presence),
-                krippendorff_alpha=krippendorff_alpha(presence),
-                gwet_ac1=gwet_ac1(presence, n_categories=2),
-                positive_agreement=positive_agreement(presence),
-                pairs={
-                    (names[a], names[b]): {
-                        "cohen_kappa": cohen_kappa(presence[:, [a, b]]),
-                        "positive_agreement": positive_agreement(presence[:, [a, b]]),
-                    }
-                    for a, b in pairs
-                },
-            )
+    """The codes view from the one-call-per-figure path, which chance_corrected takes with a
+    bootstrap; the intervals are set aside so that every other field can be compared."""
+    with_intervals = chance_corrected(codings, pairs, BootstrapSettings(n_resamples=10)).codes
+    return [
+        replace(
+            code,
+            fleiss_kappa=replace(code.fleiss_kappa, ci=None),
+            krippendorff_alpha=replace(code.krippendorff_alpha, ci=None),
+            gwet_ac1=replace(code.gwet_ac1, ci=None),
+            positive_agreement=replace(code.positive_agreement, ci=None),
+            pairs={pair: {name: replace(f, ci=None) for name, f in figures.items()} for pair, figures in code.pairs.items()},
         )
-    return codes
+        for code in with_intervals
+    ]
 
 
 def random_codings(seed: int) -> Codings:
