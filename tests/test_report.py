@@ -33,3 +33,12 @@ def test_every_defined_figure_gets_an_interval():
     for name, figure in report.overall.figures.items():
         assert figure.ci is not None, name
         assert figure.ci[0] <= figure.ci[1]
+
+
+def test_render_names_the_formats_for_an_unknown_one():
+    from reliability.errors import UsageError
+    from reliability.render import render
+
+    report = reliability.compare(reliability.load([GILLARD_CODERS]))
+    with pytest.raises(UsageError, match="unknown format 'xml'; choose one of table, markdown, json, csv"):
+        render(report, "xml")

@@ -45,7 +45,7 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
       reliability compare sample_data/gillard/coders --merge "Hierarchy and power+Team integration=Team"
     """
     from ..render.disagreements import SHOWN_UNITS, Display
-    from ..render.views import render_view
+    from ..render import render
 
     report = run_analysis(kwargs).with_disagreement_filter(code=code_filter, pair=pair_filter)
     display = Display(
@@ -53,4 +53,4 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
         matrix=show_matrix,
         limit=SHOWN_UNITS if limit is None else limit,
     )
-    emit(render_view(report, fmt, display), output)
+    emit(render(report, fmt, display), output)

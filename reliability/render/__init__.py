@@ -1,4 +1,10 @@
-"""Renderers: they only format what the report holds."""
+"""Renderers: they only format what the report holds.
+
+JSON always holds every section. Text and Markdown add the sections that
+:class:`~reliability.render.disagreements.Display` asks for. CSV writes one table:
+the figures, the disagreement list (``--disagreements``) or the confusion matrix
+(``--matrix``).
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,40 @@ from typing import Callable
 
 from ..errors import UsageError
 from ..report import Report
-from .machine import render_csv, render_json
+from .disagreements import Display
+from .machine import render_csv, render_disagreements_csv, render_json, render_matrix_csv
 from .tables import render_text
 
-RENDERERS: dict[str, Callable[[Report], str]] = {
-    "table": render_text,
-    "markdown": lambda report: render_text(report, markdown=True),
-    "json": render_json,
-    "csv": render_csv,
+
+def _csv(report: Report, display: Display) -> str:
+    if display.disagreements and display.matrix:
+        raise UsageError("--format csv writes one table: give --disagreements or --matrix, not both")
+    if display.disagreements:
+        return render_disagreements_csv(report)
+    if display.matrix:
+        return render_matrix_csv(report)
+    return render_csv(report)
+
+
+RENDERERS: dict[str, Callable[[Report, Display], str]] = {
+    "table": lambda report, display: render_text(report, display=display),
+    "markdown": lambda report, display: render_text(report, markdown=True, display=display),
+    "json": lambda report, display: render_json(report),
+    "csv": _csv,
 }
-"""Output format name → function from report to text."""
+"""Output format name → function from report and display choices to text."""
 
 
-def render(report: Report, fmt: str) -> str:
-    """The report in one of ``RENDERERS``' formats."""
+def render(report: Report, fmt: str, display: Display | None = None) -> str:
+    """The report in one of ``RENDERERS``' formats, with the sections ``display`` asks for.
+
+    Raises
+    ------
+    UsageError
+        An unknown format, or CSV asked for both the disagreement list and the matrix.
+    """
     try:
         renderer = RENDERERS[fmt]
     except KeyError:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(RENDERERS)}") from None
-    return renderer(report)
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(RENDERERS)}") from None
+    return renderer(report, display or Display())
