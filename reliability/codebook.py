@@ -16,14 +16,13 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .errors import InputError, MissingExtraError
-from .limits import MAX_FILE_BYTES, size_text
+from .files import SafeZip, read_regular
 
 CODE_COLUMNS = ("code", "name", "category", "label", "codes")
 DEFINITION_COLUMNS = ("definition", "description", "meaning", "memo", "desc")
@@ -247,11 +246,6 @@ def read_codebook(path: Path | str) -> Codebook:
         A REFI-QDA file was given and defusedxml is not installed.
     """
     path = Path(path)
-    if not path.is_file():
-        what = "is a folder" if path.is_dir() else "does not exist"
-        raise InputError(f"codebook {path} {what}; give the codebook file (.csv, .qdc, .qde or .qdpx)")
-    if path.stat().st_size == 0:
-        raise InputError(f"codebook {path} is empty; save the codebook into it (one row per code: code,definition)")
     try:
         reader = CODEBOOK_READERS[path.suffix.lower()]
     except KeyError:
@@ -259,16 +253,19 @@ def read_codebook(path: Path | str) -> Codebook:
             f"codebook {path}: cannot read '{path.suffix or 'no suffix'}' files; "
             f"give a {', '.join(CODEBOOK_READERS)} file"
         ) from None
-    return reader(path)
+    data = read_regular(path, f"codebook {path}", folder_fix="give the codebook file (.csv, .qdc, .qde or .qdpx)")
+    if not data:
+        raise InputError(f"codebook {path} is empty; save the codebook into it (one row per code: code,definition)")
+    return reader(path, data)
 
 
-def _read_csv(path: Path) -> Codebook:
+def _read_csv(path: Path, data: bytes) -> Codebook:
     """A codebook from a CSV file: one row per code, with a header row."""
     # The readers know about byte-order marks, UTF-16, binary files and delimiters.
     from .readers.delimited import sniff_delimiter
-    from .readers.text import read_text
+    from .readers.text import utf8_of
 
-    text = read_text(path)
+    text = utf8_of(path, data).decode("utf-8")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
     rows = read_csv_rows(text, delimiter, f"codebook {path}")
     header = [cell.strip() for cell in rows[0]]
@@ -322,32 +319,20 @@ def read_csv_rows(text: str, delimiter: str, what: str) -> list[list[str]]:
         raise InputError(f"{what} is not a well-formed CSV file ({exc}); check its quotes") from None
 
 
-def _read_refi_xml(path: Path) -> Codebook:
+def _read_refi_xml(path: Path, data: bytes) -> Codebook:
     """A codebook from a REFI-QDA ``.qdc`` codebook or ``.qde`` project file."""
-    from .readers.text import read_bytes
-
-    return codebook_from_refi_xml(parse_xml(read_bytes(path), str(path)), source=str(path))
+    return codebook_from_refi_xml(parse_xml(data, str(path)), source=str(path))
 
 
-def _read_qdpx(path: Path) -> Codebook:
+def _read_qdpx(path: Path, data: bytes) -> Codebook:
     """The codebook of a REFI-QDA project archive: the ``.qde`` file inside the zip."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            projects = [info for info in archive.infolist() if info.filename.lower().endswith(".qde")]
-            if not projects:
-                raise InputError(
-                    f"codebook {path} holds no project.qde; export the project again from your QDA program"
-                )
-            if projects[0].file_size > MAX_FILE_BYTES:
-                raise InputError(
-                    f"codebook {path}: its {projects[0].filename} is {size_text(projects[0].file_size)}, more than "
-                    f"the {size_text(MAX_FILE_BYTES)} one input file may have; export the codebook alone as .qdc"
-                )
-            data = archive.read(projects[0])
-    except zipfile.BadZipFile:
-        raise InputError(f"codebook {path} is not a REFI-QDA archive (not a zip file); export it again as .qdpx") from None
+    fix = "export it again as .qdpx, or the codebook alone as .qdc"
+    archive = SafeZip(data, f"codebook {path}", fix, "a REFI-QDA archive")
+    projects = [info for info in archive.members.values() if info.filename.lower().endswith(".qde")]
+    if not projects:
+        raise InputError(f"codebook {path} holds no project.qde; export the project again from your QDA program")
     source = f"{path}:{projects[0].filename}"
-    return codebook_from_refi_xml(parse_xml(data, source), source=source)
+    return codebook_from_refi_xml(parse_xml(archive.read(projects[0]), source), source=source)
 
 
 def parse_xml(data: bytes, source: str):
@@ -371,7 +356,7 @@ def parse_xml(data: bytes, source: str):
     except ImportError:
         raise MissingExtraError(f"reading {source} needs the XML extra: {XML_EXTRA}") from None
     try:
-        return fromstring(data)
+        return fromstring(data, forbid_dtd=True)
     except ParseError as exc:
         raise InputError(f"{source} is not well-formed XML ({exc}); export it again") from None
     except DefusedXmlException as exc:
@@ -417,22 +402,23 @@ def codebook_from_refi_xml(root, source: str = "REFI-QDA codebook") -> Codebook:
     found: list[tuple[CodeDefinition, str | None]] = []  # (code with its plain name, parent's guid or name)
     keys: list[str] = []
 
-    def visit(element, parent_key: str | None) -> None:
-        for child in element:
-            if _local(child.tag) != "Code":
-                continue
-            name = (child.get("name") or "").strip()
-            guid = child.get("guid")
-            if not name:
-                raise InputError(f"{source}: a <Code> (guid {guid or 'none'}) has no name; name it in your QDA program")
-            description = next((d for d in child if _local(d.tag) == "Description"), None)
-            key = guid or f"#{len(keys)}"
-            keys.append(key)
-            text = " ".join((description.text or "").split()) if description is not None else ""
-            found.append((CodeDefinition(name, text, None, guid), parent_key))
-            visit(child, key)
+    # Depth first with a stack, not recursion: a codebook may nest a thousand levels deep.
+    stack: list[tuple[object, str | None]] = [(child, None) for child in reversed(list(codes_element))]
+    while stack:
+        child, parent_key = stack.pop()
+        if _local(child.tag) != "Code":
+            continue
+        name = (child.get("name") or "").strip()
+        guid = child.get("guid")
+        if not name:
+            raise InputError(f"{source}: a <Code> (guid {guid or 'none'}) has no name; name it in your QDA program")
+        description = next((d for d in child if _local(d.tag) == "Description"), None)
+        key = guid or f"#{len(keys)}"
+        keys.append(key)
+        text = " ".join((description.text or "").split()) if description is not None else ""
+        found.append((CodeDefinition(name, text, None, guid), parent_key))
+        stack.extend((grandchild, key) for grandchild in reversed(list(child)))
 
-    visit(codes_element, None)
     codes, notices = _qualify_duplicates(found, keys)
     return Codebook(codes, source=source, notices=notices)
 
@@ -482,7 +468,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-CODEBOOK_READERS: dict[str, Callable[[Path], Codebook]] = {
+CODEBOOK_READERS: dict[str, Callable[[Path, bytes], Codebook]] = {
     ".csv": _read_csv,
     ".tsv": _read_csv,
     ".txt": _read_csv,

@@ -31,6 +31,36 @@ cell (measured: 1.3 GB at 20 million cells), so the limit keeps it near 3 GB.
 """
 
 
+MAX_ARCHIVE_UNPACKED_BYTES = 512 * 1024 * 1024
+"""Most bytes unpacked from one zip archive (a ``.qdpx`` project or ``.xlsx`` workbook), all members read counted.
+
+The same as one input file may hold: a project whose texts come to more is
+refused (a zip bomb unpacks to gigabytes from a few kilobytes).
+"""
+
+MAX_COMPRESSION_RATIO = 200
+"""Largest ratio of unpacked to packed size of a zip member past ``RATIO_CHECKED_FROM_BYTES``.
+
+Text and XML compress 3 to 20 to 1, very repetitive sheets up to about 100 to 1;
+a zip bomb reaches 1,000 to 1.
+"""
+
+RATIO_CHECKED_FROM_BYTES = 16 * 1024 * 1024
+"""Zip members that unpack to 16 MiB or less are not held to ``MAX_COMPRESSION_RATIO`` (they cannot exhaust memory)."""
+
+MAX_NESTING = 64
+"""Deepest nesting of tables or lists in a settings file (TOML) or a baseline report (JSON).
+
+A report nests six levels deep; a settings file three.
+"""
+
+MAX_SPAN_POSITION = 2**53
+"""Largest character position a span may have (past it, positions lose precision as floats)."""
+
+
+MAX_RESAMPLES = 100_000
+"""Most bootstrap resamples (``--bootstrap``): a hundred times the default of 1,000."""
+
 def size_text(n_bytes: int) -> str:
     """A byte count as people read it.
 

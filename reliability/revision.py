@@ -235,12 +235,12 @@ def read_recode(path: Path | str) -> dict[str, str | None]:
         code mapped to two new codes.
     """
     from .readers.delimited import sniff_delimiter
-    from .readers.text import read_text
+    from .files import read_regular
+    from .readers.text import utf8_of
 
     path = Path(path)
-    if path.is_dir() or not path.exists():
-        raise InputError(f"recode file {path} does not exist; give a CSV file with columns old,new")
-    text = read_text(path)
+    raw = read_regular(path, f"recode file {path}", folder_fix="give a CSV file with columns old,new")
+    text = utf8_of(Path(f"recode file {path}"), raw).decode("utf-8")
     rows = read_csv_rows(text, sniff_delimiter(text), f"recode file {path}")
     header = [cell.strip() for cell in rows[0]]
     keys = [cell.lower().replace(" ", "_") for cell in header]

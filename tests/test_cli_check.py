@@ -211,7 +211,7 @@ class TestOutputs:
         target = tmp_path / "no" / "junit.xml"
         result = run(*self.ARGS, "--junit", str(target))
         assert result.exit_code == 2
-        assert result.stderr == f"Error: cannot write {target} (No such file or directory); check the folder exists and is writable\n"
+        assert result.stderr == f"Error: cannot write {target} (No such file or directory); check the folder exists and is writable and the disk has space (a file already there is left as it was)\n"
 
     def test_step_summary_is_appended(self, tmp_path, monkeypatch):
         summary = tmp_path / "summary.md"
@@ -279,7 +279,7 @@ class TestSettings:
         ('refrence = "ann"\n', "reliability.toml, key 'refrence' is not a setting (did you mean 'reference'?); the settings are: "),
         ("seed = \"3\"\n", "reliability.toml, key 'seed' must be a whole number, not \"3\""),
         ("ci = 1\n", "reliability.toml, key 'ci' must be true or false, not 1"),
-        ("bootstrap = 3\n", "reliability.toml, key 'bootstrap': 3 is not in the range x>=10."),
+        ("bootstrap = 3\n", "reliability.toml, key 'bootstrap': 3 is not in the range 10<=x<=100000."),
         ('format = "html"\n', "reliability.toml, key 'format': 'html' is not one of 'table', 'json', 'markdown', 'csv'."),
         ("merge = [1]\n", "reliability.toml, key 'merge' must be text in quotes, or a list of them, not 1"),
         ("min = 0.7\n", "reliability.toml, key 'min' must be a table of figure = minimum, e.g. [min] then shared_agreement = 0.7 on the next line"),

@@ -190,8 +190,8 @@ def test_codebook_warning_names_the_close_code(write):
         (("--merge", "Hierarchy+Team integration=T"), "no coder used the code 'Hierarchy'; did you mean 'Hierarchy and power'?"),
         (("--level", "1"), "--level 1 needs a codebook with a hierarchy; give it with --codebook FILE"),
         (("--level", "1", "--codebook", CODEBOOK), "has no hierarchy (no parent column, no nested codes)"),
-        (("--codebook", "nothere.csv"), "codebook nothere.csv does not exist"),
-        (("--recode", "nothere.csv"), "recode file nothere.csv does not exist"),
+        (("--codebook", "nothere.csv"), "codebook nothere.csv: no such file; check the path"),
+        (("--recode", "nothere.csv"), "recode file nothere.csv: no such file; check the path"),
         (("--level", "0"), "0 is not in the range x>=1"),
     ],
 )

@@ -126,7 +126,7 @@ def test_did_you_mean():
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(InputError, match=r"codebook .*nothere.csv does not exist; give the codebook file"):
+    with pytest.raises(InputError, match=r"codebook .*nothere.csv: no such file; check the path"):
         read_codebook(tmp_path / "nothere.csv")
 
 

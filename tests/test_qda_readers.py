@@ -16,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from reliability.cli import main
+from reliability import files
 from reliability.errors import InputError, MissingExtraError, UsageError
-from reliability.readers import ReadOptions, load, refi
+from reliability.readers import ReadOptions, load
 from reliability.report import compare
 
 from paths import ROOT
@@ -298,8 +299,8 @@ def test_refi_needs_the_xml_extra(monkeypatch):
 
 
 def test_refi_archive_members_have_a_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 100)
-    with pytest.raises(InputError, match=r"project.qde would unpack to [\d,]+ bytes, more than the 100 allowed"):
+    monkeypatch.setattr(files, "MAX_ARCHIVE_UNPACKED_BYTES", 100)
+    with pytest.raises(InputError, match=r"project.qde would unpack to [\d.]+ (bytes|KiB), more than the 100 bytes allowed"):
         load([qdpx(tmp_path)])
 
 

@@ -58,7 +58,7 @@ def test_read_gillard_revision():
 
 
 def test_recode_missing_file(tmp_path):
-    with pytest.raises(InputError, match=r"recode file .*map.csv does not exist; give a CSV file with columns old,new"):
+    with pytest.raises(InputError, match=r"recode file .*map.csv: no such file; check the path"):
         read_recode(tmp_path / "map.csv")
 
 

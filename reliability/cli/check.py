@@ -16,7 +16,19 @@ import click
 from click.core import ParameterSource
 
 from ..errors import ReliabilityError, UsageError
-from .common import FORMATS, InputProblem, analysis_options, emit, figure_options, reports_errors, run_analysis, warn
+from .common import (
+    FORMATS,
+    FiniteRange,
+    InputProblem,
+    analysis_options,
+    emit,
+    figure_options,
+    refuse_overwriting,
+    reports_errors,
+    run_analysis,
+    warn,
+    write_file,
+)
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 """Environment variable naming the file GitHub Actions shows as the job summary."""
@@ -102,7 +114,7 @@ def _kind(param: click.Parameter) -> str:
 @click.option("--min-code", "code_minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of a per-code figure, for every code; repeatable.")
 @click.option("--use-lower-bound", is_flag=True, help="Test the lower bound of each figure's bootstrap interval (implies --ci).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.json", help="Fail when an overall or pairwise figure drops below this earlier JSON report by more than --max-drop.")
-@click.option("--max-drop", type=click.FloatRange(min=0.0), default=0.05, show_default=True, help="Largest drop allowed below the baseline.")
+@click.option("--max-drop", type=FiniteRange(0.0, 2.0), default=0.05, show_default=True, help="Largest drop allowed below the baseline (a figure spans at most -1 to 1).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format of the checks.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the checks to FILE instead of the terminal.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write the checks as JUnit XML, one test case per check.")
@@ -128,6 +140,13 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
     from ..config import build_gate
     from ..render.checks import render_checks, render_junit
 
+    summary = os.environ.get(STEP_SUMMARY)
+    refuse_overwriting(
+        {"-o": output, "--junit": junit, STEP_SUMMARY: Path(summary) if summary else None},
+        kwargs,
+        baseline=baseline,
+        config=config.path if config is not None else None,
+    )
     gate = build_gate(config, minimum, code_minimum, use_lower_bound, baseline, max_drop)
     if gate.empty:
         raise UsageError(
@@ -144,11 +163,10 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
     checks = evaluate(document, gate)
     emit(render_checks(report, checks, fmt), output)
     if junit is not None:
-        _write(junit, render_junit(checks), append=False)
-    summary = os.environ.get(STEP_SUMMARY)
+        write_file(junit, render_junit(checks))
     if summary:
         try:
-            _write(Path(summary), render_checks(report, checks, "markdown"), append=True)
+            _append(Path(summary), render_checks(report, checks, "markdown"))
         except InputProblem as exc:
             warn(f"{STEP_SUMMARY}: {exc.message}")
     bad = failed(checks)
@@ -159,9 +177,10 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
         ctx.exit(1)
 
 
-def _write(path: Path, text: str, append: bool) -> None:
+def _append(path: Path, text: str) -> None:
+    """Add to the job summary (GitHub Actions collects what steps append to it)."""
     try:
-        with path.open("a" if append else "w", encoding="utf-8") as handle:
+        with path.open("a", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
         raise InputProblem(f"cannot write {path} ({exc.strerror}); check the folder exists and is writable") from None
@@ -188,13 +207,14 @@ def init(ctx, output, force, **kwargs):
 
     if output.exists() and not force:
         raise UsageError(f"{output} exists; edit it, or give --force to replace it")
+    refuse_overwriting({"-o": output}, kwargs)
     report = run_analysis(kwargs)
     settings = {
         setting_key(param): _setting(kwargs[param.name], output.parent)
         for param in ctx.command.params
         if param.name in kwargs and ctx.get_parameter_source(param.name) == ParameterSource.COMMANDLINE
     }
-    _write(output, starter_config(settings, report.to_dict()), append=False)
+    write_file(output, starter_config(settings, report.to_dict()))
     click.echo(f"wrote {output}; edit its minimums, then run: reliability check", err=True)
 
 
@@ -232,6 +252,7 @@ def diff(old, new, fmt, output, **kwargs):
     from ..render.checks import render_diff
     from ..revision import build_revision
 
+    refuse_overwriting({"-o": output}, kwargs, old=old, new=new)
     old_report, new_report = _side(old, kwargs), _side(new, kwargs)
     revision = build_revision(old_report["input"]["codes"], recode=kwargs["recode"], merges=kwargs["merge"])
     changes = diff_reports(old_report, new_report, revision.mapping if revision else {}, str(old), str(new))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -11,9 +13,22 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import ReliabilityError
+from ..limits import MAX_RESAMPLES
 from ..readers.options import CRLF_MODES, UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
+
+
+class FiniteRange(click.FloatRange):
+    """A number in a range; NaN and infinities are refused (they pass every comparison unnoticed)."""
+
+    name = "number range"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}", param, ctx)
+        return number
 
 
 class InputProblem(click.ClickException):
@@ -48,7 +63,7 @@ def read_option_decorators(command: Callable) -> Callable:
         click.option("--ignore-case", is_flag=True, help="Treat codes that differ only in case as one code."),
         click.option("--units", "unit_mode", type=click.Choice(UNIT_MODES), help="For span exports of QDA programs: how coded spans become units."),
         click.option("--crlf", type=click.Choice(CRLF_MODES), default="auto", show_default=True, help="REFI-QDA projects: count a Windows line break (\\r\\n) as one or two characters; auto decides from the project."),
-        click.option("--min-overlap", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.5, show_default=True, help="With --units segments: share of the longer span two spans must share to match."),
+        click.option("--min-overlap", type=FiniteRange(0.0, 1.0, min_open=True), default=0.5, show_default=True, help="With --units segments: share of the longer span two spans must share to match."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -71,9 +86,9 @@ def figure_options(command: Callable) -> Callable:
         read_option_decorators,
         click.option("--reference", metavar="CODER", help="Compare every coder with this lead coder instead of all pairs."),
         click.option("--ci", is_flag=True, help="Add bootstrap intervals to every figure."),
-        click.option("--bootstrap", "n_resamples", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap resamples (with --ci)."),
-        click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap: same seed, same intervals."),
-        click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True, help="Confidence level of the intervals."),
+        click.option("--bootstrap", "n_resamples", type=click.IntRange(10, MAX_RESAMPLES), default=1000, show_default=True, help="Bootstrap resamples (with --ci)."),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed of the bootstrap: same seed, same intervals."),
+        click.option("--confidence", type=FiniteRange(0.5, 0.999), default=0.95, show_default=True, help="Confidence level of the intervals."),
         click.option("--codebook", type=click.Path(path_type=Path), metavar="FILE", help="Codebook: CSV (code,definition[,parent]) or REFI-QDA .qdc/.qde/.qdpx; checks the codes in use and quotes definitions."),
         click.option("--level", type=click.IntRange(min=1), metavar="N", help="Roll codes up to level N of the codebook's hierarchy (1 = top level); needs --codebook."),
         click.option("--recode", type=click.Path(path_type=Path), metavar="FILE", help="Revise the codebook: CSV old,new mapping each old code to a new one (a blank new drops the code)."),
@@ -158,14 +173,64 @@ def read_options(kwargs: dict[str, Any]):
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Write the report to the file or to stdout."""
+    """Write the report to the file (replacing it whole, or not at all) or to stdout."""
     if output is None:
-        click.echo(text, nl=False)
+        try:
+            click.echo(text, nl=False)
+        except OSError as exc:
+            _silence_stdout()
+            raise InputProblem(f"cannot write the report to standard output ({exc.strerror or exc}); use -o FILE") from None
         return
+    write_file(output, text)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write an output file through a temporary file, so a failure keeps the earlier one."""
+    from ..files import write_atomic
+
     try:
-        output.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     except OSError as exc:
-        raise InputProblem(f"cannot write {output} ({exc.strerror}); check the folder exists and is writable") from None
+        raise InputProblem(
+            f"cannot write {path} ({exc.strerror or exc}); check the folder exists and is writable "
+            "and the disk has space (a file already there is left as it was)"
+        ) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the exit does not try to flush the failed report again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # stdout has no descriptor (captured in tests): nothing to flush
+        return
+
+
+def refuse_overwriting(outputs: dict[str, Path | None], kwargs: dict[str, Any], **more: Path | None) -> None:
+    """Refuse, before anything is read, outputs that are inputs or that two outputs share.
+
+    Parameters
+    ----------
+    outputs : dict option -> Path or None
+    kwargs : dict
+        The command's keyword arguments: ``inputs``, ``codebook`` and ``recode`` are read.
+    more : Path or None
+        Other files the command reads, by option name (``baseline``, ``config``, ``old``, ``new``).
+    """
+    from ..files import refuse_overwriting as refuse
+
+    named = {"INPUTS": list(kwargs.get("inputs") or ())}
+    for option in ("codebook", "recode"):
+        if kwargs.get(option) is not None:
+            named[f"--{option}"] = [kwargs[option]]
+    for option, path in more.items():
+        if path is not None:
+            named[option.upper() if option in ("old", "new") else f"--{option}"] = [path]
+    try:
+        refuse(outputs, named)
+    except ReliabilityError as exc:
+        raise InputProblem(str(exc)) from None
 
 
 def warn(message: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORMATS, analysis_options, emit, reports_errors, run_analysis
+from .common import FORMATS, analysis_options, emit, refuse_overwriting, reports_errors, run_analysis
 
 
 def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
@@ -47,6 +47,7 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
     from ..render.disagreements import SHOWN_UNITS, Display
     from ..render import render
 
+    refuse_overwriting({"-o": output}, kwargs)
     report = run_analysis(kwargs).with_disagreement_filter(code=code_filter, pair=pair_filter)
     display = Display(
         disagreements=show_disagreements or code_filter is not None or pair_filter is not None,

@@ -11,12 +11,16 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputError, MissingExtraError
+from ..files import SafeZip, read_regular
 from .options import ReadOptions
 from .qda import Table, detect_shape, read_export, table_from_frame
 from .rows import Rows
 from .spans import SpanTable
 
 EXCEL_EXTRA = "pip install 'intercoder-reliability[excel]'"
+
+WORKBOOK_FIX = "export it again, or save it as CSV and give that file"
+"""The advice for a damaged or refused workbook."""
 
 
 def read_workbook(path: Path, options: ReadOptions) -> tuple[Rows | SpanTable, list[str]]:
@@ -54,13 +58,14 @@ def workbook_table(path: Path) -> tuple[Table, list[str]]:
         ) from None
     import pandas as pd
 
+    # Checked within the zip limits before openpyxl unpacks it (from memory: a pipe is never opened twice).
+    workbook = SafeZip(read_regular(path), str(path), WORKBOOK_FIX, "an Excel workbook (.xlsx)").verified()
     try:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
+        with pd.ExcelFile(workbook, engine="openpyxl") as book:
             names = book.sheet_names
             frame = book.parse(names[0], dtype=str, keep_default_na=False, na_filter=False)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; check the path") from None
-    except (zipfile.BadZipFile, InvalidFileException, KeyError):
+    # What openpyxl raises on a zip that is not a well-formed workbook (its XML is parsed with defusedxml).
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, IndexError, SyntaxError):
         raise InputError(
             f"{path} is not an Excel workbook (.xlsx); export it again, or save it as CSV and give that file"
         ) from None

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..files import peek_regular
 from .build import BLANK, NO_CODER
 from .delimited import ABSENT, PRESENT, column_key, sniff_delimiter
 from .options import COLUMN_NAMES, ReadOptions
@@ -133,10 +134,8 @@ def sniff_shape(path: Path, options: ReadOptions) -> str | None:
     """The QDA shape a delimited file's header shows, from its first 64 KiB; None for other tables."""
     if options.unit_col is not None:
         return None
-    try:
-        with path.open("rb") as handle:
-            sample = handle.read(65536)
-    except OSError:
+    sample = peek_regular(path, 65536)
+    if sample is None:
         return None  # the table reader names the problem with the file
     text = _decode_sample(sample, options.encoding)
     if text is None:

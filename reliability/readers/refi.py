@@ -34,12 +34,12 @@ XML is parsed with defusedxml (``pip install 'intercoder-reliability[xml]'``).
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import Callable
 
 from ..codebook import codebook_from_refi_xml, parse_xml
 from ..errors import InputError, UsageError
+from ..files import SafeZip, read_regular
 from .options import CRLF_MODES, ReadOptions
 from .spans import SpanTable, span_frame
 
@@ -50,10 +50,6 @@ BAD_POSITION = "selection whose startPosition or endPosition is not a whole numb
 EMPTY = "selection whose end is not after its start"
 OUTSIDE = "selection that reaches past the end of its document's text"
 """Reasons for codings set aside, as the report shows them."""
-
-MAX_MEMBER_BYTES = 200 * 1024 * 1024
-"""Largest file read from a project archive (a guard against zip bombs)."""
-
 
 def read_refi(path: Path, options: ReadOptions) -> tuple[SpanTable, list[str]]:
     """Read the coded text selections of a REFI-QDA project.
@@ -149,58 +145,69 @@ def read_refi(path: Path, options: ReadOptions) -> tuple[SpanTable, list[str]]:
 
 
 def _open_project(path: Path) -> tuple[bytes, Callable[[str], str | None], str]:
-    """The project XML, a reader of ``internal://`` source files, and a label for messages."""
+    """The project XML, a reader of ``internal://`` source files, and a label for messages.
+
+    Source files are read only from inside the project: the archive's ``sources/``
+    folder, or for a bare ``.qde`` the ``sources`` folder beside it. A path that
+    is absolute or climbs out with ``..`` (or a link that leads out) is refused.
+    """
     if path.suffix.lower() == ".qde":
-        folder = path.parent
+        data = read_regular(path, folder_fix="give the project file")
+        folder = path.parent.resolve()
 
         def read_beside(name: str) -> str | None:
             for sources in ("sources", "Sources"):
-                candidate = folder / sources / name
+                candidate = (folder / sources / name).resolve()
+                if not candidate.is_relative_to(folder):
+                    raise _outside(path, name)
                 if candidate.is_file():
-                    return _decode(candidate.read_bytes(), str(candidate))
+                    label = str(path.parent / sources / name)
+                    return _decode(read_regular(candidate, label), label)
             return None
 
-        try:
-            return path.read_bytes(), read_beside, str(path)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+        return data, _inside_only(path, read_beside), str(path)
+    archive = SafeZip(read_regular(path, folder_fix="give the project file"), str(path), PROJECT_FIX, "a REFI-QDA project archive")
+    # In memory, so it stays open for the sources read later (and needs no closing).
+    top_level = [n for n in archive.members if n.lower().endswith(".qde") and "/" not in n]
+    projects = sorted(top_level, key=lambda n: n != "project.qde")
+    if not projects:
         raise InputError(
-            f"{path} is not a REFI-QDA project archive (not a zip file); export the project again as .qdpx"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    with archive:
-        members = {info.filename: info for info in archive.infolist()}
-        top_level = [n for n in members if n.lower().endswith(".qde") and "/" not in n]
-        projects = sorted(top_level, key=lambda n: n != "project.qde")
-        if not projects:
-            raise InputError(
-                f"{path} holds no project.qde, so it is not a REFI-QDA project; export the project again as .qdpx"
-            )
-        data = _member(archive, members[projects[0]], path)
-    sources = {n.split("/", 1)[1]: info for n, info in members.items() if n.lower().startswith("sources/")}
+            f"{path} holds no project.qde, so it is not a REFI-QDA project; export the project again as .qdpx"
+        )
+    data = archive.read(archive.members[projects[0]])
+    sources = {n.split("/", 1)[1]: info for n, info in archive.members.items() if n.lower().startswith("sources/")}
 
     def read_member(name: str) -> str | None:
         # Only the plain texts are read: a project's sources may also hold large media files.
         info = sources.get(name)
         if info is None:
             return None
-        with zipfile.ZipFile(path) as archive:
-            return _decode(_member(archive, info, path), f"{path}:sources/{name}")
+        return _decode(archive.read(info), f"{path}:sources/{name}")
 
-    return data, read_member, f"{path}:{projects[0]}"
+    return data, _inside_only(path, read_member), f"{path}:{projects[0]}"
 
 
-def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise InputError(
-            f"{path}: {info.filename} would unpack to {info.file_size:,} bytes, more than the "
-            f"{MAX_MEMBER_BYTES:,} allowed; check the archive"
-        )
-    return archive.read(info)
+PROJECT_FIX = "export the project again as .qdpx"
+"""The advice for a damaged or refused project archive."""
+
+
+def _inside_only(path: Path, read: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """``read`` for names that stay inside the project; others refused."""
+
+    def guarded(name: str) -> str | None:
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+            raise _outside(path, name)
+        return read(name)
+
+    return guarded
+
+
+def _outside(path: Path, name: str) -> InputError:
+    return InputError(
+        f"{path}: a source's plainTextPath 'internal://{name}' points outside the project; only texts inside "
+        "the project are read: export the project again"
+    )
 
 
 def _decode(raw: bytes, label: str) -> str:

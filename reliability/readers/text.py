@@ -9,11 +9,10 @@ that reads it, because a wrong guess would silently misspell codes.
 from __future__ import annotations
 
 import codecs
-import stat
 from pathlib import Path
 
 from ..errors import InputError
-from ..limits import MAX_FILE_BYTES, size_text
+from ..files import read_regular
 
 _SIGNATURES = {
     b"PK\x03\x04": "a zip archive or an Excel workbook (.xlsx; or an OpenDocument .ods)",
@@ -68,7 +67,17 @@ def read_utf8(path: Path, encoding: str | None = None) -> bytes:
     InputError
         As :func:`read_text`.
     """
-    raw = read_bytes(path)
+    return utf8_of(path, read_bytes(path), encoding)
+
+
+def utf8_of(path: Path, raw: bytes, encoding: str | None = None) -> bytes:
+    """The bytes of a file already read, as :func:`read_utf8` returns them.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_text`; ``path`` names the file in messages.
+    """
     if encoding is not None:
         data = _decode(path, raw, encoding, hint="check --encoding").lstrip("\ufeff").encode("utf-8")
     elif raw.startswith(codecs.BOM_UTF8):
@@ -93,22 +102,7 @@ def read_bytes(path: Path) -> bytes:
     InputError
         The path is missing, a folder, a device or pipe, too large, or unreadable.
     """
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{path} is a folder; give its files or the folder itself as input")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path} is not a regular file (a device, pipe or socket); save the coding to a file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise InputError(
-                f"{path} is {size_text(info.st_size)}, more than the {size_text(MAX_FILE_BYTES)} one input "
-                "file may have; split it into several files (e.g. one per coder)"
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; check the path") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the file's permissions") from None
+    return read_regular(path, folder_fix="give its files or the folder itself as input")
 
 
 def _decode(path: Path, raw: bytes, encoding: str, hint: str) -> str:
