@@ -30,13 +30,13 @@ import difflib
 import json
 import math
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .checks import SCOPES, Gate, minimums, pair_label, parse_minimum, read_report
 from .errors import InputError, UsageError
+from .files import load_toml
 from .report import CODE_FIGURES, OVERALL_FIGURES, PAIR_FIGURES
 
 CONFIG_NAME = "reliability.toml"
@@ -161,15 +161,9 @@ def load_config(path: Path, required: bool = True) -> Config | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; check the path given to --config") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML ({exc}); fix the line it names") from None
+    if not os.path.lexists(path):
+        raise InputError(f"{path}: no such file; check the path given to --config")
+    return load_toml(path, str(path), "fix the line it names")
 
 
 def _tool_table(path: Path, document: dict[str, Any]) -> dict[str, Any] | None:

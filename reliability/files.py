@@ -17,6 +17,7 @@ import errno
 import io
 import lzma
 import os
+import re
 import stat
 import tempfile
 import zipfile
@@ -29,6 +30,8 @@ from .limits import (
     MAX_ARCHIVE_UNPACKED_BYTES,
     MAX_COMPRESSION_RATIO,
     MAX_FILE_BYTES,
+    MAX_NESTING,
+    MAX_SETTINGS_BYTES,
     RATIO_CHECKED_FROM_BYTES,
     size_text,
 )
@@ -47,6 +50,7 @@ def read_regular(
     *,
     folder_fix: str = "give a file",
     size_fix: str = "split it into several files (e.g. one per coder)",
+    missing_fix: str = "check the path",
 ) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
@@ -61,8 +65,8 @@ def read_regular(
         How messages name the file (default: the path), e.g. ``"codebook c.csv"``.
     limit : int
         Most bytes accepted; default :data:`~reliability.limits.MAX_FILE_BYTES`.
-    folder_fix, size_fix : str
-        The advice given when the path is a folder, or the file is too large.
+    folder_fix, size_fix, missing_fix : str
+        The advice given when the path is a folder, the file is too large, or there is no such file.
 
     Raises
     ------
@@ -70,7 +74,7 @@ def read_regular(
         Missing, a folder, not a regular file, unreadable, or larger than ``limit``.
     """
     name = label or str(path)
-    with _open_regular(path, name, folder_fix) as (handle, size):
+    with _open_regular(path, name, folder_fix, missing_fix) as (handle, size):
         if size > limit:
             raise _too_big(name, size, limit, size_fix)
         chunks, total = [], 0
@@ -99,12 +103,12 @@ def peek_regular(path: Path, n_bytes: int) -> bytes | None:
 
 
 @contextlib.contextmanager
-def _open_regular(path: Path, name: str, folder_fix: str) -> Iterator[tuple[BinaryIO, int]]:
+def _open_regular(path: Path, name: str, folder_fix: str, missing_fix: str = "") -> Iterator[tuple[BinaryIO, int]]:
     """An unbuffered handle on a regular file and its size; opening never blocks (a pipe would)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise _open_error(exc, name, folder_fix) from None
+        raise _open_error(exc, name, folder_fix, missing_fix) from None
     try:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
@@ -118,9 +122,9 @@ def _open_regular(path: Path, name: str, folder_fix: str) -> Iterator[tuple[Bina
         yield handle, info.st_size
 
 
-def _open_error(exc: OSError, name: str, folder_fix: str) -> InputError:
+def _open_error(exc: OSError, name: str, folder_fix: str, missing_fix: str) -> InputError:
     if exc.errno == errno.ENOENT:
-        return InputError(f"{name}: no such file; check the path")
+        return InputError(f"{name}: no such file; {missing_fix}")
     if exc.errno == errno.EISDIR:
         return InputError(f"{name} is a folder; {folder_fix}")
     if exc.errno == errno.ELOOP:
@@ -130,6 +134,91 @@ def _open_error(exc: OSError, name: str, folder_fix: str) -> InputError:
 
 def _too_big(name: str, size: int, limit: int, fix: str) -> InputError:
     return InputError(f"{name} is {size_text(size)}, more than the {size_text(limit)} one input file may have; {fix}")
+
+
+def load_json(path: Path, label: str, fix: str) -> object:
+    """A JSON document from a regular file within the size cap and ``MAX_NESTING`` levels.
+
+    Raises
+    ------
+    InputError
+        Unreadable, not UTF-8, not JSON, or nested too deeply; ``fix`` ends the message.
+    """
+    import json
+
+    data = read_regular(path, label, folder_fix=fix, missing_fix=fix)
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{label}: not UTF-8 text (byte {data[exc.start]:#04x}); {fix}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); {fix}") from None
+    except RecursionError:
+        raise _too_deep(label, fix) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits (Python's limit)
+        raise InputError(f"{label}: not a valid JSON report ({_reason(exc)}); {fix}") from None
+    if nesting(document) > MAX_NESTING:
+        raise _too_deep(label, fix)
+    return document
+
+
+def load_toml(path: Path, label: str, fix: str) -> dict:
+    """A TOML document from a regular file within the size cap and ``MAX_NESTING`` levels.
+
+    Raises
+    ------
+    InputError
+        Unreadable, not UTF-8, not TOML, or nested too deeply; ``fix`` ends the message.
+    """
+    import tomllib
+
+    data = read_regular(path, label, MAX_SETTINGS_BYTES, folder_fix=fix, size_fix=fix)
+    try:
+        text = data.decode("utf-8")
+        # tomllib spends memory quadratic in a dotted key's length (a.b.c… = 1): refuse long ones first.
+        if any(_DOTTED.sub("", _STRINGS.sub("", line)).count(".") > MAX_NESTING for line in text.splitlines()):
+            raise _too_deep(label, fix)
+        document = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{label}: not UTF-8 text (byte {data[exc.start]:#04x}); {fix}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{label}: not valid TOML ({exc}); {fix}") from None
+    except RecursionError:
+        raise _too_deep(label, fix) from None
+    if nesting(document) > MAX_NESTING:
+        raise _too_deep(label, fix)
+    return document
+
+
+_STRINGS = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""")
+"""TOML strings on one line, whose dots are not key separators."""
+
+_DOTTED = re.compile(r"\d\.\d")
+"""The dot of a number (0.7), not a key separator."""
+
+
+def nesting(document: object) -> int:
+    """How many levels of tables and lists a parsed document has (counted without recursion).
+
+    >>> nesting({"a": [1, {"b": 2}]}), nesting(3)
+    (3, 0)
+    """
+    deepest = 0
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break  # deep enough to refuse: no need to walk the rest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _too_deep(label: str, fix: str) -> InputError:
+    return InputError(f"{label}: tables or lists nested more than {MAX_NESTING} levels deep; {fix}")
 
 
 class SafeZip:

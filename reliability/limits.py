@@ -61,6 +61,9 @@ MAX_SPAN_POSITION = 2**53
 MAX_RESAMPLES = 100_000
 """Most bootstrap resamples (``--bootstrap``): a hundred times the default of 1,000."""
 
+MAX_SETTINGS_BYTES = 1024 * 1024
+"""Largest settings file (``reliability.toml``, ``pyproject.toml``): 1 MiB, a thousand times a real one."""
+
 def size_text(n_bytes: int) -> str:
     """A byte count as people read it.
 

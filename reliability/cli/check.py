@@ -254,7 +254,7 @@ def diff(old, new, fmt, output, **kwargs):
 
     refuse_overwriting({"-o": output}, kwargs, old=old, new=new)
     old_report, new_report = _side(old, kwargs), _side(new, kwargs)
-    revision = build_revision(old_report["input"]["codes"], recode=kwargs["recode"], merges=kwargs["merge"])
+    revision = build_revision(old_report["input"].get("codes", []), recode=kwargs["recode"], merges=kwargs["merge"])
     changes = diff_reports(old_report, new_report, revision.mapping if revision else {}, str(old), str(new))
     emit(render_diff(changes, fmt), output)
 
