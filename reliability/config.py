@@ -30,9 +30,12 @@ import difflib
 import json
 import math
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
+
+import tomli_w
 
 from .checks import SCOPES, Gate, minimums, pair_label, parse_minimum, read_report
 from .errors import InputError, UsageError
@@ -91,9 +94,31 @@ class Config:
         """How messages name one key: ``reliability.toml, key 'reference'``."""
         return f"{self.label}, key '{key}'"
 
-    def resolve(self, value: str) -> str:
-        """A path from the file, relative to the file's folder (absolute paths stay)."""
-        return os.path.normpath(self.path.parent / value)
+    def resolve(self, value: str, key: str) -> str:
+        """A path from the file, relative to the file's folder; it must stay inside the project.
+
+        The project is the file's folder, or the working directory when the file
+        is in a folder below it (``ci/gate.toml`` may name ``../coders``). A
+        settings file can come with a pull request: it may not point the tool at
+        files elsewhere on the machine, whose content could reach the messages.
+
+        Raises
+        ------
+        UsageError
+            The path is absolute or leads out of the project (``..``, a link).
+        """
+        folder = self.path.parent
+        joined = folder / value
+        target = joined.resolve()
+        projects = {folder.resolve()}
+        if folder.resolve().is_relative_to(Path.cwd()):
+            projects.add(Path.cwd())
+        if not any(target.is_relative_to(project) for project in projects):
+            raise UsageError(
+                f"{self.where(key)}: {value!r} is outside the project ({', '.join(map(str, sorted(projects)))}); "
+                "a settings file names files of its project only: move the file there, or give it on the command line"
+            )
+        return os.path.normpath(joined)
 
 
 def find_config(named: Path | None, folder: Path = Path(".")) -> tuple[Config | None, list[str]]:
@@ -347,7 +372,7 @@ def option_value(config: Config, key: str, value: Any, kind: str, many: bool) ->
             plural = f"{wanted}, or a list of them" if many else wanted
             raise UsageError(f"{config.where(key)} must be {plural}, not {_shown_value(item)}")
     if kind == "path":
-        values = [config.resolve(item) for item in values]
+        values = [config.resolve(item, key) for item in values]
     return values if many else values[0]
 
 
@@ -445,7 +470,26 @@ def starter_config(settings: Mapping[str, Any], report: Mapping[str, Any]) -> st
     if report["codes"]:
         code = report["codes"][0]["code"]
         lines += ["", f"# [{CODE_MINIMUM_TABLE}.{toml_value(code)}]", f"# {CODE_FIGURES[-1]} = 0.5"]
-    return "\n".join(lines) + "\n"
+    # Names of codes and coders reach the comments: a line break in one must not start a live line.
+    return "\n".join(_printable(line) for line in lines) + "\n"
+
+
+UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp")
+"""Unicode categories TOML does not allow in comments, or that show something other than what is there."""
+
+
+def _printable(line: str) -> str:
+    r"""The line with control, format and line-separator characters as ``\uXXXX``.
+
+    >>> _printable("code\npositive_agreement = -1\u202e")
+    'code\\u000apositive_agreement = -1\\u202e'
+    """
+    return "".join(_escape(c) if unicodedata.category(c) in UNPRINTABLE else c for c in line)
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _commented_options(settings: Mapping[str, Any], report: Mapping[str, Any]) -> list[str]:
@@ -515,8 +559,7 @@ def toml_value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
-        # A JSON string is a TOML basic string: the same escapes, \\uXXXX for control characters.
-        return json.dumps(value, ensure_ascii=False)
+        return tomli_w.dumps({"x": value}).removeprefix("x = ").rstrip("\n")
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")

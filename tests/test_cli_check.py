@@ -260,9 +260,13 @@ class TestSettings:
         (project / "ci").mkdir()
         (project / "ci" / "gate.toml").write_text('inputs = ["../coders"]\nreference = "bob"\n[min]\npercent_agreement = 0.75\n', encoding="utf-8")
         monkeypatch.chdir(tmp_path / "ci")
+        # From inside ci/, ../coders is outside the project the settings file may name (issue #18).
         result = CliRunner().invoke(main, ["check", "--config", "gate.toml"])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 2
+        assert "key 'inputs': '../coders' is outside the project" in result.stderr
         monkeypatch.chdir(project)
+        result = CliRunner().invoke(main, ["check", "--config", "ci/gate.toml"])
+        assert result.exit_code == 0, result.output
         result = CliRunner().invoke(main, ["check", "--config", "ci/gate.toml", "--format", "json"])
         assert json.loads(result.stdout)["settings"]["reference"] == "bob"
 

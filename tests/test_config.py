@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -111,7 +112,13 @@ class TestOptionValue:
     CONFIG = Config(Path("project/reliability.toml"))
 
     def test_paths_are_relative_to_the_file(self):
-        assert option_value(self.CONFIG, "inputs", ["coders", "/data/x.csv"], "path", many=True) == ["project/coders", "/data/x.csv"]
+        assert option_value(self.CONFIG, "inputs", ["coders", "sub/../x.csv"], "path", many=True) == ["project/coders", "project/x.csv"]
+
+    @pytest.mark.parametrize("path", ["/etc/passwd", "../../secrets.csv", "coders/../../../x.csv"])
+    def test_paths_outside_the_files_folder_are_refused(self, path):
+        # A settings file may come with a pull request: it must not make the tool read, and quote, other files.
+        with pytest.raises(UsageError, match=rf"key 'inputs': '{re.escape(path)}' is outside the project"):
+            option_value(self.CONFIG, "inputs", ["coders", path], "path", many=True)
 
     def test_single_value_for_a_list(self):
         assert option_value(self.CONFIG, "inputs", "coders", "path", many=True) == ["project/coders"]
@@ -198,7 +205,8 @@ class TestStarter:
 
 
 @pytest.mark.parametrize(("value", "text"), [
-    ("a\nb\t\"c\"\\", '"a\\nb\\t\\"c\\"\\\\"'),
+    ("a\nb\t\"c\"\\", '"a\\nb\t\\"c\\"\\\\"'),  # a tab may stand in a TOML string as it is
+    ("del\x7f \x1b[2J", '"del\\u007f \\u001b[2J"'),
     ("Ünïcode – ok", '"Ünïcode – ok"'),
     (["x", 1, 0.5, False], '["x", 1, 0.5, false]'),
 ])
