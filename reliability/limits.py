@@ -54,8 +54,12 @@ MAX_NESTING = 64
 A report nests six levels deep; a settings file three.
 """
 
-MAX_SPAN_POSITION = 2**53
-"""Largest character position a span may have (past it, positions lose precision as floats)."""
+MAX_SPAN_POSITION = 2**40
+"""Largest position (start or end) a coded span may have: about a trillion characters.
+
+No text within ``MAX_FILE_BYTES`` is that long, and sums of positions over many
+documents stay far from the 64-bit limit (a span end of 5e18 would overflow them).
+"""
 
 
 MAX_RESAMPLES = 100_000

@@ -232,7 +232,7 @@ def test_refi_codings_that_cannot_be_spans_are_counted(tmp_path):
     assert ignored == {
         "coding that names no user (creatingUser), so its coder is unknown": 1,
         "coding of a code that is not in the project's codebook": 1,
-        "selection whose startPosition or endPosition is not a whole number": 1,
+        "selection whose startPosition or endPosition is not a whole number (from 0 to 2^40)": 1,
         "selection whose end is not after its start": 1,
         "selection that reaches past the end of its document's text": 1,
     }
@@ -472,7 +472,7 @@ def test_span_file_rows_that_are_not_spans(write):
         "blank line": 1,
         "no document name": 1,
         "no coder name": 1,
-        "start or end is not a whole number of characters": 1,
+        "start or end is not a whole number of characters (from 0 to 2^40)": 1,
         "end is not after start": 1,
     }
     assert (accounting.rows_read, accounting.rows_used) == (7, 2)

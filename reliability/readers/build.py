@@ -348,15 +348,26 @@ def _check_coders(inputs: list[Rows], source: np.ndarray, coders: list[str]) -> 
 
 def _check_size(units: list[str], coders: list[str], codes: list[str]) -> None:
     """The table stays within the limits of :mod:`reliability.limits`."""
-    if len(codes) > MAX_CODES:
+    check_table_size(len(units), len(coders), len(codes))
+
+
+def check_table_size(n_units: int, n_coders: int, n_codes: int) -> None:
+    """Refuse a table past :data:`~reliability.limits.MAX_CODES` or ``MAX_TABLE_CELLS``, before it is allocated.
+
+    Raises
+    ------
+    InputError
+        Naming the limit and how to stay under it.
+    """
+    if n_codes > MAX_CODES:
         raise InputError(
-            f"the input has {len(codes):,} distinct codes, more than the {MAX_CODES:,} allowed; "
+            f"the input has {n_codes:,} distinct codes, more than the {MAX_CODES:,} allowed; "
             "check that the code column holds codes (not the text), or name it with --code-col"
         )
-    cells = len(units) * len(coders) * len(codes)
+    cells = n_units * n_coders * n_codes
     if cells > MAX_TABLE_CELLS:
         raise InputError(
-            f"{len(units):,} units × {len(coders)} coders × {len(codes):,} codes is {cells:,} cells, more than "
+            f"{n_units:,} units × {n_coders} coders × {n_codes:,} codes is {cells:,} cells, more than "
             f"the {MAX_TABLE_CELLS:,} one comparison may have; compare fewer units or codes at a time"
         )
 

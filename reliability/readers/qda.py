@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..files import peek_regular
+from ..limits import MAX_SPAN_POSITION
 from .build import BLANK, NO_CODER
 from .delimited import ABSENT, PRESENT, column_key, sniff_delimiter
 from .options import COLUMN_NAMES, ReadOptions
@@ -57,11 +58,11 @@ CODED_TEXT_NAMES = tuple(name for name in TEXT_NAMES if name not in COLUMN_NAMES
 DEDOOSE_CODE = re.compile(r"^\s*code\s*:\s*(.*?)\s*applied\s*$", re.IGNORECASE)
 """A Dedoose code column: 'Code: Access Applied' → 'Access'."""
 
-RANGE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")
+RANGE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$", re.ASCII)
 """A Dedoose excerpt range: '120-245'."""
 
 NO_DOCUMENT = "no document name"
-NOT_WHOLE = "start or end is not a whole number of characters"
+NOT_WHOLE = "start or end is not a whole number of characters (from 0 to 2^40)"
 NOT_AFTER = "end is not after start"
 NOT_PARAGRAPH = "Begin or End is not a paragraph number (not a text document)"
 END_BEFORE_BEGIN = "End is before Begin"
@@ -435,13 +436,17 @@ def _pieces_from_presence(present: np.ndarray, codes: list[str]) -> pd.DataFrame
 
 
 def _whole_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Cells as int64, and which of them hold a whole number ≥ 0.
+    """Cells as int64, and which of them hold a whole number from 0 to ``MAX_SPAN_POSITION``.
 
-    >>> _whole_numbers(pd.Series(["3", "4.0", "x", "-1", "2.5"]))
-    (array([3, 4, 0, 0, 0]), array([ True,  True, False, False, False]))
+    Larger numbers (``5e18``, thousands of digits) are no position in any text
+    and would overflow the arithmetic on positions.
+
+    >>> _whole_numbers(pd.Series(["3", "4.0", "x", "-1", "2.5", "5e18", "9" * 5000]))
+    (array([3, 4, 0, 0, 0, 0, 0]), array([ True,  True, False, False, False, False, False]))
     """
     number = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
-    whole = np.isfinite(number) & (number >= 0) & (np.floor(number) == number)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(number) & (number >= 0) & (number <= MAX_SPAN_POSITION) & (np.floor(number) == number)
     return np.where(whole, number, 0).astype(np.int64), whole
 
 

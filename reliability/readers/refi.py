@@ -40,13 +40,14 @@ from typing import Callable
 from ..codebook import codebook_from_refi_xml, parse_xml
 from ..errors import InputError, UsageError
 from ..files import SafeZip, read_regular
+from ..limits import MAX_SPAN_POSITION
 from .options import CRLF_MODES, ReadOptions
 from .spans import SpanTable, span_frame
 
 NO_CODING = "selection with no code (an annotation or memo)"
 UNKNOWN_CODE = "coding of a code that is not in the project's codebook"
 NO_USER = "coding that names no user (creatingUser), so its coder is unknown"
-BAD_POSITION = "selection whose startPosition or endPosition is not a whole number"
+BAD_POSITION = "selection whose startPosition or endPosition is not a whole number (from 0 to 2^40)"
 EMPTY = "selection whose end is not after its start"
 OUTSIDE = "selection that reaches past the end of its document's text"
 """Reasons for codings set aside, as the report shows them."""
@@ -289,11 +290,27 @@ def _crlf_convention(option: str, origin: str, texts: dict[str, str], rows: list
 
 def _names_at(text: str, start: str, name: str) -> bool:
     """Does the selection's name (the start of its text, maybe cut with '…') appear at its start position?"""
-    if not start.isdigit():
+    at = _position(start)
+    if at is None:
         return False
     probe = _squash(name.rstrip(".…")).strip()
-    at = int(start)
     return _squash(text[at : at + 2 * len(name) + 8]).startswith(probe)
+
+
+POSITION = re.compile(r"[0-9]{1,13}")
+"""A position as REFI-QDA writes it: ASCII digits (not '²' or other Unicode digits), at most 13 of them."""
+
+
+def _position(written: str | None) -> int | None:
+    """A startPosition or endPosition as a number; None when it is not one from 0 to ``MAX_SPAN_POSITION``.
+
+    >>> _position("42"), _position("²"), _position("9" * 5000), _position(str(2**63)), _position(" 1")
+    (42, None, None, None, None)
+    """
+    if written is None or not POSITION.fullmatch(written):
+        return None
+    number = int(written)
+    return number if number <= MAX_SPAN_POSITION else None
 
 
 def _squash(text: str) -> str:
@@ -315,16 +332,16 @@ def _spans(
             reason = NO_USER
         elif code not in code_names:
             reason = UNKNOWN_CODE
-        elif not (start or "").isdigit() or not (end or "").isdigit():
+        elif _position(start) is None or _position(end) is None:
             reason = BAD_POSITION
-        elif int(end) <= int(start):
+        elif _position(end) <= _position(start):
             reason = EMPTY
-        elif document in texts and int(end) > len(texts[document]):
+        elif document in texts and _position(end) > len(texts[document]):
             reason = OUTSIDE
         if reason:
             ignored[reason] += 1
         else:
-            kept.append((document, users.get(user, user), int(start), int(end), code_names[code], note))
+            kept.append((document, users.get(user, user), _position(start), _position(end), code_names[code], note))
     columns = list(zip(*kept)) if kept else [[]] * 6
     spans = span_frame(
         document=columns[0], coder=columns[1], start=columns[2], end=columns[3], code=columns[4], note=columns[5]

@@ -42,7 +42,7 @@ import pandas as pd
 
 from ..codings import Accounting, Codings, Ignored, Source
 from ..errors import InputError, UsageError
-from .build import natural_sorted
+from .build import check_table_size, natural_sorted
 from .options import UNIT_MODES, ReadOptions
 
 SPAN_COLUMNS = ("document", "coder", "start", "end", "code", "text", "note")
@@ -243,6 +243,7 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
     documents = natural_sorted(pd.unique(frame["document"]))
     coders = natural_sorted(pd.unique(frame["coder"]))
     codes = natural_sorted([c for c in pd.unique(code) if c != ""])
+    check_table_size(0, len(coders), len(codes))
     if len(coders) < 2:
         only = coders[0] if coders else "none"
         raise InputError(
@@ -275,6 +276,12 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
         texts=texts,
         positions=tables[0].positions,
     )
+
+
+def _empty_table(n_units: int, n_coders: int, n_codes: int) -> np.ndarray:
+    """``applied`` of all False, shape (n_units, n_coders, n_codes), once the limits allow it."""
+    check_table_size(n_units, n_coders, n_codes)
+    return np.zeros((n_units, n_coders, n_codes), dtype=bool)
 
 
 def _case_folded(codes) -> tuple[dict[str, str], list[str]]:
@@ -344,7 +351,7 @@ def _segment_units(spans: _Spans, options: ReadOptions) -> _Units:
 
     seen = np.zeros((n_units, n_coders), dtype=bool)
     seen[unit_of_span, coder] = True
-    applied = np.zeros((n_units, n_coders, n_codes), dtype=bool)
+    applied = _empty_table(n_units, n_coders, n_codes)
     unit_of_row = unit_of_span[span_of_row]
     coded = spans.code >= 0
     applied[unit_of_row[coded], spans.coder[coded], spans.code[coded]] = True
@@ -548,7 +555,7 @@ def _covering_units(spans: _Spans, ids, unit_doc, row_unit, row, texts, kind) ->
     """Units every coder saw, carrying the codes of the spans that overlap them."""
     n_units, n_coders, n_codes = len(ids), len(spans.coders), len(spans.codes)
     seen = np.ones((n_units, n_coders), dtype=bool)
-    applied = np.zeros((n_units, n_coders, n_codes), dtype=bool)
+    applied = _empty_table(n_units, n_coders, n_codes)
     coded = spans.code[row] >= 0
     applied[row_unit[coded], spans.coder[row][coded], spans.code[row][coded]] = True
     notes = _notes(spans, ids, row_unit, row)
@@ -641,7 +648,7 @@ def _coverage(spans: _Spans, offset: np.ndarray, extent: np.ndarray, total: int,
     n_coders, n_codes = len(spans.coders), len(spans.codes)
     begin = offset[spans.doc] + np.minimum(spans.start, extent[spans.doc])
     stop = offset[spans.doc] + np.minimum(spans.end, extent[spans.doc])
-    applied = np.zeros((total, n_coders, n_codes), dtype=bool)
+    applied = _empty_table(total, n_coders, n_codes)
     size = (total + 1) * n_coders
     for k in range(n_codes):
         rows = use & (spans.code == k)
