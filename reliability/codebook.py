@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -283,7 +284,7 @@ def _read_csv(path: Path, data: bytes) -> Codebook:
     codes: list[CodeDefinition] = []
     first_row: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        cells = [cell.strip() for cell in row]
+        cells = [unicodedata.normalize("NFC", cell.strip()) for cell in row]  # as the readers compare codes
         if not any(cells):
             continue
 
@@ -408,7 +409,7 @@ def codebook_from_refi_xml(root, source: str = "REFI-QDA codebook") -> Codebook:
         child, parent_key = stack.pop()
         if _local(child.tag) != "Code":
             continue
-        name = (child.get("name") or "").strip()
+        name = unicodedata.normalize("NFC", (child.get("name") or "").strip())
         guid = child.get("guid")
         if not name:
             raise InputError(f"{source}: a <Code> (guid {guid or 'none'}) has no name; name it in your QDA program")

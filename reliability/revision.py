@@ -15,6 +15,7 @@ The result is one mapping from the codes coders used to revised codes, which
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -193,6 +194,11 @@ def build_revision(
     )
 
 
+def _composed(name: str) -> str:
+    """A code name as the readers compare it: trimmed, in Unicode's composed form (NFC)."""
+    return unicodedata.normalize("NFC", name.strip())
+
+
 def parse_merge(text: str) -> tuple[tuple[str, ...], str]:
     """Split ``"A+B=New"`` into the codes to merge and the new name.
 
@@ -208,8 +214,8 @@ def parse_merge(text: str) -> tuple[tuple[str, ...], str]:
         No ``=``, a missing name, or a code named twice.
     """
     left, equals, new = text.rpartition("=")
-    olds = tuple(part.strip() for part in left.split("+"))
-    new = new.strip()
+    olds = tuple(_composed(part) for part in left.split("+"))
+    new = _composed(new)
     if not equals or not new or not all(olds):
         raise UsageError(
             f"--merge \"{text}\" is not of the form \"A+B=New\"; name the codes to merge, joined by +, "
@@ -253,7 +259,7 @@ def read_recode(path: Path | str) -> dict[str, str | None]:
     mapping: dict[str, str | None] = {}
     first_row: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        cells = [cell.strip() for cell in row]
+        cells = [_composed(cell) for cell in row]
         if not any(cells):
             continue
         old = cells[old_at] if old_at < len(cells) else ""

@@ -17,6 +17,7 @@ values mapped once into the combined vocabularies.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -402,13 +403,21 @@ def _respelling_notices(inputs: list[Rows]) -> list[str]:
             for value in set(spellings).intersection(_names_in(rows, role)) - respelled_here:
                 spellings[value].add(value)
         merged = [
-            " = ".join(repr(s) for s in sorted(spellings[value]))
+            " = ".join(_spelling(s) for s in sorted(spellings[value]))
             for value in natural_sorted(spellings)
             if len(spellings[value]) > 1
         ]
         if merged:
-            notices.append(f"{what} that differ only in surrounding spaces were taken as one: {_examples(merged)}")
+            notices.append(
+                f"{what} that differ only in surrounding spaces or in their Unicode form (composed to NFC) "
+                f"were taken as one: {_examples(merged)}"
+            )
     return notices
+
+
+def _spelling(value: str) -> str:
+    """A spelling quoted so that two Unicode forms of one name look different (``'Cafe\\u0301'``)."""
+    return repr(value) if unicodedata.is_normalized("NFC", value) else ascii(value)
 
 
 def _names_in(rows: Rows, role: str) -> set[str]:

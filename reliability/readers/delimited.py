@@ -28,7 +28,7 @@ import pandas as pd
 from ..errors import InputError
 from ..limits import MAX_FIELD_CHARS
 from .options import COLUMN_NAMES, ReadOptions
-from .rows import Rows, codesets_from_pieces, split_codes
+from .rows import Rows, canonical, codesets_from_pieces, split_codes
 from .text import read_utf8
 
 PRESENT = frozenset({"1", "yes", "y", "true", "x", "✓", "✔"})
@@ -271,22 +271,26 @@ def _cell_codesets(
     codesets : tuple of tuple of str
         See :func:`codesets_from_pieces`.
     spellings : DataFrame
-        Columns ``value`` and ``raw``: every spelling of the codes that a cell of
-        one code wrote with surrounding spaces (``"Cost "``), to report when
-        trimming made two spellings one. Spaces around a separator (``"a; b"``)
-        are layout and not reported.
+        Columns ``value`` and ``raw``: every spelling of the codes that a cell
+        wrote with surrounding spaces (``"Cost "``) or in another Unicode form
+        than NFC, to report when that made two spellings one. Spaces around a
+        separator (``"a; b"``) are layout and not reported.
     """
     distinct = np.asarray(cells.categories, dtype=object)
     pieces = split_codes(pd.Series(distinct), code_sep)
     cell_codeset, codesets = codesets_from_pieces(
         len(distinct), pieces["record"].to_numpy(dtype=np.int64), pieces["code"].to_numpy(dtype=object)
     )
-    respelled = {
-        i for i, cell in enumerate(distinct)
-        if cell != cell.strip() and cell.strip() and not (code_sep and code_sep in cell)
-    }
+    respelled, spellings = set(), []
+    for i, cell in enumerate(distinct):
+        parts = cell.split(code_sep) if code_sep and code_sep in cell else [cell]
+        for part in parts:
+            written = part if len(parts) == 1 else part.strip()  # spaces around a separator are layout
+            value = canonical(part)
+            if value and written != value:
+                respelled.add(i)
+                spellings.append((value, written))
     plain = {code for i, s in enumerate(cell_codeset) if i not in respelled for code in codesets[s]}
-    spellings = [(distinct[i].strip(), distinct[i]) for i in sorted(respelled)]
     spellings += [(value, value) for value in sorted({value for value, _ in spellings} & plain)]
     frame = pd.DataFrame(spellings, columns=["value", "raw"], dtype=object)
     return cell_codeset[np.asarray(cells.codes, dtype=np.int64)], codesets, frame

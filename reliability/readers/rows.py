@@ -8,6 +8,7 @@ value once. That keeps a 1.5-million-row file fast (DESIGN §6).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,8 +143,21 @@ class Rows:
         )
 
 
+def canonical(value: str) -> str:
+    """A name as it is compared: trimmed of surrounding white space, in Unicode's composed form (NFC).
+
+    ``Café`` typed on a Mac (``e`` + combining accent, NFD) and on Windows (``é``,
+    NFC) print alike and must be one code.
+
+    >>> canonical(" Cafe\u0301 ") == "Caf\u00e9"
+    True
+    """
+    stripped = value.strip()
+    return stripped if stripped.isascii() else unicodedata.normalize("NFC", stripped)
+
+
 def trimmed(values) -> tuple[pd.Categorical, pd.DataFrame]:
-    """Values trimmed of surrounding white space, as a categorical; and what trimming changed.
+    """Values trimmed of surrounding white space and in NFC (:func:`canonical`), as a categorical; and what that changed.
 
     Missing values (None, NaN) become "". Only the distinct values are trimmed.
 
@@ -170,7 +184,7 @@ def trimmed(values) -> tuple[pd.Categorical, pd.DataFrame]:
     if missing.any():  # a missing value is ""
         raw = np.append(raw, "")
         codes[missing] = len(raw) - 1
-    stripped = np.array([v.strip() for v in raw], dtype=object)
+    stripped = np.array([canonical(v) for v in raw], dtype=object)
     if not missing.any() and (stripped == raw).all():  # the common case: nothing to trim
         unchanged = pd.DataFrame({"value": np.array([], dtype=object), "raw": np.array([], dtype=object)})
         return pd.Categorical.from_codes(codes, categories=pd.Index(raw, dtype=object), validate=False), unchanged
@@ -234,7 +248,7 @@ def codesets_from_pieces(
 def _trimmed_codes(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct trimmed codes, and each piece's index into them."""
     raw_ids, raw = pd.factorize(np.asarray(code, dtype=object))
-    stripped = np.array([str(v).strip() for v in raw] + [""], dtype=object)
+    stripped = np.array([canonical(str(v)) for v in raw] + [""], dtype=object)
     ids, names = pd.factorize(stripped)
     raw_ids[raw_ids < 0] = len(raw)  # a missing code is no code
     return np.asarray(names, dtype=object), ids[raw_ids]

@@ -34,6 +34,7 @@ and its ``paragraphs`` units are the paragraphs some coder coded.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -235,6 +236,8 @@ def _unit_mode(tables: list[SpanTable], options: ReadOptions, notices: list[str]
 def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -> _Spans:
     """Every table's spans in one set of integer arrays; documents, coders and codes in natural order."""
     frame = pd.concat([t.spans for t in tables], ignore_index=True)
+    frame, composed = _composed(frame)
+    notices.extend(composed)
     code = frame["code"]
     if options.ignore_case:
         spelling, merged = _case_folded(pd.unique(code))
@@ -254,6 +257,7 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
     doc_index = {name: i for i, name in enumerate(documents)}
     for table in tables:
         for name, text in table.texts.items():
+            name = unicodedata.normalize("NFC", name)  # as the documents' names are
             if name not in doc_index:
                 continue
             known = texts.setdefault(doc_index[name], text)
@@ -276,6 +280,23 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
         texts=texts,
         positions=tables[0].positions,
     )
+
+
+def _composed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Documents, coders and codes in Unicode's composed form (NFC), and a notice for each merge it made."""
+    notices = []
+    for column, what in (("document", "documents"), ("coder", "coders"), ("code", "codes")):
+        distinct = pd.unique(frame[column])
+        composed = {v: unicodedata.normalize("NFC", v) for v in distinct if not v.isascii()}
+        changed = {v: c for v, c in composed.items() if v != c}
+        if not changed:
+            continue
+        frame = frame.assign(**{column: frame[column].map(lambda v: changed.get(v, v))})
+        merged = sorted({c for c in changed.values() if c in set(distinct)})
+        if merged:
+            shown = ", ".join(f"{ascii(v)} = {c!r}" for v, c in changed.items() if c in merged)
+            notices.append(f"{what} that differ only in their Unicode form (composed to NFC) were taken as one: {shown}")
+    return frame, notices
 
 
 def _empty_table(n_units: int, n_coders: int, n_codes: int) -> np.ndarray:
