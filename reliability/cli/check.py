@@ -51,7 +51,7 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: Path | None)
         if config is not None:
             ctx.default_map = {**(ctx.default_map or {}), **_defaults(ctx, config)}
     except ReliabilityError as exc:
-        raise InputProblem(str(exc)) from None
+        raise InputProblem(shown(str(exc))) from None
     return config
 
 

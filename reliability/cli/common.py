@@ -45,9 +45,16 @@ def reports_errors(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except ReliabilityError as exc:
-            raise InputProblem(str(exc)) from None
+            raise InputProblem(shown(str(exc))) from None
 
     return wrapper
+
+
+def shown(message: str) -> str:
+    """A message fit for the terminal: names from the files may hold control or invisible characters."""
+    from ..render.cells import visible
+
+    return visible(message)
 
 
 def read_option_decorators(command: Callable) -> Callable:
@@ -230,9 +237,9 @@ def refuse_overwriting(outputs: dict[str, Path | None], kwargs: dict[str, Any], 
     try:
         refuse(outputs, named)
     except ReliabilityError as exc:
-        raise InputProblem(str(exc)) from None
+        raise InputProblem(shown(str(exc))) from None
 
 
 def warn(message: str) -> None:
     """A warning on stderr, never mixed into the report."""
-    click.echo(f"warning: {message}", err=True)
+    click.echo(f"warning: {shown(message)}", err=True)

@@ -66,6 +66,7 @@ def read_delimited(path: Path, options: ReadOptions) -> Rows:
     header, unnamed = _header(path, data, delimiter, skip)
     columns = find_columns(path, header, options)
     frame = _parse(path, data, delimiter, header, skip)
+    check_short_rows(path, data, delimiter, len(header), skip)
     if len(data) > MAX_FIELD_CHARS:  # else no cell can be longer
         _check_field_lengths(path, frame, skip)
 
@@ -222,6 +223,63 @@ def _parse(path: Path, data: bytes, delimiter: str, header: list[str], skip: int
     if len(frame) == 0:
         raise InputError(f"{path} has a header but no rows; export the coding again or leave the file out")
     return frame
+
+
+def check_short_rows(path: Path, data: bytes, delimiter: str, width: int, skip: int) -> None:
+    """Refuse a row with fewer cells than the header has columns (blank rows aside).
+
+    pandas fills the missing cells with "", so a row written with another
+    delimiter (``U1,a`` in a file of ``unit;code``) would silently become a unit
+    id ``U1,a`` with no code. Rows with more cells are refused by the parser.
+
+    Parameters
+    ----------
+    data : bytes
+        The file as UTF-8.
+    skip : int
+        Lines before the header.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the first short row and the likely cause.
+    """
+    counts = _cells_per_row(data, delimiter)
+    if counts is None:
+        return
+    short = np.flatnonzero((counts > 0) & (counts < width))
+    short = short[short > skip]  # the header and the lines before it are not rows of data
+    if len(short):
+        row = int(short[0])
+        raise InputError(
+            f"{path}, row {row + 1}: {counts[row]} cell{'s' if counts[row] != 1 else ''} where the header has {width} "
+            f"columns; is the delimiter '{_shown(delimiter)}' used on every row? Write every row with the same "
+            "delimiter, and an empty cell for each value it leaves out"
+        )
+
+
+def _cells_per_row(data: bytes, delimiter: str) -> np.ndarray | None:
+    """Cells in each row (line outside quotes), 0 for a blank row; None for a delimiter that is not one byte."""
+    if len(delimiter.encode("utf-8")) != 1:
+        return None
+    if b'"' in data:
+        # Quoted cells may hold delimiters and line breaks: the csv module knows the rules.
+        text = io.StringIO(data.decode("utf-8"), newline="")
+        return np.array(
+            [len(row) if any(cell.strip() for cell in row) else 0 for row in csv.reader(text, delimiter=delimiter)],
+            dtype=np.int64,
+        )
+    raw = np.frombuffer(data, dtype=np.uint8)
+    newline, carriage = raw == ord("\n"), raw == ord("\r")
+    ends = np.flatnonzero(newline | (carriage & ~np.append(newline[1:], False)))  # \n, \r\n or an old Mac's \r
+    n_lines = len(ends) + 1
+    cells = 1 + np.bincount(np.searchsorted(ends, np.flatnonzero(raw == ord(delimiter))), minlength=n_lines)
+    filled = np.bincount(np.searchsorted(ends, np.flatnonzero(~np.isin(raw, _WHITE))), minlength=n_lines) > 0
+    return np.where(filled, cells, 0)
+
+
+_WHITE = np.frombuffer(b" \t\r\n\x0b\x0c", dtype=np.uint8)
+"""Bytes of white space: a line of only these is a blank row."""
 
 
 def _parser_message(path: Path, exc: Exception, delimiter: str, width: int, skip: int) -> str:

@@ -40,7 +40,7 @@ from ..errors import InputError
 from ..files import peek_regular
 from ..limits import MAX_SPAN_POSITION
 from .build import BLANK, NO_CODER
-from .delimited import ABSENT, PRESENT, column_key, sniff_delimiter
+from .delimited import ABSENT, PRESENT, check_short_rows, column_key, sniff_delimiter
 from .options import COLUMN_NAMES, ReadOptions
 from .rows import Rows, split_codes
 from .spans import SpanTable, span_frame
@@ -128,6 +128,7 @@ def csv_table(path: Path, options: ReadOptions) -> Table:
     except pd.errors.ParserError as exc:
         detail = str(exc).strip().splitlines()[-1]
         raise InputError(f"{path} is not a well-formed CSV file ({detail}); check quotes and delimiters") from None
+    check_short_rows(path, text.encode("utf-8"), delimiter, len(frame.columns), 0)
     return table_from_frame(path, frame)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 from ..figure import Figure
 
@@ -48,9 +50,30 @@ def plain(name: str, value: float | None) -> str:
 def visible(text: str) -> str:
     r"""Text fit for a terminal: control characters in the data shown as ``\xNN``, not obeyed.
 
-    A note could otherwise set the terminal's title or clear the screen.
+    A note could otherwise set the terminal's title or clear the screen. Format
+    characters (Unicode category Cf: zero-width spaces, bidirectional overrides)
+    are shown as ``\\uXXXX`` too: they are invisible, or make text read backwards.
 
     >>> visible("note \x1b[2J end")
     'note \\x1b[2J end'
+    >>> visible("a\u200bb \u202eevil")
+    'a\\u200bb \\u202eevil'
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if text.isascii():
+        return text
+    return _format_characters().sub(lambda m: _escaped(m.group()), text)
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+@functools.cache
+def _format_characters() -> re.Pattern:
+    """Every character of category Cf (and the line and paragraph separators), found once from Python's Unicode tables."""
+    # Unicode puts format characters in planes 0, 1 and 14 only (the tags): look there.
+    planes = (*range(0xA0, 0x20000), *range(0xE0000, 0xE1000))
+    found = [chr(c) for c in planes if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")]
+    return re.compile("[" + "".join(re.escape(c) for c in found) + "]")
