@@ -122,6 +122,32 @@ def _open_regular(path: Path, name: str, folder_fix: str, missing_fix: str = "")
         yield handle, info.st_size
 
 
+def unusable(path: Path) -> str | None:
+    """Why a folder's entry cannot be read as an input file; None when it can.
+
+    Returns
+    -------
+    str or None
+        "a broken link", "a link that leads round in a loop", "cannot be read
+        (Permission denied)", "a folder" or "a pipe, device or socket, not a regular file".
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return "a broken link"
+        if exc.errno == errno.ELOOP:
+            return "a link that leads round in a loop"
+        return f"cannot be read ({exc.strerror})"
+    try:
+        mode = os.fstat(descriptor).st_mode
+    finally:
+        os.close(descriptor)
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return None if stat.S_ISREG(mode) else "a pipe, device or socket, not a regular file"
+
+
 def _open_error(exc: OSError, name: str, folder_fix: str, missing_fix: str) -> InputError:
     if exc.errno == errno.ENOENT:
         return InputError(f"{name}: no such file; {missing_fix}")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, UsageError
+from ..files import unusable
 from .options import ReadOptions
 
 if TYPE_CHECKING:
@@ -94,12 +95,18 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     notices: list[str] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+            problems = {p: unusable(p) for p in entries}
+            inside = [p for p in entries if problems[p] is None]
             tables = [p for p in inside if p.suffix.lower() in INPUT_SUFFIXES]
             skipped = [p.name for p in inside if p.suffix.lower() not in INPUT_SUFFIXES]
             if skipped:
                 kinds = "/".join(INPUT_SUFFIXES)
                 notices.append(f"{path}: skipped files that are not {kinds}: {', '.join(skipped)}")
+            # Sub-folders are not read (nor said to be: a folder of exports often holds others); the rest is.
+            broken = [f"{p.name} ({why})" for p, why in problems.items() if why not in (None, "a folder")]
+            if broken:
+                notices.append(f"{path}: skipped entries that cannot be read: {', '.join(broken)}")
             if not tables:
                 raise InputError(
                     f"{path} holds no .csv, .tsv or .txt files (nor .xlsx workbooks or .qdpx/.qde projects); "

@@ -120,12 +120,50 @@ def _checked_utf8(path: Path, raw: bytes) -> bytes:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        guess = "cp1252" if _decodes(raw, "cp1252") else "latin-1"
+        guess = detected_encoding(raw)
+        name_it = f"name its encoding, e.g. --encoding {guess}" if guess else "name its encoding with --encoding"
         raise InputError(
             f"{path} is not UTF-8 (byte {raw[exc.start]:#04x} on line {_line(raw, exc.start)}); "
-            f"save it as UTF-8 (Excel: 'CSV UTF-8'), or name its encoding, e.g. --encoding {guess}"
+            f"save it as UTF-8 (Excel: 'CSV UTF-8'), or {name_it}"
         ) from None
     return raw
+
+
+_DETECTION_SAMPLE = 256 * 1024
+"""Bytes the encoding detector looks at."""
+
+_CLOSE_CALL = 0.1
+"""How much more "chaos" (charset-normalizer's measure of implausible text) than the best guess still counts as a fit."""
+
+
+def detected_encoding(raw: bytes) -> str | None:
+    r"""The encoding to suggest for bytes that are not UTF-8; None when no encoding fits.
+
+    charset-normalizer ranks the encodings in which the bytes read as plausible
+    text. Windows-1252 is suggested when it is among the close fits (short Western
+    files fit many code pages equally; it is the one Excel writes); otherwise the
+    best fit, e.g. gb18030 for Chinese text, never an encoding that would turn it
+    into mojibake.
+
+    >>> chinese = ["访谈记录", "医院管理", "患者体验", "护士沟通", "家属参与", "费用问题"]
+    >>> detected_encoding("".join(f"U{i},{code}\n" for i, code in enumerate(chinese)).encode("gb18030"))
+    'gb18030'
+    >>> russian = ["Доступ к услугам", "Стоимость лечения", "Опыт пациентов", "Общение с персоналом"]
+    >>> detected_encoding("".join(f"U{i},{code}\n" for i, code in enumerate(russian)).encode("cp1251"))
+    'cp1251'
+    >>> detected_encoding("unit,code\nU1,Cost €\nU2,“Access”\n".encode("cp1252"))
+    'cp1252'
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(raw[:_DETECTION_SAMPLE]))
+    if not matches:
+        return None
+    close = [m for m in matches if m.chaos <= matches[0].chaos + _CLOSE_CALL]
+    if any("cp1252" in m.could_be_from_charset for m in close) and _decodes(raw, "cp1252"):
+        return "cp1252"
+    best = matches[0].encoding
+    return best if _decodes(raw, best) else None
 
 
 def _refuse_other_kinds(path: Path, raw: bytes) -> None:
