@@ -525,7 +525,19 @@ def natural_key(value: str) -> tuple:
     ['S1a', 'S1b', 'S2', 's2', 'S10']
     """
     parts = _DIGITS.split(value)
-    return tuple((0, int(p), p) if i % 2 else (1, 0, p.casefold()) for i, p in enumerate(parts)), value
+    return tuple((0, _magnitude(p), p) if i % 2 else (1, (0, ""), p.casefold()) for i, p in enumerate(parts)), value
+
+
+def _magnitude(digits: str) -> tuple[int, str]:
+    """A run of digits as a key that orders by value, however long: length without leading zeros, then the digits.
+
+    ``int()`` would refuse a run of more than 4,300 digits (and spend quadratic time before).
+
+    >>> sorted(["10", "9", "007", "9" * 5000])[:1], _magnitude("007") < _magnitude("10") < _magnitude("9" * 5000)
+    (['007'], True)
+    """
+    significant = digits.lstrip("0")
+    return len(significant), significant
 
 
 def natural_sorted(values) -> list[str]:
@@ -627,7 +639,7 @@ def _split_first_number(values: np.ndarray, joined: str) -> tuple[np.ndarray, np
 def _alike_key(value: str) -> tuple:
     """:func:`natural_key` without case, numbers by value only: equal for ``U007`` and ``u7``."""
     parts = _DIGITS.split(value)
-    return tuple((0, int(p)) if i % 2 else (1, p.casefold()) for i, p in enumerate(parts))
+    return tuple((0, _magnitude(p)) if i % 2 else (1, (0, p.casefold())) for i, p in enumerate(parts))
 
 
 def _ranks_by_key(values: np.ndarray, key) -> np.ndarray:
