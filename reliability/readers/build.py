@@ -536,6 +536,8 @@ def _magnitude(digits: str) -> tuple[int, str]:
     >>> sorted(["10", "9", "007", "9" * 5000])[:1], _magnitude("007") < _magnitude("10") < _magnitude("9" * 5000)
     (['007'], True)
     """
+    if not digits.isascii():  # other scripts' digits ("٣") count by their value, as int() reads them
+        digits = "".join(str(unicodedata.decimal(d)) for d in digits)
     significant = digits.lstrip("0")
     return len(significant), significant
 
