@@ -129,14 +129,16 @@ class Codebook:
     def _ancestors(self, name: str) -> list[str]:
         """The code's ancestors, nearest first."""
         chain: list[str] = []
+        seen = {name}  # a set: a chain may be thousands of codes long
         parent = self._by_name[name].parent
         while parent is not None:
-            if parent == name or parent in chain:
+            if parent in seen:
                 raise InputError(
                     f"{self.source}: the parents of '{name}' go round in a circle ({' → '.join([name, *chain, parent])}); "
                     "a code cannot be its own ancestor"
                 )
             chain.append(parent)
+            seen.add(parent)
             parent = self._by_name[parent].parent
         return chain
 

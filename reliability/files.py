@@ -289,10 +289,7 @@ class SafeZip:
         if info.compress_type not in _ZIP_METHODS:
             raise InputError(f"{where} uses a compression method that cannot be read (number {info.compress_type}); {self.fix}")
         if info.file_size > self.budget:
-            raise InputError(
-                f"{where} would unpack to {size_text(info.file_size)}, more than the {size_text(self.allowed)} "
-                f"allowed in all (a zip bomb?); {self.fix}"
-            )
+            raise self._past_budget(info)
         if info.file_size > RATIO_CHECKED_FROM_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
             raise InputError(
                 f"{where} is compressed {info.file_size // max(info.compress_size, 1):,} to 1, more than the "
@@ -315,15 +312,18 @@ class SafeZip:
                 while chunk := member.read(_CHUNK):
                     total += len(chunk)
                     if total > self.budget:
-                        raise InputError(
-                            f"{self.label}: unpacking it reaches more than the {size_text(self.allowed)} "
-                            f"allowed in all (a zip bomb?); {self.fix}"
-                        )
+                        raise self._past_budget(info)
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
             raise InputError(f"{self.label}: {info.filename} is damaged ({_reason(exc)}); {self.fix}") from None
         self.budget -= total
         return b"".join(chunks)
+
+    def _past_budget(self, info: zipfile.ZipInfo) -> InputError:
+        return InputError(
+            f"{self.label}: unpacking {info.filename} goes past the {size_text(self.allowed)} allowed for one "
+            f"archive in all (a zip bomb?); {self.fix}"
+        )
 
     def verified(self) -> io.BytesIO:
         """The whole archive, every member checked and unpacked once within the limits, for a library to open."""

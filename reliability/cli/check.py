@@ -26,6 +26,7 @@ from .common import (
     refuse_overwriting,
     reports_errors,
     run_analysis,
+    shown,
     warn,
     write_file,
 )

@@ -37,7 +37,8 @@ BLANK = "blank line"
 SHOWN = 3
 """How many examples a notice names."""
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters an id, a coder's name or a code may not hold: line breaks, tabs, terminal controls."""
 """Characters an id, a coder's name or a code may not hold: line breaks, tabs, terminal controls."""
 
 
@@ -307,11 +308,11 @@ def _check_characters(inputs, what: str, values: list[str], holds, source: np.nd
 
     ``holds(i)`` tells which records hold ``values[i]``, to name the first one.
     """
-    if not _CONTROL.search("".join(values)):
+    if not CONTROL_CHARACTERS.search("".join(values)):
         return
-    bad = next(i for i, value in enumerate(values) if _CONTROL.search(value))
+    bad = next(i for i, value in enumerate(values) if CONTROL_CHARACTERS.search(value))
     first = int(np.flatnonzero(holds(bad))[0])
-    char = _CONTROL.search(values[bad]).group()
+    char = CONTROL_CHARACTERS.search(values[bad]).group()
     if char in "\n\r\u2028\u2029":
         kind = "a line break"
         fix = (

@@ -43,7 +43,7 @@ import pandas as pd
 
 from ..codings import Accounting, Codings, Ignored, Source
 from ..errors import InputError, UsageError
-from .build import check_table_size, natural_sorted
+from .build import CONTROL_CHARACTERS, check_table_size, natural_sorted
 from .options import UNIT_MODES, ReadOptions
 
 SPAN_COLUMNS = ("document", "coder", "start", "end", "code", "text", "note")
@@ -238,6 +238,7 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
     frame = pd.concat([t.spans for t in tables], ignore_index=True)
     frame, composed = _composed(frame)
     notices.extend(composed)
+    _check_names(tables, frame)
     code = frame["code"]
     if options.ignore_case:
         spelling, merged = _case_folded(pd.unique(code))
@@ -297,6 +298,18 @@ def _composed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             shown = ", ".join(f"{ascii(v)} = {c!r}" for v, c in changed.items() if c in merged)
             notices.append(f"{what} that differ only in their Unicode form (composed to NFC) were taken as one: {shown}")
     return frame, notices
+
+
+def _check_names(tables: list[SpanTable], frame: pd.DataFrame) -> None:
+    """Documents, coders and codes are one line of printable text, as the table readers require of theirs."""
+    for column, what in (("document", "document name"), ("coder", "coder name"), ("code", "code")):
+        bad = next((v for v in pd.unique(frame[column]) if CONTROL_CHARACTERS.search(v)), None)
+        if bad is not None:
+            where = next((t.source for t in tables if (t.spans[column] == bad).any()), tables[0].source)
+            raise InputError(
+                f"{where}: the {what} {bad!r} holds a line break or another control character; "
+                "rename it in the QDA program and export again"
+            )
 
 
 def _empty_table(n_units: int, n_coders: int, n_codes: int) -> np.ndarray:
