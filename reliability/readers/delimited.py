@@ -8,9 +8,10 @@
 * **wide presence/absence**: a unit column and one column per code holding
   1/0, yes/no, true/false or x/blank.
 
-Every column is parsed as a categorical, so that trimming, splitting and checking
-run once per distinct value rather than once per row. Ids are text: ``007`` and
-``7`` are two units.
+Every column is read as the text of its cells (never parsed as numbers) and held
+as a categorical, so that trimming, splitting and checking run once per distinct
+value rather than once per row. Ids and codes are text: ``007`` and ``7`` are two
+units, ``01`` and ``1`` two codes, on every pandas version.
 """
 
 from __future__ import annotations
@@ -202,14 +203,15 @@ def _header(path: Path, data: bytes, delimiter: str, skip: int) -> tuple[list[st
 
 
 def _parse(path: Path, data: bytes, delimiter: str, header: list[str], skip: int) -> pd.DataFrame:
-    """Every row of the file, each column a categorical of the cells' text."""
+    """Every row of the file, each column a categorical of the cells' exact text."""
     try:
         with warnings.catch_warnings():
             # pandas only warns when every row has more fields than the header.
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            # Read as text: pandas 3 infers numbers in category columns (007 and 7 would become one).
             frame = pd.read_csv(
                 io.BytesIO(data), sep=delimiter, header=0, names=header, index_col=False, skiprows=skip,
-                dtype="category", na_filter=False, skip_blank_lines=False, low_memory=False,
+                dtype=str, na_filter=False, skip_blank_lines=False, low_memory=False,
                 engine="c", encoding="utf-8",
             )
     except pd.errors.ParserWarning:
@@ -221,7 +223,16 @@ def _parse(path: Path, data: bytes, delimiter: str, header: list[str], skip: int
         raise InputError(_parser_message(path, exc, delimiter, len(header), skip)) from None
     if len(frame) == 0:
         raise InputError(f"{path} has a header but no rows; export the coding again or leave the file out")
-    return frame
+    return frame.apply(_categorical_text)
+
+
+def _categorical_text(column: pd.Series) -> pd.Series:
+    """A column of cell texts as a categorical whose categories are those texts, sorted."""
+    codes, texts = pd.factorize(column.to_numpy(dtype=object), sort=True)
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False),
+        index=column.index, name=column.name,
+    )
 
 
 def _parser_message(path: Path, exc: Exception, delimiter: str, width: int, skip: int) -> str:
