@@ -273,8 +273,9 @@ def test_alpha_p_o_is_krippendorff_observed_agreement_not_irrcac_pa() -> None:
 
 def test_cohen_kappa_undefined_where_sklearn_returns_nan() -> None:
     # Both coders used one category: p_e = 1, kappa is 0/0. scikit-learn returns NaN
-    # (with an UndefinedMetricWarning); we return an undefined figure with the reason.
-    with pytest.warns(UserWarning):
+    # (with an UndefinedMetricWarning; before 1.4, NumPy's RuntimeWarning of a 0/0); we return
+    # an undefined figure with the reason.
+    with pytest.warns((UserWarning, RuntimeWarning)):
         assert np.isnan(cohen_kappa_score([1, 1, 1], [1, 1, 1]))
     figure = cohen_kappa(np.ones((3, 2), dtype=np.int64))
     assert figure.value is None and figure.note
