@@ -20,7 +20,6 @@ import csv
 import io
 import itertools
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -184,11 +183,22 @@ def _header(path: Path, data: bytes, delimiter: str, skip: int) -> tuple[list[st
         No header row, or two columns with the same name.
     """
     try:
+        # The first data row too: pandas drops the fields of rows wider than the header
+        # when the first one is (a trailing delimiter on every row), so that is refused here.
         first = pd.read_csv(
-            io.BytesIO(data), sep=delimiter, header=None, nrows=1, skiprows=skip, dtype=object,
+            io.BytesIO(data), sep=delimiter, header=None, nrows=2, skiprows=skip, dtype=object,
             na_filter=False, engine="c", encoding="utf-8",
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except pd.errors.ParserError as exc:
+        if match := re.search(r"Expected (\d+) fields in line 2, saw", str(exc)):
+            raise InputError(
+                f"{path}: the rows have more fields than the header has columns ({match.group(1)}); "
+                f"name every column in the header, or quote cells that contain '{_shown(delimiter)}'"
+            ) from None
+        raise InputError(
+            f"{path} has no readable header row ({_first_line(exc)}); the first row must name the columns"
+        ) from None
+    except pd.errors.EmptyDataError as exc:
         raise InputError(
             f"{path} has no readable header row ({_first_line(exc)}); the first row must name the columns"
         ) from None
@@ -205,20 +215,13 @@ def _header(path: Path, data: bytes, delimiter: str, skip: int) -> tuple[list[st
 def _parse(path: Path, data: bytes, delimiter: str, header: list[str], skip: int) -> pd.DataFrame:
     """Every row of the file, each column a categorical of the cells' exact text."""
     try:
-        with warnings.catch_warnings():
-            # pandas only warns when every row has more fields than the header.
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            # Read as text: pandas 3 infers numbers in category columns (007 and 7 would become one).
-            frame = pd.read_csv(
-                io.BytesIO(data), sep=delimiter, header=0, names=header, index_col=False, skiprows=skip,
-                dtype=str, na_filter=False, skip_blank_lines=False, low_memory=False,
-                engine="c", encoding="utf-8",
-            )
-    except pd.errors.ParserWarning:
-        raise InputError(
-            f"{path}: the rows have more fields than the header has columns ({len(header)}); "
-            f"name every column in the header, or quote cells that contain '{_shown(delimiter)}'"
-        ) from None
+        # As text: pandas 3 parses numbers in category columns (007 and 7 would become one).
+        # A first row wider than the header was refused by _header.
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=delimiter, header=0, names=header, index_col=False, skiprows=skip,
+            dtype=str, na_filter=False, skip_blank_lines=False, low_memory=False,
+            engine="c", encoding="utf-8",
+        )
     except pd.errors.ParserError as exc:
         raise InputError(_parser_message(path, exc, delimiter, len(header), skip)) from None
     if len(frame) == 0:
