@@ -8,7 +8,6 @@ comment beside it.
 
 import csv
 import json
-import sys
 import zipfile
 
 import openpyxl
@@ -17,7 +16,7 @@ from click.testing import CliRunner
 
 from reliability.cli import main
 from reliability import files
-from reliability.errors import InputError, MissingExtraError, UsageError
+from reliability.errors import InputError, UsageError
 from reliability.readers import ReadOptions, load
 from reliability.report import compare
 
@@ -292,12 +291,6 @@ def test_refi_xml_entities_are_refused(tmp_path):
         load([path])
 
 
-def test_refi_needs_the_xml_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "defusedxml", None)
-    with pytest.raises(MissingExtraError, match=r"pip install 'intercoder-reliability\[xml\]'"):
-        load([PROJECT / "project.qde"])
-
-
 def test_refi_archive_members_have_a_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(files, "MAX_ARCHIVE_UNPACKED_BYTES", 100)
     with pytest.raises(InputError, match=r"unpacking project.qde goes past the 100 bytes allowed for one archive in all"):
@@ -513,13 +506,6 @@ def test_named_unit_column_reads_a_plain_table(write):
 
 
 # --- workbooks, folders, mixing -----------------------------------------------------------------
-
-
-def test_workbook_needs_the_excel_extra(tmp_path, monkeypatch):
-    path = to_xlsx(FIXTURES / "spans.csv", tmp_path / "s.xlsx")
-    monkeypatch.setitem(sys.modules, "openpyxl", None)
-    with pytest.raises(MissingExtraError, match=r"needs the Excel extra: pip install 'intercoder-reliability\[excel\]'"):
-        load([path])
 
 
 def test_workbook_that_is_not_one(tmp_path):
