@@ -504,6 +504,13 @@ class TestNoTraceback:
         changes = json.loads(result.stdout)["changes"]
         assert [(c["figure"], c["before"], c["after"]) for c in changes] == [("jaccard", 0.5, 0.75)]
 
+    @pytest.mark.parametrize("encoding", ["punycode", "idna", "rot13", "utf-7"])
+    def test_odd_encodings(self, tmp_path, encoding):
+        (tmp_path / "a.csv").write_text("unit,code\nU1,Caf\u00e9 x\nU2,b\n", encoding="utf-8")
+        result = invoke("compare", tmp_path / "a.csv", other_coder(tmp_path), "--encoding", encoding)
+        assert result.exit_code in (0, 2) and "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
     def test_a_span_file_with_more_codes_than_the_limit(self, tmp_path, monkeypatch):
         import tracemalloc
 

@@ -155,8 +155,8 @@ def _decode_sample(sample: bytes, encoding: str | None) -> str | None:
     try:
         if encoding is not None:
             return sample.decode(encoding, errors="replace")
-    except LookupError:
-        return None  # the table reader reports the unknown encoding
+    except (LookupError, UnicodeError):
+        return None  # the table reader reports the unknown encoding, or the bytes it cannot decode
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return sample.decode("utf-16", errors="replace")
     return sample.decode("utf-8-sig", errors="replace")

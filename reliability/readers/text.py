@@ -114,6 +114,8 @@ def _decode(path: Path, raw: bytes, encoding: str, hint: str) -> str:
         raise InputError(
             f"{path} is not valid {encoding} (byte {raw[exc.start]:#04x} on line {_line(raw, exc.start)}); {hint}"
         ) from None
+    except UnicodeError:  # codecs such as idna and punycode fail without saying where
+        raise InputError(f"{path} is not valid {encoding}; {hint}") from None
 
 
 def _checked_utf8(path: Path, raw: bytes) -> bytes:
