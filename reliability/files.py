@@ -331,15 +331,6 @@ class SafeZip:
             self.read(info)
         return io.BytesIO(self.data)
 
-    def close(self) -> None:
-        self.archive.close()
-
-    def __enter__(self) -> "SafeZip":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
 
 def _reason(exc: BaseException) -> str:
     """An exception's message, made one line and short (it names no file content)."""

@@ -246,7 +246,7 @@ def read_recode(path: Path | str) -> dict[str, str | None]:
 
     path = Path(path)
     raw = read_regular(path, f"recode file {path}", folder_fix="give a CSV file with columns old,new")
-    text = utf8_of(Path(f"recode file {path}"), raw).decode("utf-8")
+    text = utf8_of(f"recode file {path}", raw).decode("utf-8")
     rows = read_csv_rows(text, sniff_delimiter(text), f"recode file {path}")
     header = [cell.strip() for cell in rows[0]]
     keys = [cell.lower().replace(" ", "_") for cell in header]

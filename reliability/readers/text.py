@@ -70,13 +70,13 @@ def read_utf8(path: Path, encoding: str | None = None) -> bytes:
     return utf8_of(path, read_bytes(path), encoding)
 
 
-def utf8_of(path: Path, raw: bytes, encoding: str | None = None) -> bytes:
+def utf8_of(path: Path | str, raw: bytes, encoding: str | None = None) -> bytes:
     """The bytes of a file already read, as :func:`read_utf8` returns them.
 
     Raises
     ------
     InputError
-        As :func:`read_text`; ``path`` names the file in messages.
+        As :func:`read_text`; ``path`` names the file in messages (e.g. ``"recode file r.csv"``).
     """
     if encoding is not None:
         data = _decode(path, raw, encoding, hint="check --encoding").lstrip("\ufeff").encode("utf-8")
