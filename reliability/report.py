@@ -7,7 +7,7 @@ Markdown or CSV.
 
 Besides the figures, a report holds what a team needs to refine the codebook:
 the disagreeing units, the codes coders confuse, coder bias and codebook gaps.
-With a :class:`~reliability.revision.Revision`, every figure and every section
+With a :class:`~reliability.codings.revision.Revision`, every figure and every section
 is computed on the codings as if the codebook had been revised.
 """
 
@@ -17,17 +17,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import __version__
-from .agreement import coder_pairs, compare_all, compare_pair
-from .bias import Bias, find_bias
-from .codebook import Codebook
-from .codings import Codings
-from .coefficients import chance_corrected, interpret
-from .confusions import Confusions, find_confusions
-from .disagreements import Disagreements, find_disagreements
-from .figure import Figure
-from .gaps import Gaps, find_gaps
-from .intervals import BootstrapSettings
-from .revision import Revision
+from .figures.agreement import coder_pairs, compare_all, compare_pair
+from .findings.bias import Bias, find_bias
+from .codings.codebook import Codebook
+from .codings.model import Codings
+from .figures.coefficients import chance_corrected, interpret
+from .findings.confusions import Confusions, find_confusions
+from .findings.disagreements import Disagreements, find_disagreements
+from .figures.figure import Figure
+from .findings.gaps import Gaps, find_gaps
+from .figures.intervals import BootstrapSettings
+from .codings.revision import Revision
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
@@ -259,10 +259,10 @@ def compare(
         Reader options to record in the report's settings.
     codebook : Codebook, optional
         Validates the codes in use and supplies definitions
-        (:func:`reliability.codebook.read_codebook`).
+        (:func:`reliability.codings.codebook.read_codebook`).
     revision : Revision, optional
         Compute everything as if the codebook had been revised
-        (:func:`reliability.revision.build_revision`); the input summary still
+        (:func:`reliability.codings.revision.build_revision`); the input summary still
         describes the codings as read.
 
     Returns

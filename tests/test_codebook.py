@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reliability.codebook import CodeDefinition, Codebook, codebook_from_refi_xml, did_you_mean, read_codebook
+from reliability.codings.codebook import CodeDefinition, Codebook, codebook_from_refi_xml, did_you_mean, read_codebook
 from reliability.errors import InputError, MissingExtraError
 
 from paths import SAMPLE

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from reliability.codings import Codings, from_sets
+from reliability.codings.model import Codings, from_sets
 
 
 def test_missing_and_empty_stay_apart():

@@ -12,8 +12,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from reliability.codings import Codings, from_sets
-from reliability.coefficients import (
+from reliability.codings.model import Codings, from_sets
+from reliability.figures.coefficients import (
     CodeCoefficients,
     brennan_prediger,
     chance_corrected,
@@ -27,7 +27,7 @@ from reliability.coefficients import (
     positive_agreement,
 )
 from reliability.errors import UsageError
-from reliability.intervals import BootstrapSettings
+from reliability.figures.intervals import BootstrapSettings
 from tests.reference_data import expected, load
 
 FOUR_DECIMALS = 5e-5

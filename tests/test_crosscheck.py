@@ -23,8 +23,8 @@ from nltk.metrics import distance as nltk_distance
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 from statsmodels.stats import inter_rater
 
-from reliability.codings import Codings
-from reliability.coefficients import (
+from reliability.codings.model import Codings
+from reliability.figures.coefficients import (
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,

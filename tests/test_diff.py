@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from reliability.cli import main
-from reliability.diff import diff_reports
-from reliability.render.checks import render_diff
+from reliability.gate.diff import diff_reports
+from reliability.render.gate import render_diff
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "check"

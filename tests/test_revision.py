@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reliability.codebook import read_codebook
-from reliability.codings import from_sets
+from reliability.codings.codebook import read_codebook
+from reliability.codings.model import from_sets
 from reliability.errors import InputError, UsageError
-from reliability.revision import Revision, build_revision, parse_merge, read_recode
+from reliability.codings.revision import Revision, build_revision, parse_merge, read_recode
 
 from paths import SAMPLE
 

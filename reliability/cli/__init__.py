@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .check import check, diff, init
+from .gate import check, diff, init
 from .compare import compare
 
 

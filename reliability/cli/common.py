@@ -91,11 +91,11 @@ def run_analysis(kwargs: dict[str, Any]):
     -------
     reliability.report.Report
     """
-    from ..codebook import read_codebook
-    from ..intervals import BootstrapSettings
+    from ..codings.codebook import read_codebook
+    from ..figures.intervals import BootstrapSettings
     from ..readers import load
     from ..report import compare, figures_to_bootstrap
-    from ..revision import build_revision
+    from ..codings.revision import build_revision
 
     options = read_options(kwargs)
     codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None

@@ -1,4 +1,4 @@
-"""Readers: every supported input → the canonical table (:class:`reliability.codings.Codings`)."""
+"""Readers: every supported input → the canonical table (:class:`reliability.codings.model.Codings`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ..errors import InputError, UsageError
 from .options import ReadOptions
 
 if TYPE_CHECKING:
-    from ..codings import Codings
+    from ..codings.model import Codings
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 INPUT_SUFFIXES = (*TABLE_SUFFIXES, ".xlsx", ".qdpx", ".qde")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..codings import Accounting, Codings, Ignored, Source
+from ..codings.model import Accounting, Codings, Ignored, Source
 from ..errors import InputError
 from ..limits import MAX_CODES, MAX_TABLE_CELLS
 from .rows import Rows

@@ -40,7 +40,7 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..codings import Accounting, Codings, Ignored, Source
+from ..codings.model import Accounting, Codings, Ignored, Source
 from ..errors import InputError, UsageError
 from .build import natural_sorted
 from .options import UNIT_MODES, ReadOptions

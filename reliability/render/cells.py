@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..figure import Figure
+from ..figures.figure import Figure
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

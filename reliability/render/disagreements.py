@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..codings import UNCODED
-from ..disagreements import DisagreeingUnit
+from ..codings.model import UNCODED
+from ..findings.disagreements import DisagreeingUnit
 from ..report import Report
 from .cells import percent
 

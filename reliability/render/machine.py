@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from ..codings import UNCODED
-from ..figure import Figure
+from ..codings.model import UNCODED
+from ..figures.figure import Figure
 from ..report import Report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

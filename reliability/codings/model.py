@@ -17,7 +17,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .errors import InputError, UsageError
+from ..errors import InputError, UsageError
 
 UNCODED = "(uncoded)"
 """Pseudo-code that stands for the empty set wherever a set is shown as one label."""

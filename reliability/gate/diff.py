@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .checks import figures_of, pair_label
-from .report import SCHEMA_VERSION
+from .thresholds import figures_of, pair_label
+from ..report import SCHEMA_VERSION
 
 SECTIONS = ("overall", "pair", "code")
 

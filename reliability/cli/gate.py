@@ -2,7 +2,7 @@
 
 The settings file becomes the options' defaults through click's ``default_map``,
 so the command line overrides it and click converts its values like typed ones;
-the gate itself (:mod:`reliability.checks`, :mod:`reliability.config`) knows
+the gate itself (:mod:`reliability.gate.thresholds`, :mod:`reliability.gate.config`) knows
 nothing of click.
 """
 
@@ -30,7 +30,7 @@ NO_REVISION = {"recode": None, "merge": ()}
 
 def _load_config(ctx: click.Context, param: click.Parameter, value: Path | None):
     """Eager callback of ``--config``: read the settings and make them the options' defaults."""
-    from ..config import find_config
+    from ..gate.config import find_config
 
     try:
         config, notices = find_config(value)
@@ -45,7 +45,7 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: Path | None)
 
 def _defaults(ctx: click.Context, config) -> dict[str, Any]:
     """The settings as a ``default_map``: keys checked against the command's options."""
-    from ..config import option_value, unknown_key
+    from ..gate.config import option_value, unknown_key
 
     params = {setting_key(p): p for p in ctx.command.params if p.name not in NOT_SETTINGS and p.expose_value}
     defaults = {}
@@ -78,7 +78,7 @@ PARAM_KINDS: tuple[tuple[type, str], ...] = (
     (click.Choice, "text"),
     (click.types.StringParamType, "text"),
 )
-"""Click parameter type → kind of TOML value it takes (see ``reliability.config.KINDS``)."""
+"""Click parameter type → kind of TOML value it takes (see ``reliability.gate.config.KINDS``)."""
 
 
 def _kind(param: click.Parameter) -> str:
@@ -124,9 +124,9 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
     \b
     Exit codes: 0 every check passed; 1 a check failed; 2 usage or input error.
     """
-    from ..checks import baseline_warnings, evaluate, failed
-    from ..config import build_gate
-    from ..render.checks import render_checks, render_junit
+    from ..gate.thresholds import baseline_warnings, evaluate, failed
+    from ..gate.config import build_gate
+    from ..render.gate import render_checks, render_junit
 
     gate = build_gate(config, minimum, code_minimum, use_lower_bound, baseline, max_drop)
     if gate.empty:
@@ -184,7 +184,7 @@ def init(ctx, output, force, **kwargs):
     Example:
       reliability init coders --reference lead
     """
-    from ..config import starter_config
+    from ..gate.config import starter_config
 
     if output.exists() and not force:
         raise UsageError(f"{output} exists; edit it, or give --force to replace it")
@@ -228,9 +228,9 @@ def diff(old, new, fmt, output, **kwargs):
       reliability diff before.json after.json
       reliability diff old/coders new/coders --recode revision.csv
     """
-    from ..diff import diff_reports
-    from ..render.checks import render_diff
-    from ..revision import build_revision
+    from ..gate.diff import diff_reports
+    from ..render.gate import render_diff
+    from ..codings.revision import build_revision
 
     old_report, new_report = _side(old, kwargs), _side(new, kwargs)
     revision = build_revision(old_report["input"]["codes"], recode=kwargs["recode"], merges=kwargs["merge"])
@@ -240,7 +240,7 @@ def diff(old, new, fmt, output, **kwargs):
 
 def _side(path: Path, kwargs: dict[str, Any]) -> dict[str, Any]:
     """One side of a diff: a JSON report as written, or the report of coders' exports."""
-    from ..checks import read_report
+    from ..gate.thresholds import read_report
 
     if path.suffix.lower() == ".json":
         return read_report(path)

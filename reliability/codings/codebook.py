@@ -22,8 +22,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .errors import InputError, MissingExtraError
-from .limits import MAX_FILE_BYTES, size_text
+from ..errors import InputError, MissingExtraError
+from ..limits import MAX_FILE_BYTES, size_text
 
 CODE_COLUMNS = ("code", "name", "category", "label", "codes")
 DEFINITION_COLUMNS = ("definition", "description", "meaning", "memo", "desc")
@@ -265,8 +265,8 @@ def read_codebook(path: Path | str) -> Codebook:
 def _read_csv(path: Path) -> Codebook:
     """A codebook from a CSV file: one row per code, with a header row."""
     # The readers know about byte-order marks, UTF-16, binary files and delimiters.
-    from .readers.delimited import sniff_delimiter
-    from .readers.text import read_text
+    from ..readers.delimited import sniff_delimiter
+    from ..readers.text import read_text
 
     text = read_text(path)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
@@ -324,7 +324,7 @@ def read_csv_rows(text: str, delimiter: str, what: str) -> list[list[str]]:
 
 def _read_refi_xml(path: Path) -> Codebook:
     """A codebook from a REFI-QDA ``.qdc`` codebook or ``.qde`` project file."""
-    from .readers.text import read_bytes
+    from ..readers.text import read_bytes
 
     return codebook_from_refi_xml(parse_xml(read_bytes(path), str(path)), source=str(path))
 

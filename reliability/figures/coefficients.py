@@ -3,7 +3,7 @@
 Every coefficient here is a function of sums over units of a per-unit
 *contribution* vector. The point value is the statistic of the column sums;
 a bootstrap resample is the same statistic of weighted sums (see
-:mod:`reliability.intervals`), so the value and its interval can never disagree
+:mod:`reliability.figures.intervals`), so the value and its interval can never disagree
 and a resample costs one matrix product. Contributions are kept as
 (unit, column, value) entries: their column sums take a bincount, and the
 sparse per-unit matrix a bootstrap needs is built only then ("set as one label"
@@ -11,11 +11,11 @@ data can have thousands of distinct code sets, one column each).
 
 Label matrices are ``ndarray[int]`` of shape ``(n_units, n_coders)`` holding a
 category index ``>= 0``, or ``-1`` where the coder did not code the unit
-(:meth:`reliability.codings.Codings.set_labels`,
-:meth:`~reliability.codings.Codings.code_labels`). Category indices need not be
+(:meth:`reliability.codings.model.Codings.set_labels`,
+:meth:`~reliability.codings.model.Codings.code_labels`). Category indices need not be
 contiguous, but they are indices: memory grows with the largest one.
 
-An undefined coefficient is a :class:`~reliability.figure.Figure` with value
+An undefined coefficient is a :class:`~reliability.figures.figure.Figure` with value
 None and a note saying why; no function here returns NaN or emits a warning.
 
 References
@@ -52,8 +52,8 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from .codings import Codings
-from .errors import UsageError
+from ..codings.model import Codings
+from ..errors import UsageError
 from .figure import Figure
 from .intervals import BootstrapSettings, percentile_interval, resampled_sums
 
@@ -387,7 +387,7 @@ def positive_agreement(labels: np.ndarray, bootstrap: BootstrapSettings | None =
     ----------
     labels : ndarray of int, shape (n_units, n_coders)
         1 where the coder applied the code, 0 where not, -1 where missing
-        (:meth:`~reliability.codings.Codings.code_labels`).
+        (:meth:`~reliability.codings.model.Codings.code_labels`).
     bootstrap : BootstrapSettings, optional
         When given, ``ci`` is a percentile interval over resampled units.
 
@@ -521,7 +521,7 @@ def krippendorff_alpha_sets(
     ----------
     applied : ndarray of bool, shape (n_units, n_coders, n_codes)
     seen : ndarray of bool, shape (n_units, n_coders)
-        As in :class:`~reliability.codings.Codings`; units with at least two
+        As in :class:`~reliability.codings.model.Codings`; units with at least two
         coders count.
     distance : {"masi", "jaccard"}
         Jaccard distance ``1 - |A∩B| / |A∪B|``; MASI ``1 - J·M`` with M = 1 for
@@ -548,7 +548,7 @@ def krippendorff_alpha_sets(
     --------
     Two coders, 9 items (DKPro Statistics SetAnnotationsTest; NLTK gives the same):
 
-    >>> from reliability.codings import from_sets
+    >>> from reliability.codings.model import from_sets
     >>> first = [set(), {"A"}, {"A"}, {"A"}, {"A", "B"}, {"A", "B"}, {"A", "B", "C"}, {"C"}, {"C"}]
     >>> second = [set(), set(), {"A"}, {"B"}, {"A"}, {"A", "C"}, {"A", "B", "C"}, {"A", "C"}, {"A", "C"}]
     >>> codings = from_sets({"c1": dict(zip("123456789", first)), "c2": dict(zip("123456789", second))})
@@ -634,7 +634,7 @@ def chance_corrected(
 
     Examples
     --------
-    >>> from reliability.codings import from_sets
+    >>> from reliability.codings.model import from_sets
     >>> codings = from_sets({"A": {"u1": {"x"}, "u2": {"y"}, "u3": set()},
     ...                      "B": {"u1": {"x"}, "u2": {"x", "y"}, "u3": set()}})
     >>> result = chance_corrected(codings, [(0, 1)])
@@ -1042,7 +1042,7 @@ def _percentile_bootstrap(
     statistic: Callable[[np.ndarray], _Parts],
     settings: BootstrapSettings,
 ) -> tuple[float, float] | None:
-    """Percentile interval over units, as :func:`reliability.intervals.bootstrap`.
+    """Percentile interval over units, as :func:`reliability.figures.intervals.bootstrap`.
 
     Evaluates the statistic once on all resampled sums (the set-distance
     statistic rebuilds its distance matrix on every call).

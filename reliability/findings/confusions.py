@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .codebook import Codebook
-from .codings import Codings
+from ..codings.codebook import Codebook
+from ..codings.model import Codings
 
 CHUNK_BYTES = 32 * 2**20
 """Memory for the per-unit codes × codes arrays; sets how many units go in a chunk."""
@@ -141,7 +141,7 @@ def find_confusions(codings: Codings, codebook: Codebook | None = None) -> Confu
     --------
     Counted by hand: in u1 and u2 coder A applied x where B applied y; in u3 they agree.
 
-    >>> from reliability.codings import from_sets
+    >>> from reliability.codings.model import from_sets
     >>> c = from_sets({"A": {"u1": {"x"}, "u2": {"x", "z"}, "u3": {"y"}},
     ...                "B": {"u1": {"y"}, "u2": {"y", "z"}, "u3": {"y"}}})
     >>> result = find_confusions(c)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from .codings import Codings
+from ..codings.model import Codings
 
 RATIO = 2.0
 """A coder's rate must differ from the others' by this factor to be flagged."""
@@ -188,7 +188,7 @@ def find_bias(codings: Codings, pairs: list[tuple[int, int]]) -> Bias:
     Counted by hand: of 10 units, A applied x to 8 and B to 1 (unit u0, where A did too).
     McNemar: 7 units only A, 0 only B, p = 2 · 0.5⁷ = 0.0156.
 
-    >>> from reliability.codings import from_sets
+    >>> from reliability.codings.model import from_sets
     >>> a = {f"u{i}": ({"x"} if i < 8 else {"y"}) for i in range(10)}
     >>> b = {f"u{i}": ({"x"} if i == 0 else {"y"}) for i in range(10)}
     >>> result = find_bias(from_sets({"A": a, "B": b}), [(0, 1)])

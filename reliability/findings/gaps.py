@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codebook import Codebook, did_you_mean
-from .codings import Codings
+from ..codings.codebook import Codebook, did_you_mean
+from ..codings.model import Codings
 from .disagreements import coder_sets
 
 RARE_FRACTION = 1 / 3
@@ -160,8 +160,8 @@ def find_gaps(codings: Codings, codebook: Codebook | None = None) -> Gaps:
     Counted by hand: B left u2 uncoded; 'z' is used once by B only; the codebook
     spells 'Peer support' where A wrote 'Peer suport'.
 
-    >>> from reliability.codings import from_sets
-    >>> from reliability.codebook import CodeDefinition
+    >>> from reliability.codings.model import from_sets
+    >>> from reliability.codings.codebook import CodeDefinition
     >>> c = from_sets({"A": {"u1": {"x"}, "u2": {"Peer suport"}, "u3": {"x"}},
     ...                "B": {"u1": {"x", "z"}, "u2": set(), "u3": {"x"}}})
     >>> book = Codebook((CodeDefinition("x"), CodeDefinition("Peer support"), CodeDefinition("w")))

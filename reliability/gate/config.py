@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .checks import SCOPES, Gate, minimums, pair_label, parse_minimum, read_report
-from .errors import InputError, UsageError
-from .report import CODE_FIGURES, OVERALL_FIGURES, PAIR_FIGURES
+from .thresholds import SCOPES, Gate, minimums, pair_label, parse_minimum, read_report
+from ..errors import InputError, UsageError
+from ..report import CODE_FIGURES, OVERALL_FIGURES, PAIR_FIGURES
 
 CONFIG_NAME = "reliability.toml"
 PYPROJECT_NAME = "pyproject.toml"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codings import Codings
+from ..codings.model import Codings
 from .figure import Figure, proportion
 from .intervals import BootstrapSettings, bootstrap
 
@@ -121,7 +121,7 @@ def compare_pair(codings: Codings, a: int, b: int, ci: BootstrapSettings | None 
     --------
     Gillard's definition counts a unit when the two sets share a code:
 
-    >>> from reliability.codings import from_sets
+    >>> from reliability.codings.model import from_sets
     >>> c = from_sets({"lead": {"s1": {"x", "y"}, "s2": {"x"}, "s3": set()},
     ...                "KO": {"s1": {"y"}, "s2": {"z"}, "s3": set()}})
     >>> r = compare_pair(c, 0, 1)

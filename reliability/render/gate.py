@@ -1,7 +1,7 @@
 """The CI gate's results as text, Markdown, JSON, CSV and JUnit XML; and report diffs.
 
-Renderers only format: the checks come from :func:`reliability.checks.evaluate`,
-the diffs from :func:`reliability.diff.diff_reports`.
+Renderers only format: the checks come from :func:`reliability.gate.thresholds.evaluate`,
+the diffs from :func:`reliability.gate.diff.diff_reports`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Callable, Mapping, Sequence
 
-from ..checks import Check, failed
-from ..diff import FigureChange, ReportDiff
+from ..gate.thresholds import Check, failed
+from ..gate.diff import FigureChange, ReportDiff
 from ..errors import UsageError
 from ..report import Report
 from .cells import PROPORTIONS, coefficient, number, percent, visible
@@ -78,7 +78,7 @@ CHECK_RENDERERS: dict[str, Callable[[Report, Sequence[Check]], str]] = {
 def render_junit(checks: Sequence[Check], suite: str = "reliability check") -> str:
     """JUnit XML: one test case per check, a failure element for each failed one.
 
-    >>> from reliability.checks import Check
+    >>> from reliability.gate.thresholds import Check
     >>> check = Check(name="overall.jaccard >= 0.5", kind="minimum", section="overall", subject="overall.jaccard",
     ...               figure="jaccard", threshold=0.5, value=0.4, passed=False)
     >>> xml = render_junit([check])

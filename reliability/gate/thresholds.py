@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .errors import InputError, UsageError
-from .report import CODE_FIGURES, CODE_PAIR_FIGURES, OVERALL_FIGURES, PAIR_FIGURES, SCHEMA_VERSION
+from ..errors import InputError, UsageError
+from ..report import CODE_FIGURES, CODE_PAIR_FIGURES, OVERALL_FIGURES, PAIR_FIGURES, SCHEMA_VERSION
 
 SCOPES = ("overall", "pairs")
 """Where a figure is tested: across all coders, or for every pair of coders."""

@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .codebook import did_you_mean
-from .codings import UNCODED, Codings, sets_with_uncoded
-from .errors import UsageError
+from ..codings.codebook import did_you_mean
+from ..codings.model import UNCODED, Codings, sets_with_uncoded
+from ..errors import UsageError
 
 CHUNK_UNITS = 16384
 """Units processed at a time; bounds the memory of the per-unit pair matrices."""
@@ -218,7 +218,7 @@ def find_disagreements(codings: Codings) -> Disagreements:
 
     Examples
     --------
-    >>> from reliability.codings import from_sets
+    >>> from reliability.codings.model import from_sets
     >>> c = from_sets({"A": {"u1": {"x"}, "u2": {"x"}, "u3": {"x", "y"}},
     ...                "B": {"u1": {"x"}, "u2": {"y"}, "u3": {"x"}}})
     >>> d = find_disagreements(c)
@@ -260,7 +260,7 @@ def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...]
 
     Examples
     --------
-    >>> from reliability.codings import from_sets
+    >>> from reliability.codings.model import from_sets
     >>> c = from_sets({"A": {"u1": {"y", "x"}, "u2": set()}, "B": {"u1": {"x"}}})
     >>> coder_sets(c, np.array([0, 1]))
     [[('x', 'y'), ('x',)], [(), None]]

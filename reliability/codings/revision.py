@@ -10,7 +10,7 @@ in this order, each to the names the previous one produced:
 3. each ``--merge "A+B=New"`` merges codes A and B into New.
 
 The result is one mapping from the codes coders used to revised codes, which
-:meth:`reliability.codings.Codings.recode` applies.
+:meth:`reliability.codings.model.Codings.recode` applies.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .codebook import Codebook, did_you_mean, read_csv_rows
-from .codings import Codings
-from .errors import InputError, UsageError
+from .model import Codings
+from ..errors import InputError, UsageError
 
 OLD_COLUMNS = ("old", "from", "code", "old_code", "original")
 NEW_COLUMNS = ("new", "to", "new_code", "revised", "into")
@@ -234,8 +234,8 @@ def read_recode(path: Path | str) -> dict[str, str | None]:
         Missing file, no old/new columns, a row without an old code, or one old
         code mapped to two new codes.
     """
-    from .readers.delimited import sniff_delimiter
-    from .readers.text import read_text
+    from ..readers.delimited import sniff_delimiter
+    from ..readers.text import read_text
 
     path = Path(path)
     if path.is_dir() or not path.exists():
