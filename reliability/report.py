@@ -259,7 +259,7 @@ def compare(
         Reader options to record in the report's settings.
     codebook : Codebook, optional
         Validates the codes in use and supplies definitions
-        (:func:`reliability.codings.codebook.read_codebook`).
+        (:func:`reliability.readers.codebook.read_codebook`).
     revision : Revision, optional
         Compute everything as if the codebook had been revised
         (:func:`reliability.codings.revision.build_revision`); the input summary still

@@ -16,7 +16,7 @@ import reliability
 from reliability.findings import confusions as confusions_module
 from reliability.figures.agreement import coder_pairs
 from reliability.findings.bias import find_bias, mcnemar_exact, stuart_maxwell
-from reliability.codings.codebook import read_codebook
+from reliability.readers.codebook import read_codebook
 from reliability.codings.model import Codings, from_sets
 from reliability.findings.confusions import find_confusions
 from reliability.findings.disagreements import find_disagreements

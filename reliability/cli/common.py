@@ -91,18 +91,18 @@ def run_analysis(kwargs: dict[str, Any]):
     -------
     reliability.report.Report
     """
-    from ..codings.codebook import read_codebook
+    from ..codings.revision import build_revision
     from ..figures.intervals import BootstrapSettings
     from ..readers import load
+    from ..readers.codebook import read_codebook
+    from ..readers.recode import read_recode
     from ..report import compare, figures_to_bootstrap
-    from ..codings.revision import build_revision
 
     options = read_options(kwargs)
     codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None
     codings = load(list(kwargs["inputs"]), options)
-    revision = build_revision(
-        codings.codes, codebook=codebook, level=kwargs["level"], recode=kwargs["recode"], merges=kwargs["merge"]
-    )
+    recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
+    revision = build_revision(codings.codes, codebook=codebook, level=kwargs["level"], recode=recode, merges=kwargs["merge"])
     with bootstrap_progress(kwargs["ci"], figures_to_bootstrap(codings, kwargs["reference"])) as tick:
         bootstrap = (
             BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"], progress=tick)

@@ -228,12 +228,14 @@ def diff(old, new, fmt, output, **kwargs):
       reliability diff before.json after.json
       reliability diff old/coders new/coders --recode revision.csv
     """
-    from ..gate.diff import diff_reports
-    from ..render.gate import render_diff
     from ..codings.revision import build_revision
+    from ..gate.diff import diff_reports
+    from ..readers.recode import read_recode
+    from ..render.gate import render_diff
 
     old_report, new_report = _side(old, kwargs), _side(new, kwargs)
-    revision = build_revision(old_report["input"]["codes"], recode=kwargs["recode"], merges=kwargs["merge"])
+    recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
+    revision = build_revision(old_report["input"]["codes"], recode=recode, merges=kwargs["merge"])
     changes = diff_reports(old_report, new_report, revision.mapping if revision else {}, str(old), str(new))
     emit(render_diff(changes, fmt), output)
 

@@ -16,16 +16,24 @@ The result is one mapping from the codes coders used to revised codes, which
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping, Sequence
 
-from .codebook import Codebook, did_you_mean, read_csv_rows
+from ..errors import UsageError
+from .codebook import Codebook, did_you_mean
 from .model import Codings
-from ..errors import InputError, UsageError
 
-OLD_COLUMNS = ("old", "from", "code", "old_code", "original")
-NEW_COLUMNS = ("new", "to", "new_code", "revised", "into")
-"""Recode CSV column names recognised for each role (case-insensitive)."""
+
+
+@dataclass(frozen=True)
+class Recode:
+    """A recode file as read: old code -> new code, or None to drop it.
+
+    :func:`reliability.readers.recode.read_recode` reads one.
+    """
+
+    source: str
+    """The file, as the user named it."""
+    mapping: dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,7 @@ def build_revision(
     *,
     codebook: Codebook | None = None,
     level: int | None = None,
-    recode: Path | str | None = None,
+    recode: Recode | None = None,
     merges: Sequence[str] = (),
 ) -> Revision | None:
     """Combine ``--level``, ``--recode`` and ``--merge`` into one revision of ``codes``.
@@ -126,8 +134,8 @@ def build_revision(
         Needed for ``level``.
     level : int, optional
         Roll codes up to this level of the codebook's hierarchy (1 = top level).
-    recode : path, optional
-        CSV with columns old,new; a blank new drops the code.
+    recode : Recode, optional
+        A recode file (:func:`reliability.readers.recode.read_recode`): old code -> new; None drops the code.
     merges : sequence of str
         ``"A+B=New"`` each.
 
@@ -141,8 +149,6 @@ def build_revision(
     UsageError
         A merge is malformed or names a code nobody used; ``level`` without a hierarchy;
         the revision would drop every code.
-    InputError
-        The recode file cannot be read.
 
     Examples
     --------
@@ -164,15 +170,15 @@ def build_revision(
         current = _then(current, rolled)
         steps.append(step)
     if recode is not None:
-        step = f"--recode {recode}"
-        mapping = read_recode(recode)
+        step = f"--recode {recode.source}"
+        mapping = recode.mapping
         in_use = _in_use(current)
         unused = [old for old in mapping if old not in in_use]
         if unused:
-            notices.append(f"{recode} maps codes no coder used: {', '.join(unused)}")
+            notices.append(f"{recode.source} maps codes no coder used: {', '.join(unused)}")
         untouched = [code for code in in_use if code not in mapping]
         if untouched:
-            notices.append(f"codes not in {recode} keep their names: {', '.join(untouched)}")
+            notices.append(f"codes not in {recode.source} keep their names: {', '.join(untouched)}")
         current = _then(current, mapping)
         steps.append(step)
     for text in merges:
@@ -218,56 +224,6 @@ def parse_merge(text: str) -> tuple[tuple[str, ...], str]:
     if len(set(olds)) != len(olds):
         raise UsageError(f"--merge \"{text}\" names a code twice; name each code to merge once")
     return olds, new
-
-
-def read_recode(path: Path | str) -> dict[str, str | None]:
-    """Read a recode CSV: one row per code, columns ``old,new``; a blank new drops the code.
-
-    Returns
-    -------
-    dict
-        Old code → new code, or None to drop it.
-
-    Raises
-    ------
-    InputError
-        Missing file, no old/new columns, a row without an old code, or one old
-        code mapped to two new codes.
-    """
-    from ..readers.delimited import sniff_delimiter
-    from ..readers.text import read_text
-
-    path = Path(path)
-    if path.is_dir() or not path.exists():
-        raise InputError(f"recode file {path} does not exist; give a CSV file with columns old,new")
-    text = read_text(path)
-    rows = read_csv_rows(text, sniff_delimiter(text), f"recode file {path}")
-    header = [cell.strip() for cell in rows[0]]
-    keys = [cell.lower().replace(" ", "_") for cell in header]
-    old_at = next((keys.index(n) for n in OLD_COLUMNS if n in keys), None)
-    new_at = next((keys.index(n) for n in NEW_COLUMNS if n in keys), None)
-    if old_at is None or new_at is None:
-        raise InputError(
-            f"recode file {path} needs a header row 'old,new'; its first row is: {', '.join(repr(h) for h in header)}"
-        )
-    mapping: dict[str, str | None] = {}
-    first_row: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        old = cells[old_at] if old_at < len(cells) else ""
-        new = (cells[new_at] if new_at < len(cells) else "") or None
-        if not old:
-            raise InputError(f"recode file {path}, row {number}: no old code; fill in column '{header[old_at]}' or delete the row")
-        if old in mapping and mapping[old] != new:
-            raise InputError(
-                f"recode file {path}, row {number}: '{old}' is mapped to '{new or '(dropped)'}' here but to "
-                f"'{mapping[old] or '(dropped)'}' on row {first_row[old]}; keep one row per code"
-            )
-        mapping[old] = new
-        first_row.setdefault(old, number)
-    return mapping
 
 
 def _level_mapping(codebook: Codebook | None, level: int, step: str) -> dict[str, str]:

@@ -42,7 +42,7 @@ import pandas as pd
 
 from ..codings.model import Accounting, Codings, Ignored, Source
 from ..errors import InputError, UsageError
-from .build import natural_sorted
+from .natural import natural_sorted
 from .options import UNIT_MODES, ReadOptions
 
 SPAN_COLUMNS = ("document", "coder", "start", "end", "code", "text", "note")
