@@ -16,7 +16,8 @@ from ..errors import UsageError
 from ..report import Report
 from .cells import PROPORTIONS, coefficient, number, percent, visible
 from .machine import dump_json, write_csv
-from .tables import Style, render_text
+from .style import Style
+from .tables import render_text
 
 CHECK_CSV_COLUMNS = [
     "name", "kind", "section", "subject", "figure", "threshold", "value", "passed", "reason",

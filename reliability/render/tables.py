@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
-
-from tabulate import tabulate
-
 from ..report import Report, band
 from . import disagreements as where
 from .cells import cell, percent, plain, visible
+from .style import Display, Style
 
 TITLES = {
     "percent_agreement": "Identical sets",
@@ -26,7 +23,7 @@ TITLES = {
 }
 
 
-def render_text(report: Report, markdown: bool = False, display: where.Display | None = None) -> str:
+def render_text(report: Report, markdown: bool = False, display: Display | None = None) -> str:
     """The whole report as plain-text tables, or as Markdown when ``markdown``.
 
     Parameters
@@ -38,7 +35,7 @@ def render_text(report: Report, markdown: bool = False, display: where.Display |
         Which sections on disagreements to add; by default one line says how to see them.
     """
     style = Style(markdown)
-    display = display or where.Display()
+    display = display or Display()
     parts = [
         style.heading("Inter-coder reliability", 1),
         _header(report, style),
@@ -58,58 +55,6 @@ def render_text(report: Report, markdown: bool = False, display: where.Display |
         "" if display.disagreements else where.hint(report, style),
     ]
     return visible("\n\n".join(p for p in parts if p) + "\n")
-
-
-class Style:
-    """Plain text or Markdown: headings, tables and escaping differ, nothing else."""
-
-    def __init__(self, markdown: bool) -> None:
-        self.markdown = markdown
-
-    def heading(self, text: str, level: int = 2) -> str:
-        if self.markdown:
-            return "#" * level + " " + self.escape(text)
-        if level > 2:
-            return text
-        return f"{text}\n{('=' if level == 1 else '-') * len(text)}"
-
-    def table(self, rows: list[list[str]], headers: list[str], widths: list[int | None] | None = None) -> str:
-        """A table; in the terminal, columns with a width wrap at it."""
-        if self.markdown:
-            rows = [[self.escape(c) for c in row] for row in rows]
-            headers = [self.escape(h) for h in headers]
-            return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
-        return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, maxcolwidths=widths)
-
-    def quote(self, text: str) -> str:
-        """A passage of the data (a unit's text), set off from the report's own words."""
-        if self.markdown:
-            return "> " + self.escape(text)
-        return textwrap.fill(f"“{text}”", width=100, initial_indent="  ", subsequent_indent="  ")
-
-    def escape(self, text: str) -> str:
-        """Neutralise Markdown markup and table pipes in data (codes, coder names, notes)."""
-        if not self.markdown:
-            return text
-        for ch in "\\`*_[]<>|#":
-            text = text.replace(ch, "\\" + ch)
-        return text.replace("\n", " ")
-
-    def bullets(self, items: list[tuple[str, list[str]]]) -> str:
-        """Items with sub-items (e.g. a suggestion and the definitions it rests on); wrapped in the terminal."""
-        out = []
-        for text, subitems in items:
-            if self.markdown:
-                out.append("- " + self.escape(text))
-                out += ["  - " + self.escape(sub) for sub in subitems]
-            else:
-                out.append(textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="    "))
-                out += [textwrap.fill(sub, width=100, initial_indent="      ", subsequent_indent="        ") for sub in subitems]
-        return "\n".join(out)
-
-    def lines(self, items: list[str]) -> str:
-        prefix = "- " if self.markdown else "  "
-        return "\n".join(prefix + self.escape(i) for i in items)
 
 
 def _header(report: Report, style: Style) -> str:
