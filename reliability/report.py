@@ -21,32 +21,21 @@ from .figures.agreement import coder_pairs, compare_all, compare_pair
 from .findings.bias import Bias, find_bias
 from .codings.codebook import Codebook
 from .codings.model import Codings
-from .figures.coefficients import chance_corrected, interpret
+from .figures.coefficients import chance_corrected
 from .findings.confusions import Confusions, find_confusions
 from .findings.disagreements import Disagreements, find_disagreements
 from .figures.figure import Figure
 from .findings.gaps import Gaps, find_gaps
 from .figures.intervals import BootstrapSettings
+from .figures.registry import Scope, keys, ordered
 from .codings.revision import Revision
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
 """How many missing units a report names per coder."""
+WORST_FIRST_BY = "fleiss_kappa"
+"""The per-code figure that orders codes worst first and gives each code its reading."""
 
-PAIR_FIGURES = ("percent_agreement", "shared_agreement", "jaccard", "cohen_kappa", "pooled_kappa")
-OVERALL_FIGURES = (
-    "percent_agreement",
-    "shared_agreement",
-    "fleiss_kappa",
-    "krippendorff_alpha",
-    "krippendorff_alpha_masi",
-    "krippendorff_alpha_jaccard",
-    "gwet_ac1",
-    "brennan_prediger",
-)
-CODE_FIGURES = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement")
-CODE_PAIR_FIGURES = ("cohen_kappa", "positive_agreement")
-"""Figures of each pair of coders within one code (``codes[].pairs[]`` in JSON)."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +67,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class PairResult:
-    """Every figure for one pair of coders, by name (see ``PAIR_FIGURES``)."""
+    """Every figure for one pair of coders, by key, in registry order (:mod:`reliability.figures.registry`)."""
 
     coders: tuple[str, str]
     n_units: int
@@ -90,7 +79,7 @@ class PairResult:
 
 @dataclass(frozen=True)
 class OverallResult:
-    """Every figure across all coders (see ``OVERALL_FIGURES``) and the k-of-n shares."""
+    """Every figure across all coders, by key in registry order, and the k-of-n shares."""
 
     n_units: int
     figures: dict[str, Figure]
@@ -229,9 +218,9 @@ class Report:
         return replace(self, disagreements=self.disagreements.filtered(code, pair))
 
     def codes_worst_first(self) -> list[CodeResult]:
-        """Codes ordered by per-code kappa, lowest first; undefined ones last."""
+        """Codes ordered by per-code kappa (:data:`WORST_FIRST_BY`), lowest first; undefined ones last."""
         def key(code: CodeResult) -> tuple[int, float, str]:
-            value = code.figures["fleiss_kappa"].value
+            value = code.figures[WORST_FIRST_BY].value
             return (value is None, value if value is not None else 0.0, code.code)
 
         return sorted(self.codes, key=key)
@@ -284,22 +273,28 @@ def compare(
             PairResult(
                 coders=names,
                 n_units=observed.n_units,
-                figures={
-                    "percent_agreement": observed.percent_agreement,
-                    "shared_agreement": observed.shared_agreement,
-                    "jaccard": observed.jaccard,
-                    **chance.pairs[names],
-                },
+                figures=ordered(
+                    Scope.PAIR,
+                    {
+                        "percent_agreement": observed.percent_agreement,
+                        "shared_agreement": observed.shared_agreement,
+                        "jaccard": observed.jaccard,
+                        **chance.pairs[names],
+                    },
+                ),
             )
         )
     overall = compare_all(codings, bootstrap)
     overall_result = OverallResult(
         n_units=overall.n_units,
-        figures={
-            "percent_agreement": overall.percent_agreement,
-            "shared_agreement": overall.shared_agreement,
-            **chance.overall,
-        },
+        figures=ordered(
+            Scope.OVERALL,
+            {
+                "percent_agreement": overall.percent_agreement,
+                "shared_agreement": overall.shared_agreement,
+                **chance.overall,
+            },
+        ),
         at_least_k=overall.at_least_k,
     )
     return Report(
@@ -327,8 +322,8 @@ def figures_to_bootstrap(codings: Codings, reference: str | None = None) -> int:
     """How many figures :func:`compare` bootstraps (an upper bound: undefined ones are skipped)."""
     n_pairs = len(coder_pairs(codings, reference))
     at_least_k = max(codings.n_coders - 1, 0)
-    per_code = len(CODE_FIGURES) + 2 * n_pairs
-    return n_pairs * len(PAIR_FIGURES) + len(OVERALL_FIGURES) + at_least_k + codings.n_codes * per_code
+    per_code = len(keys(Scope.CODE)) + len(keys(Scope.CODE_PAIR)) * n_pairs
+    return n_pairs * len(keys(Scope.PAIR)) + len(keys(Scope.OVERALL)) + at_least_k + codings.n_codes * per_code
 
 
 def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
@@ -341,9 +336,9 @@ def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
                 code=codings.codes[k],
                 applied={coder: int(applied[c, k]) for c, coder in enumerate(codings.coders)},
                 prevalence=float(applied[:, k].sum() / rated) if rated else 0.0,
-                figures={name: getattr(code_figures, name) for name in CODE_FIGURES},
+                figures={key: getattr(code_figures, key) for key in keys(Scope.CODE)},
                 pairs=tuple(
-                    PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=figs)
+                    PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=ordered(Scope.CODE_PAIR, figs))
                     for pair, figs in code_figures.pairs.items()
                 ),
             )
@@ -369,11 +364,6 @@ def summarise_input(codings: Codings) -> InputSummary:
         sources=tuple((s.path, s.shape, s.rows) for s in acc.sources),
         notices=acc.notices,
     )
-
-
-def band(name: str, figure: Figure) -> str:
-    """The interpretation band of a figure (Landis & Koch, or Krippendorff for alpha)."""
-    return interpret(name, figure.value)
 
 
 def _figures_dict(figures: dict[str, Figure]) -> dict[str, Any]:

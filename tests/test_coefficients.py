@@ -20,7 +20,6 @@ from reliability.figures.coefficients import (
     cohen_kappa,
     fleiss_kappa,
     gwet_ac1,
-    interpret,
     krippendorff_alpha,
     krippendorff_alpha_sets,
     pooled_kappa,
@@ -544,47 +543,6 @@ def test_chance_corrected_pairs_use_coder_names_in_the_given_order() -> None:
     assert result.pairs[("D", "A")]["cohen_kappa"] == cohen_kappa(labels[:, [3, 0]])
     with pytest.raises(ValueError, match="distinct coder indices"):
         chance_corrected(codings, [(1, 1)])
-
-
-# --------------------------------------------------------------------------- interpretation
-
-
-@pytest.mark.parametrize(
-    ("value", "band"),
-    [
-        (-0.01, "poor"),
-        (0.0, "slight"),
-        (0.20, "slight"),
-        (0.21, "fair"),
-        (0.40, "fair"),
-        (0.41, "moderate"),
-        (0.60, "moderate"),
-        (0.61, "substantial"),
-        (0.80, "substantial"),
-        (0.81, "almost perfect"),
-        (1.0, "almost perfect"),
-    ],
-)
-def test_landis_koch_bands(value: float, band: str) -> None:
-    # Landis & Koch (1977), Biometrics 33: <0 poor, .00–.20 slight, .21–.40 fair, … .81–1 almost perfect.
-    for name in ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa"):
-        assert interpret(name, value) == band
-
-
-@pytest.mark.parametrize(
-    ("value", "band"),
-    [(0.5, "unreliable"), (0.666, "unreliable"), (0.667, "tentative"), (0.799, "tentative"), (0.8, "reliable")],
-)
-def test_krippendorff_bands(value: float, band: str) -> None:
-    # Krippendorff (2004), Content Analysis: rely on alpha >= .800, tentative conclusions from .667.
-    for name in ("krippendorff_alpha", "krippendorff_alpha_masi", "krippendorff_alpha_jaccard"):
-        assert interpret(name, value) == band
-
-
-def test_figures_without_a_band() -> None:
-    assert interpret("positive_agreement", 0.9) == ""
-    assert interpret("cohen_kappa", None) == ""
-    assert interpret("krippendorff_alpha", None) == ""
 
 
 # --------------------------------------------------------------------------- per-code batch path

@@ -60,9 +60,6 @@ from .intervals import BootstrapSettings, percentile_interval, resampled_sums
 SET_DISTANCES = ("masi", "jaccard")
 """The distances between code sets that :func:`krippendorff_alpha_sets` knows."""
 
-KAPPA_TYPE = ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa")
-"""Figures read with the Landis & Koch (1977) bands."""
-
 _NO_VARIATION = 1e-12
 """Chance agreement within this of 1 (or expected disagreement within this of 0)
 leaves nothing to correct for: the coefficient is undefined."""
@@ -689,48 +686,6 @@ def chance_corrected(
             )
         )
     return Coefficients(overall=overall, pairs=pair_figures, codes=tuple(codes))
-
-
-def interpret(name: str, value: float | None) -> str:
-    """The conventional reading of a figure's value.
-
-    Parameters
-    ----------
-    name : str
-        The figure's key: kappa-type figures (:data:`KAPPA_TYPE`) get the Landis
-        & Koch (1977) band; names containing "krippendorff_alpha" get
-        Krippendorff's (2004): "reliable" from .800, "tentative" from .667,
-        "unreliable" below. Any other figure (positive or observed agreement)
-        has no conventional band.
-    value : float or None
-        None (undefined) has no band.
-
-    Returns
-    -------
-    str
-        The band, or "" when there is none.
-
-    Examples
-    --------
-    >>> interpret("cohen_kappa", 0.4), interpret("krippendorff_alpha_masi", 0.7)
-    ('fair', 'tentative')
-    >>> interpret("fleiss_kappa", -0.1), interpret("positive_agreement", 0.9), interpret("gwet_ac1", None)
-    ('poor', '', '')
-    """
-    if value is None:
-        return ""
-    if "krippendorff_alpha" in name:
-        if value >= 0.800:
-            return "reliable"
-        return "tentative" if value >= 0.667 else "unreliable"
-    if name in KAPPA_TYPE:
-        if value < 0.0:
-            return "poor"
-        for upper, band in ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial")):
-            if value <= upper:
-                return band
-        return "almost perfect"
-    return ""
 
 
 # --------------------------------------------------------------------------- per-code batch

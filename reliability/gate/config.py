@@ -37,7 +37,7 @@ from typing import Any, Mapping, Sequence
 
 from .thresholds import SCOPES, Gate, minimums, pair_label, parse_minimum, read_report
 from ..errors import InputError, UsageError
-from ..report import CODE_FIGURES, OVERALL_FIGURES, PAIR_FIGURES
+from ..figures.registry import BY_KEY, Scope, keys
 
 CONFIG_NAME = "reliability.toml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -378,25 +378,6 @@ def unknown_key(config: Config, written: str, known: list[str]) -> UsageError:
     return UsageError(f"{config.where(written)} is not a setting{hint}; the settings are: {', '.join(candidates)}")
 
 
-SUGGESTED_MINIMUMS = {
-    "percent_agreement": 0.8,
-    "shared_agreement": 0.8,
-    "jaccard": 0.8,
-    "positive_agreement": 0.8,
-    "cohen_kappa": 0.6,
-    "pooled_kappa": 0.6,
-    "fleiss_kappa": 0.6,
-    "gwet_ac1": 0.6,
-    "brennan_prediger": 0.6,
-    "krippendorff_alpha": 0.667,
-    "krippendorff_alpha_masi": 0.667,
-    "krippendorff_alpha_jaccard": 0.667,
-}
-"""Minimums the starter file proposes: 80 % agreement (Miles & Huberman, 1994), kappa
-above 0.6, "substantial" (Landis & Koch, 1977), alpha ≥ 0.667, "tentative conclusions"
-(Krippendorff, 2004)."""
-
-
 def starter_config(settings: Mapping[str, Any], report: Mapping[str, Any]) -> str:
     """A commented ``reliability.toml`` to start from.
 
@@ -437,20 +418,21 @@ def starter_config(settings: Mapping[str, Any], report: Mapping[str, Any]) -> st
         "# (Krippendorff, 2004). After each: the figure for these inputs now.",
         f"[{MINIMUM_TABLE}]",
     ]
-    for figure in OVERALL_FIGURES + tuple(f for f in PAIR_FIGURES if f not in OVERALL_FIGURES):
+    overall = keys(Scope.OVERALL)
+    for figure in overall + tuple(f for f in keys(Scope.PAIR) if f not in overall):
         prefix = "" if figure == active else "# "
-        lines.append(f"{prefix}{figure} = {SUGGESTED_MINIMUMS[figure]}  # now {_now(report, figure)}")
+        lines.append(f"{prefix}{figure} = {BY_KEY[figure].suggested_minimum}  # now {_now(report, figure)}")
     lines += [
         "",
         "# Minimums for every code (is the code applied or not?), and beneath them",
         "# the exceptions for one code.",
         f"[{CODE_MINIMUM_TABLE}]",
     ]
-    for figure in CODE_FIGURES:
-        lines.append(f"# {figure} = {SUGGESTED_MINIMUMS[figure]}  # now {_now_codes(report, figure)}")
+    for figure in keys(Scope.CODE):
+        lines.append(f"# {figure} = {BY_KEY[figure].suggested_minimum}  # now {_now_codes(report, figure)}")
     if report["codes"]:
         code = report["codes"][0]["code"]
-        lines += ["", f"# [{CODE_MINIMUM_TABLE}.{toml_value(code)}]", f"# {CODE_FIGURES[-1]} = 0.5"]
+        lines += ["", f"# [{CODE_MINIMUM_TABLE}.{toml_value(code)}]", f"# {keys(Scope.CODE)[-1]} = 0.5"]
     return "\n".join(lines) + "\n"
 
 

@@ -26,14 +26,15 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..errors import InputError, UsageError
-from ..report import CODE_FIGURES, CODE_PAIR_FIGURES, OVERALL_FIGURES, PAIR_FIGURES, SCHEMA_VERSION
+from ..figures.registry import AT_LEAST, Scope, keys
+from ..report import SCHEMA_VERSION
 
 SCOPES = ("overall", "pairs")
 """Where a figure is tested: across all coders, or for every pair of coders."""
 
 FIGURES = {
-    "report": {"overall": OVERALL_FIGURES, "pairs": PAIR_FIGURES},
-    "code": {"overall": CODE_FIGURES, "pairs": CODE_PAIR_FIGURES},
+    "report": {"overall": keys(Scope.OVERALL), "pairs": keys(Scope.PAIR)},
+    "code": {"overall": keys(Scope.CODE), "pairs": keys(Scope.CODE_PAIR)},
 }
 """Level (``--min`` tests the report, ``--min-code`` each code) → scope → figure names."""
 
@@ -42,8 +43,6 @@ DEFAULT_MAX_DROP = 0.05
 TOLERANCE = 1e-9
 """Slack in every comparison: a figure computed as 0.667 must meet a minimum of
 0.667 even when floating point lands it a hair below."""
-
-AT_LEAST = "at_least_"
 
 Target = tuple[str, str]
 """(scope, figure): scope one of ``SCOPES``."""

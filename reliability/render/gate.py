@@ -14,7 +14,8 @@ from ..gate.thresholds import Check, failed
 from ..gate.diff import FigureChange, ReportDiff
 from ..errors import UsageError
 from ..report import Report
-from .cells import PROPORTIONS, coefficient, number, percent, visible
+from ..figures.registry import is_proportion, title
+from .cells import coefficient, number, percent, visible
 from .machine import dump_json, write_csv
 from .style import Style
 from .tables import render_text
@@ -148,11 +149,7 @@ def _number(check: Check, value: float) -> str:
 
 def _amount(check: Check, amount: float) -> str:
     """A difference in the figure's units: percentage points for shares."""
-    return _points(amount) if _is_share(check.figure) else coefficient(amount)
-
-
-def _is_share(figure: str) -> bool:
-    return figure in PROPORTIONS or figure.startswith("at_least_")
+    return _points(amount) if is_proportion(check.figure) else coefficient(amount)
 
 
 def _points(amount: float) -> str:
@@ -182,16 +179,16 @@ def diff_text(diff: ReportDiff, markdown: bool = False) -> str:
     ]
     if diff.mapping:
         parts += [style.heading("Codes matched through the revision"), style.lines(_revision_lines(diff.mapping))]
-    titles = {"overall": "All coders", "pair": "Pairs of coders", "code": "Per code"}
+    headings = {"overall": "All coders", "pair": "Pairs of coders", "code": "Per code"}
     firsts = {"overall": None, "pair": "Pair", "code": "Code"}
-    for section, title in titles.items():
+    for section, heading in headings.items():
         changes = diff.section(section)
         if not changes:
             continue
         first = firsts[section]
-        rows = [([c.subject] if first else []) + [c.figure, *_before_after(c), c.note or ""] for c in changes]
+        rows = [([c.subject] if first else []) + [title(c.figure), *_before_after(c), c.note or ""] for c in changes]
         headers = ([first] if first else []) + ["Figure", "Before", "After", "Change", "Note"]
-        parts += [style.heading(title), style.table(rows, headers)]
+        parts += [style.heading(heading), style.table(rows, headers)]
     return visible("\n\n".join(parts) + "\n")
 
 
@@ -211,7 +208,7 @@ def _before_after(change: FigureChange) -> list[str]:
     if difference is None:
         return shown + [""]
     sign = "+" if difference > 0 else "−" if difference < 0 else "±"
-    size = _points(abs(difference)) if _is_share(change.figure) else coefficient(abs(difference))
+    size = _points(abs(difference)) if is_proportion(change.figure) else coefficient(abs(difference))
     return shown + [f"{sign}{size}"]
 
 

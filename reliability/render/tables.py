@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from ..report import Report, band
+from ..figures.registry import BY_KEY, Scope, interpret, keys, title
+from ..report import WORST_FIRST_BY, Report
 from . import disagreements as where
 from .cells import cell, percent, plain, visible
 from .style import Display, Style
-
-TITLES = {
-    "percent_agreement": "Identical sets",
-    "shared_agreement": "≥1 shared code",
-    "jaccard": "Jaccard",
-    "cohen_kappa": "Cohen's κ",
-    "pooled_kappa": "Pooled κ",
-    "fleiss_kappa": "Fleiss' κ",
-    "krippendorff_alpha": "Krippendorff's α",
-    "krippendorff_alpha_masi": "Krippendorff's α (MASI)",
-    "krippendorff_alpha_jaccard": "Krippendorff's α (Jaccard)",
-    "gwet_ac1": "Gwet's AC1",
-    "brennan_prediger": "Brennan–Prediger",
-    "positive_agreement": "Positive agreement",
-}
-
 
 def render_text(report: Report, markdown: bool = False, display: Display | None = None) -> str:
     """The whole report as plain-text tables, or as Markdown when ``markdown``.
@@ -71,12 +56,12 @@ def _header(report: Report, style: Style) -> str:
 
 def _pairs(report: Report, style: Style) -> str:
     with_ci = report.settings.bootstrap is not None
-    names = ["percent_agreement", "shared_agreement", "jaccard", "cohen_kappa", "pooled_kappa"]
+    names = keys(Scope.PAIR)
     rows = [
         [f"{p.coders[0]} – {p.coders[1]}", str(p.n_units)] + [cell(n, p.figures.get(n), with_ci) for n in names]
         for p in report.pairs
     ]
-    return style.table(rows, ["Pair", "Units"] + [TITLES[n] for n in names])
+    return style.table(rows, ["Pair", "Units"] + [title(n) for n in names])
 
 
 def _overall(report: Report, style: Style) -> str:
@@ -100,14 +85,14 @@ def _coefficients(report: Report, style: Style) -> str:
             continue
         rows.append(
             [
-                TITLES.get(name, name),
+                title(name),
                 cell(name, figure),
                 _interval(name, figure) if with_ci else None,
                 plain(name, figure.se),
                 plain(name, figure.p_o),
                 plain(name, figure.p_e),
                 str(figure.n_units),
-                band(name, figure),
+                interpret(name, figure.value),
             ]
         )
     headers = ["Coefficient", "Value", "Interval", "SE", "p_o", "p_e", "Units", "Reading"]
@@ -125,6 +110,7 @@ def _interval(name: str, figure) -> str:
 
 def _codes(report: Report, style: Style) -> str:
     coders = list(report.input.coders)
+    figures = keys(Scope.CODE)
     rows = []
     for code in report.codes_worst_first():
         rows.append(
@@ -132,14 +118,11 @@ def _codes(report: Report, style: Style) -> str:
             + [str(code.applied[c]) for c in coders]
             + [
                 percent(code.prevalence),
-                cell("fleiss_kappa", code.figures["fleiss_kappa"]),
-                cell("krippendorff_alpha", code.figures["krippendorff_alpha"]),
-                cell("gwet_ac1", code.figures["gwet_ac1"]),
-                cell("positive_agreement", code.figures["positive_agreement"]),
-                band("fleiss_kappa", code.figures["fleiss_kappa"]),
+                *(cell(key, code.figures[key]) for key in figures),
+                interpret(WORST_FIRST_BY, code.figures[WORST_FIRST_BY].value),
             ]
         )
-    headers = ["Code"] + [f"× {c}" for c in coders] + ["Prevalence", "Fleiss' κ", "α", "AC1", "Pos. agr.", "Reading"]
+    headers = ["Code"] + [f"× {c}" for c in coders] + ["Prevalence", *(BY_KEY[key].short for key in figures), "Reading"]
     return style.table(rows, headers)
 
 
