@@ -88,34 +88,66 @@ def _presence_alpha(all_applying: np.ndarray, all_raters: np.ndarray) -> list[Fi
     raters = all_raters[kept].astype(np.float64)
     applying = np.ascontiguousarray(all_applying[:, kept])
     disagreement = raters - 2.0 * _presence_agreeing_pairs(raters, applying) / (raters - 1.0)
-    observed_sum = disagreement.sum(axis=1)
-    # Coincidence marginals and the nominal spread (n_. - n_c) are integers: exact in any order.
+    # Two values per code, absent (0) and present (1): the coincidence marginals are
+    # (absent, present) and the nominal spread marginals @ Delta is (present, absent).
+    # Both are integers, exact in any order.
     present = applying.sum(axis=1)
     pairable = raters.sum()
     absent = pairable - present
-    observed = observed_sum / pairable
-    expected = (absent * present + present * absent) / (pairable * (pairable - 1.0))
-    ratio = np.divide(observed, expected, out=np.full_like(expected, np.nan), where=expected > _NO_VARIATION)
-    mean_raters = raters.mean()
-    deviation = (raters - mean_raters) / mean_raters
+    expected_spread = absent * present + present * absent
+    parts = _alpha_parts(disagreement.sum(axis=1), expected_spread, pairable)
 
     def standard_error(k: int) -> float | None:
-        # As _alpha_figure's standard_error, with spread (n_. - n_0, n_. - n_1) = (present, absent).
-        if n_units < 2:
-            return None
-        chance = 1.0 - (absent[k] * present[k] + present[k] * absent[k]) / pairable**2
-        agreement_prime = 1.0 - observed_sum[k] / pairable
-        agreement = agreement_prime + (1.0 - agreement_prime) / pairable
-        alpha_prime = (agreement_prime - chance) / (1.0 - chance)
-        unit_agreement = (raters - disagreement[k]) / mean_raters - agreement * deviation
         unit_spread = applying[k] * absent[k] + (raters - applying[k]) * present[k]
-        unit_chance = (raters - unit_spread / pairable) / mean_raters - chance * deviation
-        linearised = (unit_agreement - chance) / (1.0 - chance) - 2.0 * (1.0 - alpha_prime) * (
-            unit_chance - chance
-        ) / (1.0 - chance)
-        return math.sqrt(((linearised - alpha_prime) ** 2).sum() / (n_units * (n_units - 1)))
+        return _alpha_standard_error(raters, disagreement[k], unit_spread, expected_spread[k])
 
-    return _point_figures(n_units, 1.0 - ratio, 1.0 - observed, 1.0 - expected, standard_error, _NO_DISAGREEMENT)
+    return _point_figures(n_units, parts.value, parts.p_o, parts.p_e, standard_error, _NO_DISAGREEMENT)
+
+
+def _alpha_parts(observed_sum: np.ndarray, expected_spread: np.ndarray, pairable: np.ndarray | float) -> _Parts:
+    """Alpha, ``1 - D_o``, ``1 - D_e`` from the sums alpha is made of, for a batch (resamples or codes).
+
+    Parameters
+    ----------
+    observed_sum : ndarray, shape (B,)
+        Sum over units of each unit's observed disagreement.
+    expected_spread : ndarray, shape (B,)
+        ``n @ Delta @ n`` for the value marginals ``n``.
+    pairable : ndarray of shape (B,), or float
+        Pairable values ``n_..``, more than one.
+    """
+    observed = observed_sum / pairable
+    expected = expected_spread / (pairable * (pairable - 1.0))
+    ratio = np.divide(observed, expected, out=np.full_like(expected, np.nan), where=expected > _NO_VARIATION)
+    return _Parts(1.0 - ratio, 1.0 - observed, 1.0 - expected)
+
+
+def _alpha_standard_error(
+    raters: np.ndarray, disagreement: np.ndarray, unit_spread: np.ndarray, expected_spread: float
+) -> float | None:
+    """Gwet's (2014) standard error of alpha, as irrCAC computes it.
+
+    Agreement weights ``1 - delta``, p_a with the 1/N correction, and the
+    linearised terms around alpha' (alpha without it). ``raters``,
+    ``disagreement`` and ``unit_spread`` (each unit's values times ``n @ Delta``)
+    have shape (n_units,); ``expected_spread`` is ``n @ Delta @ n``.
+    """
+    n_units = len(raters)
+    if n_units < 2:
+        return None
+    mean_raters = raters.mean()
+    pairable = raters.sum()
+    chance = 1.0 - expected_spread / pairable**2
+    agreement_prime = 1.0 - disagreement.sum() / pairable
+    agreement = agreement_prime + (1.0 - agreement_prime) / pairable
+    alpha_prime = (agreement_prime - chance) / (1.0 - chance)
+    deviation = (raters - mean_raters) / mean_raters
+    unit_agreement = (raters - disagreement) / mean_raters - agreement * deviation
+    unit_chance = (raters - unit_spread / pairable) / mean_raters - chance * deviation
+    linearised = (unit_agreement - chance) / (1.0 - chance) - 2.0 * (1.0 - alpha_prime) * (
+        unit_chance - chance
+    ) / (1.0 - chance)
+    return math.sqrt(((linearised - alpha_prime) ** 2).sum() / (n_units * (n_units - 1)))
 
 
 def _alpha_figure(
@@ -153,13 +185,7 @@ def _alpha_figure(
     def parts(sums: np.ndarray, spread: np.ndarray) -> _Parts:
         # spread = marginals @ Delta; every resample has units with >= 2 values, so pairable > 1.
         marginals = sums[:, 1:]
-        pairable = marginals.sum(axis=1)
-        observed = sums[:, 0] / pairable
-        expected = (marginals * spread).sum(axis=1) / (pairable * (pairable - 1.0))
-        ratio = np.divide(
-            observed, expected, out=np.full_like(expected, np.nan), where=expected > _NO_VARIATION
-        )
-        return _Parts(1.0 - ratio, 1.0 - observed, 1.0 - expected)
+        return _alpha_parts(sums[:, 0], (marginals * spread).sum(axis=1), marginals.sum(axis=1))
 
     def statistic(sums: np.ndarray) -> _Parts:
         return parts(sums, delta_times(sums[:, 1:]))
@@ -170,24 +196,8 @@ def _alpha_figure(
     spread = delta_times(sums[:, 1:])[0]
 
     def standard_error(value: float, p_e: float) -> float | None:
-        # Gwet (2014) as irrCAC computes it: agreement weights 1 - delta, pa with the
-        # 1/N correction, and the linearised terms around alpha' (alpha without it).
-        if n_units < 2:
-            return None
-        mean_raters = raters.mean()
-        pairable = raters.sum()
-        chance = 1.0 - sums[0, 1:] @ spread / pairable**2
-        agreement_prime = 1.0 - disagreement.sum() / pairable
-        agreement = agreement_prime + (1.0 - agreement_prime) / pairable
-        alpha_prime = (agreement_prime - chance) / (1.0 - chance)
-        deviation = (raters - mean_raters) / mean_raters
-        unit_agreement = (raters - disagreement) / mean_raters - agreement * deviation
         unit_spread = np.bincount(unit_of_value, weights=spread[value_index], minlength=n_units)
-        unit_chance = (raters - unit_spread / pairable) / mean_raters - chance * deviation
-        linearised = (unit_agreement - chance) / (1.0 - chance) - 2.0 * (1.0 - alpha_prime) * (
-            unit_chance - chance
-        ) / (1.0 - chance)
-        return math.sqrt(((linearised - alpha_prime) ** 2).sum() / (n_units * (n_units - 1)))
+        return _alpha_standard_error(raters, disagreement, unit_spread, sums[0, 1:] @ spread)
 
     return _figure(
         contributions,

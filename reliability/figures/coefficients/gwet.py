@@ -205,12 +205,8 @@ def _presence_gwet_family(
         unit_chance /= raters
 
         def standard_error(k: int, parts: _Parts = parts, unit_chance: np.ndarray = unit_chance) -> float | None:
-            if n_units < 2:
-                return None
             value, p_e = float(parts.value[k]), float(parts.p_e[k])
-            unit_value = (n_units / paired.sum()) * (unit_agreement[k] - p_e * paired) / (1.0 - p_e)
-            linearised = unit_value - 2.0 * (1.0 - value) * (unit_chance[k] - p_e) / (1.0 - p_e)
-            return math.sqrt(((linearised - value) ** 2).sum() / (n_units * (n_units - 1)))
+            return _gwet_standard_error(value, p_e, paired, unit_agreement[k], unit_chance[k])
 
         results.append(_point_figures(n_units, parts.value, parts.p_o, parts.p_e, standard_error, _ONE_CATEGORY))
     return results[0], results[1]
@@ -276,15 +272,12 @@ def _gwet_family(
         return _chance_corrected(_divide(sums[:, 2], sums[:, 1]), p_e)
 
     def standard_error(value: float, p_e: float) -> float | None:
-        # Gwet (2014), linearised variance as in irrCAC, population taken as infinite.
         if n_units < 2:
             return None
         prevalence = np.bincount(ratings.category, weights=rating_share) / n_units
         weights = chance_weights(prevalence, n_categories)
         unit_chance = np.bincount(ratings.unit, weights=weights[ratings.category], minlength=n_units) / raters
-        unit_value = (n_units / paired.sum()) * (unit_agreement - p_e * paired) / (1.0 - p_e)
-        linearised = unit_value - 2.0 * (1.0 - value) * (unit_chance - p_e) / (1.0 - p_e)
-        return math.sqrt(((linearised - value) ** 2).sum() / (n_units * (n_units - 1)))
+        return _gwet_standard_error(value, p_e, paired, unit_agreement, unit_chance)
 
     return _figure(
         contributions,
@@ -293,3 +286,20 @@ def _gwet_family(
         _ONE_CATEGORY,
         standard_error,
     )
+
+
+def _gwet_standard_error(
+    value: float, p_e: float, paired: np.ndarray, unit_agreement: np.ndarray, unit_chance: np.ndarray
+) -> float | None:
+    """Gwet's (2014) linearised standard error, as irrCAC computes it (population taken as infinite).
+
+    Arrays have shape (n_units,): ``paired`` 1 where the unit has two ratings or
+    more, ``unit_agreement`` its share of agreeing rating pairs, ``unit_chance``
+    its chance term ``sum_k n_uk g_k / r_u``.
+    """
+    n_units = len(paired)
+    if n_units < 2:
+        return None
+    unit_value = (n_units / paired.sum()) * (unit_agreement - p_e * paired) / (1.0 - p_e)
+    linearised = unit_value - 2.0 * (1.0 - value) * (unit_chance - p_e) / (1.0 - p_e)
+    return math.sqrt(((linearised - value) ** 2).sum() / (n_units * (n_units - 1)))
