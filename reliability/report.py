@@ -21,6 +21,7 @@ from .figures.agreement import coder_pairs, compare_all, compare_pair
 from .findings.bias import Bias, find_bias
 from .codings.codebook import Codebook
 from .codings.model import Codings
+from .codings.options import ReadOptions
 from .figures.coefficients import chance_corrected
 from .findings.confusions import Confusions, find_confusions
 from .findings.disagreements import Disagreements, find_disagreements
@@ -44,8 +45,8 @@ class Settings:
 
     reference: str | None = None
     bootstrap: BootstrapSettings | None = None
-    read: dict[str, Any] = field(default_factory=dict)
-    """Reader options that change what the figures are computed on (separator, case folding …)."""
+    read: ReadOptions = field(default_factory=ReadOptions)
+    """How the inputs were read; the options that change the figures are recorded (separator, case folding …)."""
     codebook: str | None = None
     """The codebook file, when one was given."""
     revision: tuple[str, ...] = ()
@@ -59,7 +60,7 @@ class Settings:
             "bootstrap": boot.n_resamples if boot else None,
             "seed": boot.seed if boot else None,
             "confidence": boot.confidence if boot else None,
-            **self.read,
+            **self.read.settings(),
             "codebook": self.codebook,
             "revision": list(self.revision),
         }
@@ -230,7 +231,6 @@ def compare(
     codings: Codings,
     reference: str | None = None,
     bootstrap: BootstrapSettings | None = None,
-    read_settings: dict[str, Any] | None = None,
     codebook: Codebook | None = None,
     revision: Revision | None = None,
 ) -> Report:
@@ -239,13 +239,12 @@ def compare(
     Parameters
     ----------
     codings : Codings
-        The canonical table, e.g. from :func:`reliability.load`.
+        The canonical table, e.g. from :func:`reliability.load`; the options it was
+        read with (``codings.read``) are recorded in the settings.
     reference : str, optional
         A lead coder: pairs are then each other coder against this one.
     bootstrap : BootstrapSettings, optional
         Add percentile bootstrap intervals to every figure.
-    read_settings : dict, optional
-        Reader options to record in the report's settings.
     codebook : Codebook, optional
         Validates the codes in use and supplies definitions
         (:func:`reliability.readers.codebook.read_codebook`).
@@ -302,7 +301,7 @@ def compare(
         settings=Settings(
             reference=reference,
             bootstrap=bootstrap,
-            read=dict(read_settings or {}),
+            read=as_read.read,
             codebook=codebook.source if codebook is not None else None,
             revision=revision.steps if revision is not None else (),
         ),

@@ -57,8 +57,3 @@ def test_multi_label_flag():
     assert not from_sets({"A": {"u": {"a"}}, "B": {"u": set()}}).multi_label
 
 
-def test_subset_keeps_units_and_coders():
-    c = from_sets({"A": {"u1": {"a"}, "u2": {"b"}}, "B": {"u1": {"a"}}, "C": {"u2": set()}})
-    s = c.subset(units=np.array([False, True]), coders=[0, 2])
-    assert s.units == ("u2",) and s.coders == ("A", "C")
-    assert s.code_set(0, 0) == frozenset({"b"}) and s.code_set(0, 1) == frozenset()

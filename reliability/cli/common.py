@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import ReliabilityError
-from ..readers.options import CRLF_MODES, UNIT_MODES
+from ..codings.options import CRLF_MODES, UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
 
@@ -113,13 +113,6 @@ def run_analysis(kwargs: dict[str, Any]):
             codings,
             reference=kwargs["reference"],
             bootstrap=bootstrap,
-            read_settings={
-                "code_sep": options.code_sep,
-                "ignore_case": options.ignore_case,
-                "units": options.units,
-                "min_overlap": options.min_overlap,
-                "crlf": options.crlf,
-            },
             codebook=codebook,
             revision=revision,
         )
@@ -140,7 +133,7 @@ def bootstrap_progress(active: bool, figures: int) -> Iterator[Callable[[], None
 
 def read_options(kwargs: dict[str, Any]):
     """The reader options from the command's keyword arguments."""
-    from ..readers import ReadOptions
+    from ..codings.options import ReadOptions
 
     return ReadOptions(
         unit_col=kwargs["unit_col"],

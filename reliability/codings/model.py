@@ -18,6 +18,7 @@ from typing import Mapping
 import numpy as np
 
 from ..errors import InputError, UsageError
+from .options import ReadOptions
 
 UNCODED = "(uncoded)"
 """Pseudo-code that stands for the empty set wherever a set is shown as one label."""
@@ -67,6 +68,8 @@ class Codings:
     notes : mapping (unit, coder) -> note, optional
     accounting : Accounting
         How the input rows were used.
+    read : ReadOptions
+        How the inputs were read (the report records it).
     """
 
     units: tuple[str, ...]
@@ -77,6 +80,7 @@ class Codings:
     texts: Mapping[str, str] = field(default_factory=dict)
     notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     accounting: Accounting = field(default_factory=Accounting)
+    read: ReadOptions = field(default_factory=ReadOptions)
 
     def __post_init__(self) -> None:
         n_u, n_c, n_k = len(self.units), len(self.coders), len(self.codes)
@@ -182,24 +186,6 @@ class Codings:
         labels[~self.seen] = -1
         return labels
 
-    def subset(self, units: np.ndarray | None = None, coders: list[int] | None = None) -> "Codings":
-        """A copy restricted to some units (boolean mask or indices) and/or coders."""
-        unit_idx = np.arange(self.n_units) if units is None else np.arange(self.n_units)[units]
-        coder_idx = list(range(self.n_coders)) if coders is None else list(coders)
-        kept_units = tuple(self.units[u] for u in unit_idx)
-        kept_coders = tuple(self.coders[c] for c in coder_idx)
-        unit_set, coder_set = set(kept_units), set(kept_coders)
-        return Codings(
-            units=kept_units,
-            coders=kept_coders,
-            codes=self.codes,
-            applied=self.applied[np.ix_(unit_idx, coder_idx, np.arange(self.n_codes))],
-            seen=self.seen[np.ix_(unit_idx, coder_idx)],
-            texts={u: t for u, t in self.texts.items() if u in unit_set},
-            notes={k: v for k, v in self.notes.items() if k[0] in unit_set and k[1] in coder_set},
-            accounting=self.accounting,
-        )
-
     def recode(self, mapping: Mapping[str, str | None]) -> "Codings":
         """Rename, merge or drop codes as a codebook revision would.
 
@@ -234,6 +220,7 @@ class Codings:
             texts=self.texts,
             notes=self.notes,
             accounting=self.accounting,
+            read=self.read,
         )
 
 

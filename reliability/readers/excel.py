@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputError, MissingExtraError
-from .options import ReadOptions
+from ..codings.options import ReadOptions
 from .qda import Table, detect_shape, read_export, table_from_frame
 from .rows import Rows
 from .spans import SpanTable

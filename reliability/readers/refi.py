@@ -40,7 +40,7 @@ from typing import Callable
 
 from .codebook import codebook_from_refi_xml, parse_xml
 from ..errors import InputError, UsageError
-from .options import CRLF_MODES, ReadOptions
+from ..codings.options import CRLF_MODES, ReadOptions
 from .spans import SpanTable, span_frame
 
 NO_CODING = "selection with no code (an annotation or memo)"

@@ -43,7 +43,7 @@ import pandas as pd
 from ..codings.model import Accounting, Codings, Ignored, Source
 from ..errors import InputError, UsageError
 from .natural import natural_sorted
-from .options import UNIT_MODES, ReadOptions
+from ..codings.options import UNIT_MODES, ReadOptions
 
 SPAN_COLUMNS = ("document", "coder", "start", "end", "code", "text", "note")
 """Columns of :attr:`SpanTable.spans`."""
