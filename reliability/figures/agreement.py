@@ -26,14 +26,15 @@ class UnitAgreement:
         Units that take part (both coders, or every coder, coded them).
     identical, shared : ndarray of bool, shape (n_units,)
         Code sets identical; at least one code in common.
-    jaccard : ndarray of float, shape (n_units,)
-        |A∩B| / |A∪B| (1 for two empty sets); 0 where not counted.
+    jaccard : ndarray of float, shape (n_units,), or None
+        For a pair: |A∩B| / |A∪B| (1 for two empty sets); 0 where not counted.
+        None for all coders, where no Jaccard figure is reported.
     """
 
     counted: np.ndarray
     identical: np.ndarray
     shared: np.ndarray
-    jaccard: np.ndarray
+    jaccard: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,10 @@ def all_units(codings: Codings) -> UnitAgreement:
     counted = codings.seen.all(axis=1)
     every = sets.all(axis=1)
     some = sets.any(axis=1)
-    n_every, n_some = every.sum(axis=1), some.sum(axis=1)
     return UnitAgreement(
         counted=counted,
         identical=counted & (every == some).all(axis=1),
         shared=counted & every.any(axis=1),
-        jaccard=np.divide(n_every, n_some, out=np.zeros(len(n_every)), where=counted & (n_some > 0)),
     )
 
 
