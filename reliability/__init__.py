@@ -6,7 +6,7 @@
 0.5
 """
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["Codings", "ReadOptions", "Report", "compare", "from_sets", "load", "__version__"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import __version__
+from .version import __version__
 from .figures.agreement import coder_pairs, compare_all, compare_pair
 from .findings.bias import Bias, find_bias
 from .codings.codebook import Codebook
