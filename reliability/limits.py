@@ -5,7 +5,7 @@ thousands of units and tens to hundreds of codes; DESIGN §6's benchmark is
 200,000 units × 5 coders × 20 codes = 20 million cells in a 25 MB file) and well
 below what would exhaust an ordinary laptop. Past a limit, the readers raise an
 :class:`~reliability.errors.InputError` that names the limit and how to stay
-under it. The README's Limits section (under "When your file is rejected") lists them all.
+under it. docs/inputs.md ("Limits", under "When your file is rejected") lists them all.
 """
 
 from __future__ import annotations

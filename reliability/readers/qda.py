@@ -41,7 +41,8 @@ from ..files import peek_regular
 from ..limits import MAX_SPAN_POSITION
 from .build import BLANK, NO_CODER
 from .delimited import ABSENT, PRESENT, check_short_rows, column_key, sniff_delimiter
-from .options import COLUMN_NAMES, ReadOptions
+from ..codings.options import ReadOptions
+from .options import COLUMN_NAMES
 from .rows import Rows, split_codes
 from .spans import SpanTable, span_frame
 from .text import read_text

@@ -5,7 +5,7 @@ What is read:
 * ``<Users>``: every user who made a coding is a coder, by name (a user who
   coded nothing is not a coder; the report names them).
 * ``<CodeBook>``: code names by GUID, through
-  :func:`reliability.codebook.codebook_from_refi_xml` (nested codes keep their own
+  :func:`reliability.readers.codebook.codebook_from_refi_xml` (nested codes keep their own
   name; two codes that share one are told apart by their parent's).
 * Each ``<TextSource>``, and the text ``<Representation>`` of each
   ``<PDFSource>``: every ``<PlainTextSelection>`` (``startPosition``,
@@ -37,11 +37,11 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from ..codebook import codebook_from_refi_xml, parse_xml
+from .codebook import codebook_from_refi_xml, parse_xml
 from ..errors import InputError, UsageError
+from ..codings.options import CRLF_MODES, ReadOptions
 from ..files import SafeZip, read_regular
 from ..limits import MAX_SPAN_POSITION
-from .options import CRLF_MODES, ReadOptions
 from .spans import SpanTable, span_frame
 
 NO_CODING = "selection with no code (an annotation or memo)"
