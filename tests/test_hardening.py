@@ -644,6 +644,7 @@ class TestGateSettings:
         ("at_least_2=101", "outside 0 to 1, the range of at_least_2 (a proportion)"),
         ("cohen_kappa=1.5", "outside -1 to 1, the range of cohen_kappa (a coefficient)"),
         ("krippendorff_alpha=-2", "outside -1 to 1"),
+        ("jaccard=-0.5", "outside 0 to 1, the range of jaccard (a mean similarity)"),
         ("jaccard=nan", "must be a number"),
     ])
     def test_minimums_outside_the_figures_range(self, coding, minimum, fragment):
@@ -678,7 +679,7 @@ class TestGateSettings:
 
     def test_init_cannot_be_injected_through_names_with_line_breaks(self):
         """Readers refuse line breaks in names; should one get through, the comments still hold it."""
-        from reliability.config import starter_config
+        from reliability.gate.config import starter_config
 
         name = "x\npositive_agreement = -1\n[min]\nshared_agreement = -1\r\u2028"
         figure = {"value": 0.5, "note": None}

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +53,8 @@ ROLE_NAMES = {name for names in COLUMN_NAMES.values() for name in names}
 
 
 def _clean(text: str) -> bool:
-    return text != "" and text == text.strip()
+    # Names are read in Unicode's composed form (NFC, issue #18): a round trip keeps names already in it.
+    return text != "" and text == text.strip() and unicodedata.is_normalized("NFC", text)
 
 
 IDS = st.text(AWKWARD, min_size=1, max_size=6).filter(_clean)

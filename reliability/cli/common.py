@@ -22,8 +22,6 @@ FORMATS = ("table", "json", "markdown", "csv")
 class FiniteRange(click.FloatRange):
     """A number in a range; NaN and infinities are refused (they pass every comparison unnoticed)."""
 
-    name = "number range"
-
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):

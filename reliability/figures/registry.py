@@ -74,6 +74,9 @@ class FigureInfo:
     band : Band
     reference : str
         Where its definition comes from (DESIGN §3, §8).
+    lowest : float
+        The least value it can take: -1 for a chance-corrected coefficient, 0 for
+        a share of units or a mean similarity; the greatest is 1 for every figure.
     """
 
     key: str
@@ -83,6 +86,7 @@ class FigureInfo:
     kind: Kind
     band: Band
     reference: str
+    lowest: float = -1.0
 
     @property
     def suggested_minimum(self) -> float:
@@ -99,7 +103,7 @@ FIGURES: tuple[FigureInfo, ...] = (
     FigureInfo("shared_agreement", "≥1 shared code", "≥1 shared", (P, O), _PROPORTION, Band.NONE,
                "share of units sharing at least one code (Gillard et al., 2013)"),
     FigureInfo("jaccard", "Jaccard", "Jaccard", (P,), _COEFFICIENT, Band.NONE,
-               "mean over units of |A∩B| / |A∪B| (Jaccard, 1912)"),
+               "mean over units of |A∩B| / |A∪B| (Jaccard, 1912)", lowest=0.0),
     FigureInfo("cohen_kappa", "Cohen's κ", "κ", (P, CP), _COEFFICIENT, Band.LANDIS_KOCH,
                "Cohen (1960); standard error Fleiss, Cohen & Everitt (1969)"),
     FigureInfo("pooled_kappa", "Pooled κ", "Pooled κ", (P,), _COEFFICIENT, Band.LANDIS_KOCH,
@@ -152,6 +156,18 @@ def title(key: str) -> str:
     if key.startswith(AT_LEAST) and k.isdigit():
         return f"≥1 code shared by at least {k} coders"
     return key
+
+
+def value_range(key: str) -> tuple[float, float]:
+    """The least and greatest value a figure can take; the k-of-n shares are proportions.
+
+    >>> value_range("shared_agreement"), value_range("jaccard"), value_range("at_least_3"), value_range("cohen_kappa")
+    ((0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (-1.0, 1.0))
+    """
+    figure = BY_KEY.get(key)
+    if figure is None:
+        return (0.0, 1.0) if key.startswith(AT_LEAST) else (-1.0, 1.0)
+    return (0.0 if figure.kind is Kind.PROPORTION else figure.lowest), 1.0
 
 
 def is_proportion(key: str) -> bool:

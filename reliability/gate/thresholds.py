@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping
 
 from ..errors import InputError, UsageError
 from ..files import load_json
-from ..figures.registry import AT_LEAST, Scope, keys
+from ..figures.registry import AT_LEAST, Scope, is_proportion, keys, value_range
 from ..report import SCHEMA_VERSION
 
 SCOPES = ("overall", "pairs")
@@ -200,25 +200,12 @@ def minimums(items: Iterable[tuple[str, float]], level: str, source: str) -> dic
     return resolved
 
 
-PROPORTIONS = frozenset({"percent_agreement", "shared_agreement", "jaccard", "positive_agreement"})
-"""Figures that are shares of units, from 0 to 1; the others are chance-corrected, from -1 to 1."""
-
-
-def figure_range(figure: str) -> tuple[float, float]:
-    """The values a figure can take: (0, 1) for a proportion, (-1, 1) for a chance-corrected coefficient.
-
-    >>> figure_range("shared_agreement"), figure_range("at_least_3"), figure_range("cohen_kappa")
-    ((0.0, 1.0), (0.0, 1.0), (-1.0, 1.0))
-    """
-    return (0.0, 1.0) if figure in PROPORTIONS or figure.startswith(AT_LEAST) else (-1.0, 1.0)
-
-
 def _check_range(written: str, figure: str, value: float, source: str) -> None:
     """Refuse a minimum that the figure can never take (every check would pass, or fail)."""
-    low, high = figure_range(figure)
+    low, high = value_range(figure)
     if low <= value <= high:
         return
-    kind = "a proportion" if low == 0 else "a coefficient"
+    kind = "a proportion" if is_proportion(figure) else "a coefficient" if low < 0 else "a mean similarity"
     hint = f" (did you mean {value / 100:.2f}?)" if low == 0 and 1 < value <= 100 else ""
     raise UsageError(
         f"{source}: the minimum {value:g} of {written!r} is outside {low:g} to {high:g}, the range of {figure} "

@@ -95,8 +95,8 @@ class Rows:
                 "row": np.asarray(row_number, dtype=np.int64),
                 "unit": unit,
                 "coder": coder,
-                "text": _constant("", n) if text is None else trimmed(text)[0],
-                "note": _constant("", n) if note is None else trimmed(note)[0],
+                "text": _constant("", n) if text is None else trimmed(text, compose=False)[0],
+                "note": _constant("", n) if note is None else trimmed(note, compose=False)[0],
                 "codeset": np.asarray(codeset, dtype=np.int64),
             }
         )
@@ -156,10 +156,12 @@ def canonical(value: str) -> str:
     return stripped if stripped.isascii() else unicodedata.normalize("NFC", stripped)
 
 
-def trimmed(values) -> tuple[pd.Categorical, pd.DataFrame]:
-    """Values trimmed of surrounding white space and in NFC (:func:`canonical`), as a categorical; and what that changed.
+def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]:
+    """Values trimmed of surrounding white space, as a categorical; and what trimming changed.
 
     Missing values (None, NaN) become "". Only the distinct values are trimmed.
+    With ``compose`` (names: ids, coders) they are also put in NFC (:func:`canonical`);
+    texts and notes are only trimmed.
 
     Returns
     -------
@@ -184,7 +186,8 @@ def trimmed(values) -> tuple[pd.Categorical, pd.DataFrame]:
     if missing.any():  # a missing value is ""
         raw = np.append(raw, "")
         codes[missing] = len(raw) - 1
-    stripped = np.array([canonical(v) for v in raw], dtype=object)
+    # Names are composed (NFC) to compare alike; texts and notes are only shown, and stay as written.
+    stripped = np.array([canonical(v) if compose else v.strip() for v in raw], dtype=object)
     if not missing.any() and (stripped == raw).all():  # the common case: nothing to trim
         unchanged = pd.DataFrame({"value": np.array([], dtype=object), "raw": np.array([], dtype=object)})
         return pd.Categorical.from_codes(codes, categories=pd.Index(raw, dtype=object), validate=False), unchanged
