@@ -20,7 +20,7 @@ Span file (``document, start, end, code, coder``)
 Coded text without positions (``document, code, coded text``, no unit column)
     QualCoder's plain coded-text export: units are matched by document and
     *identical* coded text, so a passage two coders selected differently makes
-    two units, each coded by one coder.
+    two units; a coder who coded the document has no code on the other's.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ NOT_AFTER = "end is not after start"
 NOT_PARAGRAPH = "Begin or End is not a paragraph number (not a text document)"
 END_BEFORE_BEGIN = "End is before Begin"
 BAD_RANGE = "excerpt range is not 'start-end' in characters"
+NO_TEXT = "no coded text (a highlight without positions is known only by its text)"
 """Reasons for rows set aside, as the report shows them."""
 
 
@@ -356,26 +357,42 @@ def _span_file(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
     )
 
 
-def _coded_text(table: Table, options: ReadOptions) -> tuple[Rows, list[str]]:
-    """Coded text without positions: a unit is a document and one exact coded text."""
+def _coded_text(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
+    """Coded text without positions: highlights known by document and text (a unit is a document and one text)."""
     document, code = table.column(DOCUMENT_NAMES), table.column(CODE_NAMES, options.code_col, "code")
     coder = table.column(CODER_NAMES, options.coder_col, "coder")
     text = table.column(CODED_TEXT_NAMES, options.text_col, "text")
     note = table.column(COLUMN_NAMES["note"], options.note_col, "note")
-    passage = table.frame[text].str.split().str.join(" ")
-    unit = _passage_ids(table.cells(document), passage)
     coders = table.cells(coder) if coder else pd.Series(table.source.stem, index=table.frame.index)
-    rows = Rows.from_columns(
+    documents, passages = table.cells(document), table.frame[text].str.split().str.join(" ")
+    no_document = documents.to_numpy(dtype=object) == ""
+    no_coder = (coders.to_numpy(dtype=object) == "") & ~no_document
+    no_text = (passages.to_numpy(dtype=object) == "") & ~no_document & ~no_coder
+    keep = ~(no_document | no_coder | no_text)
+    pieces = split_codes(table.frame[code], options.code_sep)
+    record = pieces["record"].to_numpy()
+    used = keep[record]
+    record = record[used]
+    zeros = np.zeros(len(record), dtype=np.int64)
+    spans = span_frame(
+        document=documents.to_numpy(dtype=object)[record],
+        coder=coders.to_numpy(dtype=object)[record],
+        start=zeros,
+        end=zeros,
+        code=pieces["code"].to_numpy(dtype=object)[used],
+        text=passages.to_numpy(dtype=object)[record],
+        note=table.cells(note).to_numpy(dtype=object)[record] if note else None,
+    )
+    ignored = {BLANK: table.blank_rows, NO_DOCUMENT: int(no_document.sum()), NO_CODER: int(no_coder.sum()),
+               NO_TEXT: int(no_text.sum())}
+    span_table = SpanTable(
         source=str(table.source),
         shape="coded text without positions (a unit is a document and one exact coded text)",
         rows_read=table.rows_read,
-        blank_rows=table.blank_rows,
-        row_number=table.row_number,
-        unit=unit,
-        coder=coders,
-        text=passage,
-        note=table.cells(note) if note else None,
-        pieces=split_codes(table.frame[code], options.code_sep),
+        spans=spans,
+        ignored={reason: n for reason, n in ignored.items() if n},
+        positions="text",
+        default_units="passages",
         coder_from_file_name=coder is None,
     )
     notice = (
@@ -383,26 +400,7 @@ def _coded_text(table: Table, options: ReadOptions) -> tuple[Rows, list[str]]:
         "coded text, so a passage two coders selected even slightly differently is two units, each coded by "
         "one coder; export codes by segments (with positions) for --units segments"
     )
-    return rows, [notice]
-
-
-def _passage_ids(document: pd.Series, passage: pd.Series) -> pd.Series:
-    """'document: first words…' per row; a number is added where two passages would share an id.
-
-    >>> _passage_ids(pd.Series(["d", "d"]), pd.Series(["one two", ""])).tolist()
-    ['d: one two', '']
-    """
-    short = passage.where(passage.str.len() <= 40, passage.str.slice(0, 39) + "…")
-    ids = (document + ": " + short).where(passage != "", "")
-    distinct = pd.DataFrame({"id": ids, "document": document, "passage": passage})
-    distinct = distinct.drop_duplicates(["document", "passage"])
-    clash = distinct["id"].duplicated(keep="first") & distinct["id"].ne("")
-    if clash.any():
-        rank = distinct.groupby("id").cumcount() + 1
-        distinct.loc[clash, "id"] = distinct.loc[clash, "id"] + " #" + rank[clash].astype(str)
-        lookup = distinct.set_index(["document", "passage"])["id"]
-        ids = pd.Series(lookup.reindex(pd.MultiIndex.from_arrays([document, passage])).to_numpy(), index=document.index)
-    return ids
+    return span_table, [notice]
 
 
 # --- shared -------------------------------------------------------------------------------------
