@@ -27,7 +27,9 @@ from .disagreements import Disagreements, find_disagreements
 from .figure import Figure
 from .gaps import Gaps, find_gaps
 from .intervals import BootstrapSettings
+from .ranges import ranges, segments
 from .revision import Revision
+from .unitizing import unitizing_alphas
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
@@ -183,6 +185,8 @@ class Report:
     codebook: Codebook | None = None
     """The codebook as read (before any revision)."""
     revision: Revision | None = None
+    findings_units: str | None = None
+    """What the findings count when the units are characters, sentences or paragraphs (ranges, segments)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of DESIGN §4 (schema_version 1)."""
@@ -202,6 +206,7 @@ class Report:
             "gaps": self.gaps.to_dict() if self.gaps else None,
             "codebook": self.codebook.to_dict() if self.codebook else None,
             "revision": self.revision.to_dict() if self.revision else None,
+            "findings_units": self.findings_units,
         }
 
     def warnings(self) -> list[str]:
@@ -211,6 +216,8 @@ class Report:
             lines += [f"{self.codebook.source}: {notice}" for notice in self.codebook.notices]
         if self.revision is not None:
             lines += list(self.revision.notices)
+        if self.findings_units:
+            lines.append(self.findings_units)
         for unknown in (self.gaps.not_in_codebook or ()) if self.gaps else ():
             hint = f" (did you mean '{unknown.did_you_mean}'?)" if unknown.did_you_mean else ""
             lines.append(f"the code '{unknown.code}' is not in the codebook{hint}")
@@ -293,15 +300,19 @@ def compare(
             )
         )
     overall = compare_all(codings, bootstrap)
+    continuum = codings.layout.continuum if codings.layout is not None else None
+    unitizing = unitizing_alphas(continuum) if continuum is not None else None
     overall_result = OverallResult(
         n_units=overall.n_units,
         figures={
             "percent_agreement": overall.percent_agreement,
             "shared_agreement": overall.shared_agreement,
             **chance.overall,
+            **(unitizing.overall if unitizing is not None else {}),
         },
         at_least_k=overall.at_least_k,
     )
+    by_range, by_segment = ranges(codings), segments(codings)
     return Report(
         input=summarise_input(as_read),
         settings=Settings(
@@ -313,13 +324,27 @@ def compare(
         ),
         pairs=tuple(pair_results),
         overall=overall_result,
-        codes=_code_results(codings, chance.codes),
-        disagreements=find_disagreements(codings),
-        confusions=find_confusions(codings, book),
-        bias=find_bias(codings, pairs),
-        gaps=find_gaps(codings, book),
+        codes=_code_results(codings, chance.codes, unitizing),
+        disagreements=find_disagreements(by_range),
+        confusions=find_confusions(by_segment, book),
+        bias=find_bias(by_segment, pairs),
+        gaps=find_gaps(by_range, book),
         codebook=codebook,
         revision=revision,
+        findings_units=_findings_units(codings, by_range, by_segment),
+    )
+
+
+def _findings_units(codings: Codings, by_range: Codings, by_segment: Codings) -> str | None:
+    """Say what the findings count when units are pieces of text that coders did not decide on one by one."""
+    if by_range is codings:
+        return None
+    noun = codings.layout.noun
+    return (
+        f"findings count what coders decided, not {noun}s: disagreements and codebook gaps list "
+        f"{by_range.n_units:,} ranges of consecutive {noun}s coded alike (of {codings.n_units:,} {noun}s); "
+        f"coder bias and confusions count {by_segment.n_units:,} segments (stretches that overlapping spans "
+        "cover together, and the uncoded stretches between them)"
     )
 
 
@@ -331,7 +356,7 @@ def figures_to_bootstrap(codings: Codings, reference: str | None = None) -> int:
     return n_pairs * len(PAIR_FIGURES) + len(OVERALL_FIGURES) + at_least_k + codings.n_codes * per_code
 
 
-def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
+def _code_results(codings: Codings, per_code, unitizing=None) -> tuple[CodeResult, ...]:
     applied = codings.applied.sum(axis=0)  # (n_coders, n_codes)
     rated = int(codings.seen.sum())
     results = []
@@ -341,7 +366,10 @@ def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
                 code=codings.codes[k],
                 applied={coder: int(applied[c, k]) for c, coder in enumerate(codings.coders)},
                 prevalence=float(applied[:, k].sum() / rated) if rated else 0.0,
-                figures={name: getattr(code_figures, name) for name in CODE_FIGURES},
+                figures={
+                    **{name: getattr(code_figures, name) for name in CODE_FIGURES},
+                    **(unitizing.codes[k] if unitizing is not None else {}),
+                },
                 pairs=tuple(
                     PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=figs)
                     for pair, figs in code_figures.pairs.items()

@@ -274,8 +274,7 @@ def _coding(continuum: Continuum, value_of_code: np.ndarray, what: str) -> Figur
     if overlap is not None:
         return Figure.undefined(
             int(sections.unit.sum()),
-            f"undefined: {continuum.coders[overlap]} applied overlapping spans of different {what}; cuα needs each coder's {what} "
-            "to exclude each other (as ATLAS.ti requires within a semantic domain)",
+            f"undefined: spans of different {what} of {continuum.coders[overlap]} overlap; it needs {what} that exclude each other",
         )
     n_values = int(value_of_code.max(initial=-1)) + 1
     return _coincidences(sections, pairable, lane_length, n_values).coding_alpha(sections, pairable)
