@@ -1,0 +1,201 @@
+"""Krippendorff's unitizing alphas (reliability.unitizing) against published worked examples and by hand."""
+
+import json
+
+import numpy as np
+import pytest
+
+from reliability.codings import Continuum
+from reliability.readers import ReadOptions
+from reliability.readers.spans import SpanTable, codings_from_spans, span_frame
+from reliability.render import render
+from reliability.report import compare
+from reliability.unitizing import alpha_u_disagreements, unitizing_alphas
+
+
+def continuum(length, spans, codes, coders=2, documents=None, coded=None):
+    """A one-document continuum from (start, length, coder, code) tuples, as Krippendorff writes units."""
+    rows = np.array([[start, start + size, coder, codes.index(code), 0] for start, size, coder, code in spans])
+    if documents is not None:
+        rows[:, 4] = documents
+    lengths = np.atleast_1d(np.asarray(length))
+    return Continuum(
+        documents=tuple(f"doc{i}" for i in range(len(lengths))),
+        coders=tuple(f"coder{i}" for i in range(coders)),
+        codes=tuple(codes),
+        lengths=lengths,
+        coded=np.ones((len(lengths), coders), dtype=bool) if coded is None else np.asarray(coded),
+        doc=rows[:, 4],
+        coder=rows[:, 2],
+        start=rows[:, 0],
+        end=rows[:, 1],
+        code=rows[:, 3],
+    )
+
+
+# Krippendorff (2004, Content Analysis 2nd ed., p. 254): the continuum [150, 450), two observers, categories c
+# and k; units as (begin, length). DKPro Statistics' Krippendorff2004Test reproduces the published figures.
+K2004 = [
+    (225, 70, 0, "c"), (370, 30, 0, "c"), (220, 80, 1, "c"), (355, 20, 1, "c"), (400, 20, 1, "c"),
+    (180, 60, 0, "k"), (300, 50, 0, "k"), (180, 60, 1, "k"), (300, 50, 1, "k"),
+]
+
+
+def k2004():
+    return continuum(300, [(begin - 150, size, coder, code) for begin, size, coder, code in K2004], ["c", "k"])
+
+
+def test_krippendorff_2004_per_category():
+    observed, expected, _ = alpha_u_disagreements(k2004())
+    # Krippendorff (2004: 254–256): c: D_o = .0144, D_e = .0532, α = .7286; k: D_o = 0, D_e = .0490, α = 1.
+    assert observed == pytest.approx([0.0144, 0.0], abs=1e-4)
+    assert expected == pytest.approx([0.0532, 0.0490], abs=1e-4)
+    codes = unitizing_alphas(k2004()).codes
+    assert codes[0]["unitizing_alpha"].value == pytest.approx(0.7286, abs=1e-4)
+    assert codes[1]["unitizing_alpha"].value == pytest.approx(1.0, abs=1e-9)
+
+
+def test_krippendorff_2004_overall():
+    # Krippendorff (2004), all categories: α = 1 − ΣD_o / ΣD_e = .8591 (DKPro Statistics asserts .8591 ± .0005).
+    assert unitizing_alphas(k2004()).overall["unitizing_alpha"].value == pytest.approx(0.8591, abs=1e-3)
+
+
+def test_krippendorff_2004_distances():
+    # Krippendorff (2004: 252): (225,70) vs (220,80) both c: 5² + 5² = 50; (370,30) vs (355,20): 15² + 25² = 850;
+    # (400,20) of c inside the other's gap [400,450): 20² = 400. Observed: (50 + 850 + 400)·2 / (2·1·300²).
+    observed, _, _ = alpha_u_disagreements(k2004())
+    assert observed[0] == pytest.approx(2 * (50 + 850 + 400) / (2 * 300**2), abs=1e-12)
+
+
+def k1995(stretch):
+    """Krippendorff (1995: 57): four pairs of observers A–D on 24 positions, stretched as DKPro's test does."""
+    units = [
+        (2, 8, 0, "A"), (14, 6, 0, "A"), (4, 4, 1, "A"), (15, 2, 1, "A"),
+        (0, 18, 0, "B"), (0, 2, 1, "B"), (2, 1, 1, "B"), (3, 1, 1, "B"), (4, 1, 1, "B"), (5, 1, 1, "B"),
+        (6, 3, 1, "B"), (9, 1, 1, "B"),
+        (2, 6, 0, "C"), (10, 2, 0, "C"), (14, 4, 0, "C"), (20, 2, 0, "C"), (0, 2, 1, "C"), (4, 4, 1, "C"),
+        (10, 4, 1, "C"), (16, 2, 1, "C"), (20, 2, 1, "C"),
+        (0, 2, 0, "D"), (2, 8, 0, "D"), (10, 4, 0, "D"), (14, 6, 0, "D"), (20, 4, 0, "D"), (0, 4, 1, "D"),
+        (4, 4, 1, "D"), (8, 7, 1, "D"), (15, 2, 1, "D"), (17, 7, 1, "D"),
+    ]
+    scale = lambda x: int(x * stretch)  # noqa: E731
+    return continuum(scale(24), [(scale(b), scale(n), c, k) for b, n, c, k in units], list("ABCD"))
+
+
+def test_krippendorff_1995_observed_disagreement():
+    # Krippendorff (1995: 57–60), as DKPro Statistics' Krippendorff1995Test reproduces them.
+    observed, _, _ = alpha_u_disagreements(k1995(1))
+    assert observed == pytest.approx([0.03125, 2.26736, 0.02777, 0.38715], abs=1e-5)
+
+
+def test_krippendorff_1995_alphas_on_a_long_continuum():
+    # Krippendorff (1995) gives D_e and α for a continuum long enough that its length no longer matters
+    # (DKPro stretches the example 50,000 times). A and D match to 1e-3. The 1995 D_e formula has
+    # (l_ik + l_hj + 1) where Krippendorff (2004) corrected it to (l_hj − l_ik + 1) — DKPro's test says so
+    # and allows 0.005 on D_e and 0.02 on α; B and C move by that correction.
+    observed, expected, _ = alpha_u_disagreements(k1995(50_000))
+    alpha = 1 - observed / expected
+    assert expected[[0, 3]] == pytest.approx([0.06990, 0.41445], abs=1e-3)
+    assert alpha[[0, 3]] == pytest.approx([0.553, 0.066], abs=1e-3)
+    assert expected[[1, 2]] == pytest.approx([1.17731, 0.08642], abs=5e-3)
+    assert alpha[[1, 2]] == pytest.approx([-0.926, 0.679], abs=0.02)
+
+
+def test_dkpro_unitizing_example():
+    # DKPro Statistics' UnitizingAgreementTest: r0 -11111111-, r1 --1-1-1--- on 10 positions:
+    # D_o = .9100, D_e = .5351, α = −.7003.
+    data = continuum(10, [(1, 8, 0, "A"), (2, 1, 1, "A"), (4, 1, 1, "A"), (6, 1, 1, "A")], ["A"])
+    observed, expected, _ = alpha_u_disagreements(data)
+    assert (observed[0], expected[0]) == pytest.approx((0.9100, 0.5351), abs=1e-4)
+    assert unitizing_alphas(data).codes[0]["unitizing_alpha"].value == pytest.approx(-0.7003, abs=1e-4)
+
+
+# --- the 2016 family ------------------------------------------------------------------------------
+
+
+def span_table(rows, texts=None):
+    columns = list(zip(*rows))
+    return SpanTable(source="s.csv", shape="span file", rows_read=len(rows), spans=span_frame(*columns), texts=texts or {})
+
+
+def test_binary_alpha_of_one_character_units_is_nominal_alpha_over_characters():
+    # With every unit one character long, the 2016 coincidences are exactly those of nominal alpha over
+    # characters (l² = l for units as for gaps), so |uα must equal the tool's Krippendorff's α on the
+    # characters view of a single code.
+    rng = np.random.default_rng(7)
+    rows = [("d", coder, int(p), int(p) + 1, "x") for coder in ("A", "B", "C") for p in rng.choice(40, 12, replace=False)]
+    text = "y" * 40
+    codings = codings_from_spans([span_table(rows, {"d": text})], ReadOptions(units="characters"))
+    report = compare(codings)
+    binary = report.overall.figures["unitizing_alpha_binary"].value
+    assert binary == pytest.approx(report.overall.figures["krippendorff_alpha"].value, abs=1e-12)
+    assert report.codes[0].figures["unitizing_alpha_binary"].value == pytest.approx(binary, abs=1e-12)
+
+
+def test_coding_alpha_by_hand():
+    # By hand: coder 0: A[0,4) B[4,8); coder 1: A[0,6) B[6,8), on 10 positions. Coincidences of units:
+    # l_AA = 8, l_AB = l_BA = 2, l_BB = 4: l = 16, D_o = 4. Each unit's intersection with the other coder's
+    # units: 4, 4, 6, 2 → S_A = 16 + 36 = 52, S_B = 16 + 4 = 20. e_AA = (10² − 52)/(16 − 72/16) = 4.1739,
+    # e_BB = (6² − 20)/11.5 = 1.3913; D_e = 16 − 5.5652; cuα = 1 − 4/10.4348 = .6167.
+    data = continuum(10, [(0, 4, 0, "A"), (4, 4, 0, "B"), (0, 6, 1, "A"), (6, 2, 1, "B")], ["A", "B"])
+    overall = unitizing_alphas(data).overall
+    assert overall["unitizing_alpha_coding"].value == pytest.approx(1 - 4 / (16 - (48 + 16) / 11.5), abs=1e-12)
+    assert overall["unitizing_alpha_domains"].value == overall["unitizing_alpha_coding"].value
+    assert "every code is its own semantic domain" in overall["unitizing_alpha_domains"].note
+
+
+def test_semantic_domains_are_code_name_prefixes():
+    # The coders disagree on the code but agree on its domain ("Emotion: …"): Cuα = 1, cuα < 1.
+    data = continuum(
+        20, [(0, 5, 0, "Emotion: joy"), (10, 5, 0, "Place: home"), (0, 5, 1, "Emotion: fear"), (10, 5, 1, "Place: home")],
+        ["Emotion: fear", "Emotion: joy", "Place: home"],
+    )
+    overall = unitizing_alphas(data).overall
+    assert overall["unitizing_alpha_domains"].value == pytest.approx(1.0)
+    assert overall["unitizing_alpha_coding"].value < 0.5
+
+
+def test_perfect_agreement_is_one_everywhere():
+    spans = [(0, 5, c, "x") for c in range(3)] + [(10, 4, c, "y") for c in range(3)]
+    result = unitizing_alphas(continuum(20, spans, ["x", "y"], coders=3))
+    assert {name: f.value for name, f in result.overall.items()} == pytest.approx(
+        {"unitizing_alpha": 1.0, "unitizing_alpha_binary": 1.0, "unitizing_alpha_coding": 1.0, "unitizing_alpha_domains": 1.0}
+    )
+    assert [code["unitizing_alpha"].value for code in result.codes] == pytest.approx([1.0, 1.0])
+
+
+def test_overlapping_codes_of_one_coder_leave_coding_alpha_undefined():
+    data = continuum(20, [(0, 10, 0, "x"), (5, 10, 0, "y"), (0, 10, 1, "x")], ["x", "y"])
+    figure = unitizing_alphas(data).overall["unitizing_alpha_coding"]
+    assert figure.value is None
+    assert figure.note == "undefined: spans of different codes of coder0 overlap; it needs codes that exclude each other"
+
+
+def test_documents_not_coded_by_every_coder():
+    # Document 1 was coded by coder 0 only: αu (which needs every coder on the whole text) leaves it out and
+    # says so; the 2016 coefficients pair the coders of each document, so it adds nothing to them.
+    both = [(0, 5, 0, "x"), (0, 5, 1, "x")]
+    alone = continuum([10, 10], both + [(2, 6, 0, "x")], ["x"], documents=[0, 0, 1], coded=[[True, True], [True, False]])
+    only = continuum(10, both, ["x"])
+    result, reference = unitizing_alphas(alone), unitizing_alphas(only)
+    assert result.overall["unitizing_alpha"].value == pytest.approx(reference.overall["unitizing_alpha"].value)
+    assert "1 document not coded by every coder left out" in result.overall["unitizing_alpha"].note
+    assert result.overall["unitizing_alpha_binary"].value == pytest.approx(reference.overall["unitizing_alpha_binary"].value)
+
+
+def test_report_json_carries_unitizing_figures():
+    rows = [("d", "A", 0, 10, "x"), ("d", "B", 2, 10, "x"), ("d", "A", 20, 30, "y"), ("d", "B", 20, 28, "x")]
+    codings = codings_from_spans([span_table(rows, {"d": "z" * 40})], ReadOptions())
+    document = json.loads(render(compare(codings), "json"))
+    keys = {"value", "p_o", "p_e", "n_units", "ci", "se", "note"}
+    for name in ("unitizing_alpha", "unitizing_alpha_binary", "unitizing_alpha_coding", "unitizing_alpha_domains"):
+        assert set(document["overall"][name]) == keys
+    assert set(document["codes"][0]["unitizing_alpha"]) == keys
+    assert document["codes"][0]["unitizing_alpha"]["value"] < 1
+
+
+def test_unit_id_tables_have_no_unitizing_figures():
+    from reliability.codings import from_sets
+
+    report = compare(from_sets({"A": {"u1": {"x"}, "u2": set()}, "B": {"u1": {"x"}, "u2": {"x"}}}))
+    assert "unitizing_alpha" not in report.overall.figures
