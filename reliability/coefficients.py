@@ -701,7 +701,7 @@ def interpret(name: str, value: float | None) -> str:
         & Koch (1977) band; names containing "krippendorff_alpha" get
         Krippendorff's (2004): "reliable" from .800, "tentative" from .667,
         "unreliable" below. Any other figure (positive or observed agreement)
-        has no conventional band.
+        has no conventional band. The unitizing alphas ("unitizing_alpha…") are alphas too.
     value : float or None
         None (undefined) has no band.
 
@@ -719,7 +719,7 @@ def interpret(name: str, value: float | None) -> str:
     """
     if value is None:
         return ""
-    if "krippendorff_alpha" in name:
+    if "krippendorff_alpha" in name or name.startswith("unitizing_alpha"):
         if value >= 0.800:
             return "reliable"
         return "tentative" if value >= 0.667 else "unreliable"

@@ -41,10 +41,13 @@ Family, as ATLAS.ti reports it:
     cuα with codes replaced by their semantic domain (the part of a code's name
     before ':', as ATLAS.ti's domains are named): agreement on which domain applies.
 
-uα, cuα and Cuα need each coder's values to partition the text: where one
-coder's spans of different codes (domains) overlap they are undefined, with a
-note (ATLAS.ti requires the codes of a domain to exclude each other). A
-coder's overlapping spans of the same code are one unit.
+cuα and Cuα need each coder's values to partition the text (ATLAS.ti requires
+the codes of a domain to exclude each other). Multi-label coders overlap codes,
+so where one coder's spans of different codes (domains) overlap, each coder's
+spans are cut at every one of their boundaries and each piece takes the *set*
+of codes covering it as its value — as the set-as-one-label figures treat
+multi-label units: a differing set is a disagreement, never partial credit. The
+note says so. A coder's overlapping spans of the same code are one unit.
 
 Coders with missing documents: the 2016 coefficients pair, in each document,
 the coders who coded it (divided by m_d − 1, as alpha with missing values
@@ -63,7 +66,7 @@ reliability of unitizing textual continua: Further developments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -237,7 +240,7 @@ def _ratio_figure(observed: float, expected: float, n: int, caveat: str | None, 
 def _binary(continuum: Continuum) -> Figure:
     """|uα: coded against uncoded matter, codes ignored."""
     values = np.zeros(len(continuum.code), dtype=np.int64)
-    sections, pairable, lane_length = _document_partition(continuum, values)
+    sections, pairable, lane_length = _document_partition(continuum, continuum, values)
     if sections is None:
         return Figure.undefined(0, "no document was coded by two coders")
     return _nominal_figure(sections, pairable, lane_length, n_values=1, what="units")
@@ -265,19 +268,68 @@ def _binary_per_code(continuum: Continuum) -> list[Figure]:
 
 
 def _coding(continuum: Continuum, value_of_code: np.ndarray, what: str) -> Figure:
-    """cuα over the given values of codes (codes themselves, or their domains)."""
+    """cuα over the given values of codes (codes themselves, or their domains).
+
+    Where a coder's spans of different values overlap, each distinct set of values
+    becomes one value (as the set-as-one-label figures treat multi-label coding), so
+    a differing set is a disagreement; the note says so.
+    """
     values = value_of_code[continuum.code]
-    sections, pairable, lane_length = _document_partition(continuum, values)
+    sections, pairable, lane_length = _document_partition(continuum, continuum, values)
     if sections is None:
         return Figure.undefined(0, "no document was coded by two coders")
-    overlap = _overlapping_values(sections)
-    if overlap is not None:
-        return Figure.undefined(
-            int(sections.unit.sum()),
-            f"undefined: spans of different {what} of {continuum.coders[overlap]} overlap; it needs {what} that exclude each other",
-        )
     n_values = int(value_of_code.max(initial=-1)) + 1
-    return _coincidences(sections, pairable, lane_length, n_values).coding_alpha(sections, pairable)
+    overlap = _overlapping_values(sections)
+    note = None
+    if overlap is not None:
+        pieces, n_values = _value_sets(continuum, values)
+        sections, pairable, lane_length = _document_partition(continuum, pieces, pieces.code)
+        note = (
+            f"spans of different {what} overlap ({continuum.coders[overlap]}'s, among others): each distinct set "
+            f"of {what} is one value, so a differing set counts as a disagreement"
+        )
+    figure = _coincidences(sections, pairable, lane_length, n_values).coding_alpha(sections, pairable)
+    return replace(figure, note=figure.note or note)
+
+
+def _value_sets(continuum: Continuum, values: np.ndarray) -> tuple[Continuum, int]:
+    """Each coder's spans cut where any of their spans starts or ends, each piece valued by its set of values.
+
+    Returns
+    -------
+    Continuum
+        One span per piece that some span of the coder covers; ``code`` is the index
+        of the piece's set of values among all distinct sets.
+    int
+        How many distinct sets there are.
+    """
+    n_docs = len(continuum.documents)
+    owner = continuum.coder * n_docs + continuum.doc
+    big = int(continuum.lengths.max(initial=0)) + 1
+    bounds = np.unique(np.concatenate([owner * big + continuum.start, owner * big + continuum.end]))
+    piece_start, piece_end = bounds[:-1], bounds[1:]
+    same_owner = piece_start // big == piece_end // big
+    piece_start, piece_end = piece_start[same_owner], piece_end[same_owner]
+    first = np.searchsorted(piece_start, owner * big + continuum.start)
+    last = np.searchsorted(piece_start, owner * big + continuum.end)
+    count = last - first
+    piece = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+    value = np.repeat(values, count)
+    pairs = np.unique(piece * (int(values.max(initial=0)) + 1) + value)
+    piece, value = pairs // (int(values.max(initial=0)) + 1), pairs % (int(values.max(initial=0)) + 1)
+    covered, starts = np.unique(piece, return_index=True)
+    labels = [",".join(map(str, part)) for part in np.split(value, starts[1:])]
+    _, set_of_piece = np.unique(np.array(labels, dtype=object), return_inverse=True)
+    owner_of = piece_start[covered] // big
+    pieces = replace(
+        continuum,
+        doc=owner_of % n_docs,
+        coder=owner_of // n_docs,
+        start=piece_start[covered] % big,
+        end=piece_end[covered] - (owner_of * big),
+        code=np.asarray(set_of_piece, dtype=np.int64).ravel(),
+    )
+    return pieces, int(set_of_piece.max(initial=-1)) + 1
 
 
 def _domains(continuum: Continuum) -> Figure:
@@ -293,13 +345,13 @@ def _domains(continuum: Continuum) -> Figure:
     return figure
 
 
-def _document_partition(continuum: Continuum, values: np.ndarray):
+def _document_partition(continuum: Continuum, spans: Continuum, values: np.ndarray):
     """Sections of the documents two or more coders coded, with the given value per span; None if there are none."""
     pairable_docs = continuum.coded.sum(axis=1) >= 2
     if not pairable_docs.any():
         return None, None, None
     present = continuum.coded & pairable_docs[:, None]
-    sections = _partition(continuum.lengths, continuum.doc, continuum.coder, continuum.start, continuum.end, values, present)
+    sections = _partition(continuum.lengths, spans.doc, spans.coder, spans.start, spans.end, values, present)
     return sections, present, continuum.lengths
 
 

@@ -164,11 +164,15 @@ def test_perfect_agreement_is_one_everywhere():
     assert [code["unitizing_alpha"].value for code in result.codes] == pytest.approx([1.0, 1.0])
 
 
-def test_overlapping_codes_of_one_coder_leave_coding_alpha_undefined():
+def test_overlapping_codes_of_one_coder_make_code_sets_the_values():
+    # By hand: coder 0 x[0,10) and y[5,15) → pieces {x}[0,5), {x,y}[5,10), {y}[10,15); coder 1 x[0,10).
+    # Units' coincidences: l_{x,x} = 10, l_{xy,x} = l_{x,xy} = 5 ({y} meets only a gap): l = 20, D_o = 10.
+    # Intersections with the other coder's units: 5, 5, 0 and 10 → S_{x} = 25 + 100, S_{xy} = 25, S = 150;
+    # e_{x,x} = (15² − 125)/(20 − 150/20) = 8, e_{xy,xy} = (5² − 25)/12.5 = 0; cuα = 1 − 10/(20 − 8) = 1/6.
     data = continuum(20, [(0, 10, 0, "x"), (5, 10, 0, "y"), (0, 10, 1, "x")], ["x", "y"])
     figure = unitizing_alphas(data).overall["unitizing_alpha_coding"]
-    assert figure.value is None
-    assert figure.note == "undefined: spans of different codes of coder0 overlap; it needs codes that exclude each other"
+    assert figure.value == pytest.approx(1 / 6, abs=1e-12)
+    assert "each distinct set of codes is one value" in figure.note
 
 
 def test_documents_not_coded_by_every_coder():

@@ -23,6 +23,10 @@ TITLES = {
     "gwet_ac1": "Gwet's AC1",
     "brennan_prediger": "Brennan–Prediger",
     "positive_agreement": "Positive agreement",
+    "unitizing_alpha": "Unitizing αu",
+    "unitizing_alpha_binary": "Unitizing |uα (coded or not)",
+    "unitizing_alpha_coding": "Unitizing cuα (codes)",
+    "unitizing_alpha_domains": "Unitizing Cuα (domains)",
 }
 
 
