@@ -338,10 +338,8 @@ def _domains(continuum: Continuum) -> Figure:
     domains, value_of_code = np.unique(np.array(names, dtype=object), return_inverse=True) if names else ([], np.zeros(0, dtype=np.int64))
     figure = _coding(continuum, np.asarray(value_of_code, dtype=np.int64).ravel(), "semantic domains")
     if figure.value is not None and len(domains) == len(continuum.codes):
-        return Figure(
-            value=figure.value, n_units=figure.n_units, p_o=figure.p_o, p_e=figure.p_e,
-            note="every code is its own semantic domain (no code is named 'domain: code'), so Cuα equals cuα",
-        )
+        own = "every code is its own semantic domain (no code is named 'domain: code'), so Cuα equals cuα"
+        return replace(figure, note=f"{own}; {figure.note}" if figure.note else own)
     return figure
 
 

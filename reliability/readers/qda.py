@@ -7,8 +7,9 @@ QualCoder, "codes by segments" (``fileid, file name, pos0, pos1, text``, one 0/1
     One file per coder (the file name is the coder). ``pos0``/``pos1`` count
     characters from 0, end exclusive. Spans.
 Dedoose, excerpts (``Media Title, Excerpt Range, Excerpt Creator, Excerpt Copy``, ``Code: <name> Applied`` columns)
-    Each excerpt is a unit (document + range), coded by its creator; with
-    ``--units`` the ranges are read as character spans instead.
+    Each excerpt is a unit (document + range), coded by its creator; a coder
+    who made excerpts in the same media has no code on the others' (an
+    omission); with ``--units`` the ranges are read as character spans instead.
 MAXQDA, coded segments (``Document name, Code, Begin, End, Segment``, the coder in ``Created by``)
     For text documents MAXQDA's Begin and End are *paragraph numbers* (its
     "position" of a segment), not characters: spans of paragraphs, counted from
@@ -29,7 +30,7 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -241,8 +242,8 @@ def _qualcoder(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
     )
 
 
-def _dedoose(table: Table, options: ReadOptions) -> tuple[Rows | SpanTable, list[str]]:
-    """Dedoose's excerpt export: each excerpt a unit, or with ``--units`` a span."""
+def _dedoose(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
+    """Dedoose's excerpt export: each excerpt a unit (document and range), or with ``--units`` a span."""
     media, excerpt_range = table.column(("media_title",)), table.column(("excerpt_range",))
     coder = table.column(("excerpt_creator",) + CODER_NAMES, options.coder_col, "coder")
     text = table.column(("excerpt_copy",), options.text_col, "text")
@@ -260,47 +261,21 @@ def _dedoose(table: Table, options: ReadOptions) -> tuple[Rows | SpanTable, list
             )
         pieces = split_codes(table.frame[combined], options.code_sep)
     coders = table.cells(coder) if coder else pd.Series(table.source.stem, index=table.frame.index)
-    documents, ranges = table.cells(media), table.cells(excerpt_range)
-    if options.units is not None:
-        bounds = ranges.str.extract(RANGE)
-        return _span_table(
-            table,
-            "Dedoose excerpts",
-            document=documents,
-            coder=coders,
-            start=bounds[0].fillna(""),
-            end=bounds[1].fillna(""),
-            codes=pieces,
-            text=table.frame[text] if text else None,
-            note=table.cells(note) if note else None,
-            coder_from_file_name=coder is None,
-            bad_number=BAD_RANGE,
-        )
-    unit = documents + " " + ranges
-    single = pd.DataFrame({"unit": unit, "coder": coders}).drop_duplicates().groupby("unit")["coder"].count()
-    rows = Rows.from_columns(
-        source=str(table.source),
-        shape="Dedoose excerpts (each excerpt, media title and range, is a unit)",
-        rows_read=table.rows_read,
-        blank_rows=table.blank_rows,
-        row_number=table.row_number,
-        unit=unit,
+    bounds = table.cells(excerpt_range).str.extract(RANGE)
+    span_table, notices = _span_table(
+        table,
+        "Dedoose excerpts",
+        document=table.cells(media),
         coder=coders,
+        start=bounds[0].fillna(""),
+        end=bounds[1].fillna(""),
+        codes=pieces,
         text=table.frame[text] if text else None,
         note=table.cells(note) if note else None,
-        pieces=pieces,
         coder_from_file_name=coder is None,
+        bad_number=BAD_RANGE,
     )
-    return rows, _excerpt_notice(table.source, int((single == 1).sum()), len(single))
-
-
-def _excerpt_notice(source: Path, single: int, excerpts: int) -> list[str]:
-    if not single:
-        return []
-    return [
-        f"{source}: {single} of {excerpts} excerpts were made by one coder only, so the other coders are missing "
-        "on them; if each coder made their own excerpts, --units segments matches them by overlap"
-    ]
+    return replace(span_table, default_units="excerpts"), notices
 
 
 def _maxqda(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:

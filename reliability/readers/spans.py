@@ -9,6 +9,8 @@ of ``--units``. In every mode **omissions count**: a coder who coded a document
 nothing; only in a document the coder never coded is a unit *missing* for them.
 Dropping unmatched spans would let a coder who skips text look reliable.
 
+``excerpts`` (Dedoose's default, without ``--units``)
+    Each excerpt (document and exact range) is a unit.
 ``segments``
     Spans (of any coders) in one document that overlap by at least
     ``min_overlap`` of the *shorter* span join one segment: segments are the
@@ -53,7 +55,8 @@ from ..codings import Accounting, Codings, Continuum, Ignored, Source, SpanLayou
 from ..errors import InputError, UsageError
 from .build import natural_sorted
 from .options import UNIT_MODES, ReadOptions
-from .span_units import UNITISERS, _passage_units, _position_units, _Spans, _Units
+from .span_units import _excerpt_units, _passage_units, _segment_units, _Spans, _Units
+from .text_units import _paragraph_bounds, _position_units, _sentence_bounds, _text_units
 
 SPAN_COLUMNS = ("document", "coder", "start", "end", "code", "text", "note")
 """Columns of :attr:`SpanTable.spans`."""
@@ -241,10 +244,12 @@ def _unit_mode(tables: list[SpanTable], options: ReadOptions, notices: list[str]
         )
     mode = options.units
     if mode is None:
-        mode = tables[0].default_units  # the same for every table, as their positions are
-        why = "MAXQDA's positions are paragraphs" if mode == "paragraphs" else "the default for coded spans"
-        others = ", ".join(m for m in UNIT_MODES if m != mode)
-        notices.append(f"spans became units with --units {mode} ({why}); --units {others} chooses another way")
+        defaults = {t.default_units for t in tables}
+        mode = defaults.pop() if len(defaults) == 1 else "segments"
+        if mode != "excerpts":  # Dedoose's excerpts are its units: the excerpts summary says so
+            why = "MAXQDA's positions are paragraphs" if mode == "paragraphs" else "the default for coded spans"
+            others = ", ".join(m for m in UNIT_MODES if m != mode)
+            notices.append(f"spans became units with --units {mode} ({why}); --units {others} chooses another way")
     if positions == {"paragraphs"} and mode not in ("segments", "paragraphs"):
         raise UsageError(
             f"--units {mode} needs character positions, but MAXQDA's Begin and End count paragraphs; "
@@ -336,3 +341,12 @@ def _accounting(tables: list[SpanTable], mode: str, notices: list[str]) -> Accou
     )
 
 
+UNITISERS: dict[str, Callable[[_Spans, ReadOptions], _Units]] = {
+    "excerpts": _excerpt_units,
+    "segments": _segment_units,
+    "paragraphs": _text_units(_paragraph_bounds, "paragraphs"),
+    "sentences": _text_units(_sentence_bounds, "sentences"),
+    "characters": _position_units(coded_only=False),
+    "coded-characters": _position_units(coded_only=True),
+}
+"""Unit mode (``--units``) → the function that makes units of spans."""
