@@ -162,19 +162,22 @@ def alpha_u_disagreements(continuum: Continuum) -> tuple[np.ndarray, np.ndarray,
     docs = np.flatnonzero(continuum.coded.all(axis=1))
     if len(docs) == 0 or n_codes == 0:
         return np.zeros(n_codes), np.zeros(n_codes), len(docs)
-    # One lane per (code, document): each code is its own binary continuum.
+    # One lane per (code, document) where the code occurs: each code is its own binary continuum. A document
+    # where nobody used a code is, for that code, one whole-document gap per coder (added to D_e below).
     lengths = continuum.lengths[docs]
-    lane_length = np.tile(lengths, n_codes)
     doc_lane = np.full(len(continuum.documents), -1, dtype=np.int64)
     doc_lane[docs] = np.arange(len(docs))
     rows = doc_lane[continuum.doc] >= 0
-    lane = continuum.code[rows] * len(docs) + doc_lane[continuum.doc[rows]]
+    pair = continuum.code[rows] * len(docs) + doc_lane[continuum.doc[rows]]
+    used, lane = np.unique(pair, return_inverse=True)
+    lane = lane.ravel()
+    lane_length = lengths[used % len(docs)]
     sections = _partition(
         lane_length, lane, continuum.coder[rows], continuum.start[rows], continuum.end[rows],
         continuum.code[rows], np.ones((len(lane_length), m), dtype=bool),
     )
     total = float(lengths.sum())
-    code_of_lane = np.repeat(np.arange(n_codes), len(docs))
+    code_of_lane = used // len(docs)
 
     g, h = _overlapping_pairs(sections, lane_length)
     both = sections.unit[g] & sections.unit[h]
@@ -192,7 +195,10 @@ def alpha_u_disagreements(continuum: Continuum) -> tuple[np.ndarray, np.ndarray,
     n_units = np.bincount(code[units], minlength=n_codes)
     l_u, c_u = length[units], code[units]
     within = (n_units[c_u] - 1) / 3 * (2 * l_u**3 - 3 * l_u**2 + l_u)
-    beside = l_u**2 * _longer_gap_sum(code[gaps], length[gaps], c_u, l_u)
+    every_document = _longer_gap_sum(np.zeros(len(lengths), dtype=np.int64), lengths.astype(float), np.zeros_like(c_u), l_u)
+    used_documents = _longer_gap_sum(code_of_lane, lane_length.astype(float), c_u, l_u)
+    unused = m * (every_document - used_documents)  # whole-document gaps of the documents without the code
+    beside = l_u**2 * (_longer_gap_sum(code[gaps], length[gaps], c_u, l_u) + unused)
     numerator = np.bincount(c_u, weights=within + beside, minlength=n_codes)
     denominator = m * total * (m * total - 1) - np.bincount(c_u, weights=l_u * (l_u - 1), minlength=n_codes)
     expected = 2 / total * numerator / denominator
@@ -247,24 +253,33 @@ def _binary(continuum: Continuum) -> Figure:
 
 
 def _binary_per_code(continuum: Continuum) -> list[Figure]:
-    """|uα of each code: its units against everything else (one lane per code and document)."""
+    """|uα of each code: its units against everything else (one lane per code and document where it occurs)."""
     n_codes, n_docs = len(continuum.codes), len(continuum.documents)
-    pairable_docs = continuum.coded.sum(axis=1) >= 2
+    coders_of_doc = continuum.coded.sum(axis=1)
+    pairable_docs = coders_of_doc >= 2
     if n_codes == 0:
         return []
     if not pairable_docs.any():
         return [Figure.undefined(0, "no document was coded by two coders")] * n_codes
-    lane_length = np.tile(continuum.lengths, n_codes)
-    present = np.tile(continuum.coded & pairable_docs[:, None], (n_codes, 1))
-    lane = continuum.code * n_docs + continuum.doc
-    sections = _partition(lane_length, lane, continuum.coder, continuum.start, continuum.end, np.zeros_like(lane), present)
-    coincidence = _coincidences(sections, present, lane_length, n_values=1)
-    code_of_lane = np.repeat(np.arange(n_codes), n_docs)
-    figures = []
-    for k in range(n_codes):
-        part = coincidence.for_lanes(code_of_lane == k)
-        figures.append(part.alpha(int(np.count_nonzero(sections.unit & (code_of_lane[sections.lane] == k))), "units"))
-    return figures
+    keep = pairable_docs[continuum.doc]
+    used, lane = np.unique(continuum.code[keep] * n_docs + continuum.doc[keep], return_inverse=True)
+    lane = lane.ravel()
+    lane_doc = used % n_docs
+    present = continuum.coded[lane_doc]
+    sections = _partition(
+        continuum.lengths[lane_doc], lane, continuum.coder[keep], continuum.start[keep], continuum.end[keep],
+        np.zeros(len(lane), dtype=np.int64), present,
+    )
+    coincidence = _coincidences(sections, present, continuum.lengths[lane_doc], n_values=1)
+    code_of_lane = used // n_docs
+    # A pairable document without the code: each of its coders has one gap of the whole document there.
+    everywhere = float((coders_of_doc * continuum.lengths)[pairable_docs].sum())
+    with_code = np.bincount(code_of_lane, weights=(coders_of_doc * continuum.lengths)[lane_doc], minlength=n_codes)
+    units_of_code = np.bincount(code_of_lane[sections.lane[sections.unit]], minlength=n_codes)
+    return [
+        coincidence.for_lanes(code_of_lane == k).alpha(int(units_of_code[k]), "units", everywhere - with_code[k])
+        for k in range(n_codes)
+    ]
 
 
 def _coding(continuum: Continuum, value_of_code: np.ndarray, what: str) -> Figure:
@@ -376,12 +391,18 @@ class _Coincidence:
             self.gap_pairs[entries], self.own[entries], self.pairable[keep_lane], self.n_values,
         )
 
-    def alpha(self, n_units: int, what: str) -> Figure:
-        """Nominal alpha of the coincidences: 1 − D_o / D_e (eq. 5 and 6 of the 2016 paper)."""
-        total = float(self.pairable.sum())
+    def alpha(self, n_units: int, what: str, whole_gaps: float = 0.0) -> Figure:
+        """Nominal alpha of the coincidences: 1 − D_o / D_e (eq. 5 and 6 of the 2016 paper).
+
+        ``whole_gaps``: positions (times coders) of documents left out of the lanes because
+        no coder used the value there — all gap, all agreeing — added here.
+        """
+        total = float(self.pairable.sum()) + whole_gaps
         margin = np.bincount(self.value, weights=self.margin, minlength=self.n_values + 1)
         own = np.bincount(self.value, weights=self.own, minlength=self.n_values + 1)
         diagonal = np.bincount(self.value, weights=self.diagonal, minlength=self.n_values + 1)
+        gap = self.n_values
+        margin[gap], own[gap], diagonal[gap] = margin[gap] + whole_gaps, own[gap] + whole_gaps, diagonal[gap] + whole_gaps
         if total == 0:
             return Figure.undefined(n_units, f"undefined: no {what} in documents two coders coded")
         expected_diagonal = total * (margin**2 - own) / (total**2 - own.sum())

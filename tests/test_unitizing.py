@@ -78,7 +78,9 @@ def k1995(stretch):
         (0, 2, 0, "D"), (2, 8, 0, "D"), (10, 4, 0, "D"), (14, 6, 0, "D"), (20, 4, 0, "D"), (0, 4, 1, "D"),
         (4, 4, 1, "D"), (8, 7, 1, "D"), (15, 2, 1, "D"), (17, 7, 1, "D"),
     ]
-    scale = lambda x: int(x * stretch)  # noqa: E731
+    def scale(x):
+        return int(x * stretch)
+
     return continuum(scale(24), [(scale(b), scale(n), c, k) for b, n, c, k in units], list("ABCD"))
 
 
@@ -203,3 +205,81 @@ def test_unit_id_tables_have_no_unitizing_figures():
 
     report = compare(from_sets({"A": {"u1": {"x"}, "u2": set()}, "B": {"u1": {"x"}, "u2": {"x"}}}))
     assert "unitizing_alpha" not in report.overall.figures
+
+
+def reference_alpha_u(lengths, spans, n_codes, m):
+    """Krippendorff's (2004) αu per code written out loop by loop, every document a continuum of its own."""
+    total = sum(lengths)
+    observed, expected = [], []
+    for code in range(n_codes):
+        sections = []  # (coder, document, begin, end, is_unit)
+        for coder in range(m):
+            for doc, length in enumerate(lengths):
+                units = sorted((s, e) for d, c, s, e, k in spans if d == doc and c == coder and k == code)
+                merged = []
+                for s, e in units:
+                    if merged and s < merged[-1][1]:
+                        merged[-1][1] = max(merged[-1][1], e)
+                    else:
+                        merged.append([s, e])
+                edge = 0
+                for s, e in merged:
+                    if s > edge:
+                        sections.append((coder, doc, edge, s, False))
+                    sections.append((coder, doc, s, e, True))
+                    edge = e
+                if edge < length:
+                    sections.append((coder, doc, edge, length, False))
+        delta = 0
+        for ci, di, bg, eg, ug in sections:
+            for cj, dj, bh, eh, uh in sections:
+                if ci == cj or di != dj or min(eg, eh) <= max(bg, bh):
+                    continue
+                if ug and uh:
+                    delta += (bg - bh) ** 2 + (eg - eh) ** 2
+                elif ug and not uh and bh <= bg and eg <= eh:
+                    delta += (eg - bg) ** 2
+                elif uh and not ug and bg <= bh and eh <= eg:
+                    delta += (eh - bh) ** 2
+        observed.append(delta / (m * (m - 1) * total**2))
+        units = [e - b for _, _, b, e, u in sections if u]
+        gaps = [e - b for _, _, b, e, u in sections if not u]
+        numerator = sum(
+            (len(units) - 1) / 3 * (2 * lu**3 - 3 * lu**2 + lu) + lu**2 * sum(lh - lu + 1 for lh in gaps if lh >= lu)
+            for lu in units
+        )
+        expected.append(2 / total * numerator / (m * total * (m * total - 1) - sum(lu * (lu - 1) for lu in units)))
+    return np.array(observed), np.array(expected)
+
+
+def test_alpha_u_matches_the_formula_written_out_on_several_documents():
+    # Codes that some documents lack are whole-document gaps there; the vectorised version must agree.
+    rng = np.random.default_rng(3)
+    lengths, m, n_codes = [60, 45, 80], 3, 4
+    spans = []
+    for _ in range(40):
+        doc, coder, code = int(rng.integers(3)), int(rng.integers(m)), int(rng.integers(n_codes - 1))  # code 3 unused
+        start = int(rng.integers(lengths[doc] - 5))
+        spans.append((doc, coder, start, min(start + int(rng.integers(1, 20)), lengths[doc]), code))
+    rows = np.array(spans)
+    data = Continuum(
+        ("a", "b", "c"), ("x", "y", "z"), ("k0", "k1", "k2", "k3"), np.array(lengths), np.ones((3, m), dtype=bool),
+        rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4],
+    )
+    observed, expected, _ = alpha_u_disagreements(data)
+    want_observed, want_expected = reference_alpha_u(lengths, spans, n_codes, m)
+    assert observed == pytest.approx(want_observed, rel=1e-12, abs=1e-15)
+    assert expected[:3] == pytest.approx(want_expected[:3], rel=1e-12)
+    assert unitizing_alphas(data).codes[3]["unitizing_alpha"].value is None  # nobody used it: undefined
+
+
+def test_binary_alpha_per_code_over_documents_without_the_code():
+    # One-character units in two documents, code x only in the first and y only in the second: each code's
+    # |uα must still equal nominal α over characters for that code (the other document is all agreement on "not x").
+    rng = np.random.default_rng(5)
+    rows = [("d", c, int(p), int(p) + 1, "x") for c in ("A", "B") for p in rng.choice(30, 8, replace=False)]
+    rows += [("e", c, int(p), int(p) + 1, "y") for c in ("A", "B") for p in rng.choice(20, 6, replace=False)]
+    codings = codings_from_spans([span_table(rows, {"d": "q" * 30, "e": "r" * 20})], ReadOptions(units="characters"))
+    report = compare(codings)
+    for code in report.codes:
+        assert code.figures["unitizing_alpha_binary"].value == pytest.approx(code.figures["krippendorff_alpha"].value, abs=1e-12)
