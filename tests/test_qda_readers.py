@@ -8,7 +8,6 @@ comment beside it.
 
 import csv
 import json
-import sys
 import zipfile
 
 import openpyxl
@@ -16,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from reliability.cli import main
-from reliability.errors import InputError, MissingExtraError, UsageError
+from reliability.errors import InputError, UsageError
 from reliability.readers import ReadOptions, load, refi
 from reliability.report import compare
 
@@ -150,7 +149,7 @@ def test_bare_qde_reads_sources_beside_it():
 
 
 def test_project_codebook_is_read_by_the_codebook_reader(tmp_path):
-    from reliability.codebook import read_codebook
+    from reliability.readers.codebook import read_codebook
 
     book = read_codebook(qdpx(tmp_path))
     assert book.definition("Waiting times") == "Time spent waiting for care"
@@ -289,12 +288,6 @@ def test_refi_xml_entities_are_refused(tmp_path):
     path.write_text('<?xml version="1.0"?><!DOCTYPE p [<!ENTITY e "boom">]><Project>&e;</Project>')
     with pytest.raises(InputError, match=r"x.qde was refused: it uses XML entities or a DTD"):
         load([path])
-
-
-def test_refi_needs_the_xml_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "defusedxml", None)
-    with pytest.raises(MissingExtraError, match=r"pip install 'intercoder-reliability\[xml\]'"):
-        load([PROJECT / "project.qde"])
 
 
 def test_refi_archive_members_have_a_size_limit(tmp_path, monkeypatch):
@@ -519,13 +512,6 @@ def test_named_unit_column_reads_a_plain_table(write):
 
 
 # --- workbooks, folders, mixing -----------------------------------------------------------------
-
-
-def test_workbook_needs_the_excel_extra(tmp_path, monkeypatch):
-    path = to_xlsx(FIXTURES / "spans.csv", tmp_path / "s.xlsx")
-    monkeypatch.setitem(sys.modules, "openpyxl", None)
-    with pytest.raises(MissingExtraError, match=r"needs the Excel extra: pip install 'intercoder-reliability\[excel\]'"):
-        load([path])
 
 
 def test_workbook_that_is_not_one(tmp_path):

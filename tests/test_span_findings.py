@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from reliability.bias import find_bias
+from reliability.findings.bias import find_bias
 from reliability.readers import ReadOptions, load
 from reliability.readers.spans import SpanTable, codings_from_spans, span_frame
-from reliability.ranges import ranges, segments
+from reliability.findings.ranges import ranges, segments
 from reliability.report import compare
 
 from .paths import ROOT
@@ -114,5 +114,3 @@ def test_layout_says_which_document_and_segment_each_unit_belongs_to():
     assert np.array_equal(layout.document, [0] * 20 + [1] * 6)
     # d: [0,15) coded (one segment), [15,20) uncoded; e: [0,4) coded, [4,6) uncoded.
     assert np.array_equal(layout.segment, [0] * 15 + [1] * 5 + [2] * 4 + [3] * 2)
-    kept = codings.subset(units=np.arange(20, 26))
-    assert np.array_equal(kept.layout.document, [1] * 6)

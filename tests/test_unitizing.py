@@ -5,12 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from reliability.codings import Continuum
+from reliability.codings.model import Continuum
 from reliability.readers import ReadOptions
 from reliability.readers.spans import SpanTable, codings_from_spans, span_frame
 from reliability.render import render
 from reliability.report import compare
-from reliability.unitizing import alpha_u_disagreements, unitizing_alphas
+from reliability.figures.unitizing import alpha_u_disagreements, unitizing_alphas
 
 
 def continuum(length, spans, codes, coders=2, documents=None, coded=None):
@@ -201,7 +201,7 @@ def test_report_json_carries_unitizing_figures():
 
 
 def test_unit_id_tables_have_no_unitizing_figures():
-    from reliability.codings import from_sets
+    from reliability.codings.model import from_sets
 
     report = compare(from_sets({"A": {"u1": {"x"}, "u2": set()}, "B": {"u1": {"x"}, "u2": {"x"}}}))
     assert "unitizing_alpha" not in report.overall.figures

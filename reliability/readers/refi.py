@@ -5,7 +5,7 @@ What is read:
 * ``<Users>``: every user who made a coding is a coder, by name (a user who
   coded nothing is not a coder; the report names them).
 * ``<CodeBook>``: code names by GUID, through
-  :func:`reliability.codebook.codebook_from_refi_xml` (nested codes keep their own
+  :func:`reliability.readers.codebook.codebook_from_refi_xml` (nested codes keep their own
   name; two codes that share one are told apart by their parent's).
 * Each ``<TextSource>``, and the text ``<Representation>`` of each
   ``<PDFSource>``: every ``<PlainTextSelection>`` (``startPosition``,
@@ -28,7 +28,7 @@ selections' names (which many programs fill with the start of the selected
 text) match the text; without that evidence, one character when the project's
 ``origin`` is ATLAS.ti, else two. The report says which was used.
 
-XML is parsed with defusedxml (``pip install 'intercoder-reliability[xml]'``).
+XML is parsed with defusedxml, which refuses entity tricks.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
-from ..codebook import codebook_from_refi_xml, parse_xml
+from .codebook import codebook_from_refi_xml, parse_xml
 from ..errors import InputError, UsageError
-from .options import CRLF_MODES, ReadOptions
+from ..codings.options import CRLF_MODES, ReadOptions
 from .spans import SpanTable, span_frame
 
 NO_CODING = "selection with no code (an annotation or memo)"
@@ -74,8 +74,6 @@ def read_refi(path: Path, options: ReadOptions) -> tuple[SpanTable, list[str]]:
 
     Raises
     ------
-    MissingExtraError
-        defusedxml is not installed.
     InputError
         The file is not a REFI-QDA project, or holds no coded text.
     """

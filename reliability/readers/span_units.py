@@ -15,7 +15,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .options import ReadOptions
+from ..codings.options import ReadOptions
 
 EVERY_UNIT = (
     "a coder who coded a document is counted on every unit of it, with no code where they applied none; "
@@ -27,7 +27,7 @@ PASSAGE_ID_LENGTH = 40
 
 
 @dataclass(frozen=True)
-class _Spans:
+class Spans:
     """Every input's spans as integer arrays, one entry per (span, code) row."""
 
     documents: list[str]
@@ -52,7 +52,7 @@ class _Spans:
 
 
 @dataclass(frozen=True)
-class _Units:
+class Units:
     """Units made from spans: ids, what each coder applied, and what to tell the user."""
 
     ids: list[str]
@@ -72,7 +72,7 @@ class _Units:
 # --- segments ---------------------------------------------------------------------------------
 
 
-def _segment_units(spans: _Spans, options: ReadOptions) -> _Units:
+def _segment_units(spans: Spans, options: ReadOptions) -> Units:
     """Units from spans joined across coders by overlap (see the module docstring of :mod:`.spans`)."""
     rows = pd.DataFrame({"doc": spans.doc, "coder": spans.coder, "start": spans.start, "end": spans.end})
     span_of_row = rows.groupby(["doc", "coder", "start", "end"], sort=True).ngroup().to_numpy()
@@ -105,7 +105,7 @@ def _segment_units(spans: _Spans, options: ReadOptions) -> _Units:
         f"making {len(ids)} units; in {alone} of them only one coder made a span: every other coder who coded "
         "the document has no code there, so an omission counts as a disagreement"
     )
-    return _Units(
+    return Units(
         ids, unit_doc, seen, applied, texts, notes, [summary, *_per_document(spans, unit_doc, applied.any(axis=2), "units")],
         unit_start, unit_end, np.arange(len(ids)), "segment", False,
     )
@@ -154,7 +154,7 @@ def connected_segments(doc: np.ndarray, start: np.ndarray, end: np.ndarray, min_
     return connected_components(graph, directed=False)[1]
 
 
-def _omissions_count(spans: _Spans, unit_doc: np.ndarray, unit_of: np.ndarray, row_of: np.ndarray):
+def _omissions_count(spans: Spans, unit_doc: np.ndarray, unit_of: np.ndarray, row_of: np.ndarray):
     """``seen`` and ``applied`` of units: seen wherever the coder coded the unit's document.
 
     Parameters
@@ -171,7 +171,7 @@ def _omissions_count(spans: _Spans, unit_doc: np.ndarray, unit_of: np.ndarray, r
     return seen, applied
 
 
-def _passage_units(spans: _Spans, options: ReadOptions) -> _Units:
+def _passage_units(spans: Spans, options: ReadOptions) -> Units:
     """Highlights without positions: a unit is a document and one exact (space-normalised) highlighted text."""
     passage = pd.Series(spans.text, dtype=object).str.split().str.join(" ").to_numpy(dtype=object)
     keys = pd.DataFrame({"doc": spans.doc, "passage": passage})
@@ -196,13 +196,13 @@ def _passage_units(spans: _Spans, options: ReadOptions) -> _Units:
         "disagreement); a passage selected even slightly differently is a different unit"
     )
     zeros = np.zeros(len(ids), dtype=np.int64)
-    return _Units(
+    return Units(
         ids, unit_doc, seen, applied, texts, notes, [summary, *_per_document(spans, unit_doc, applied.any(axis=2), "units")],
         zeros, zeros, np.arange(len(ids)), "passage", False,
     )
 
 
-def _excerpt_units(spans: _Spans, options: ReadOptions) -> _Units:
+def _excerpt_units(spans: Spans, options: ReadOptions) -> Units:
     """Excerpts shared by range (Dedoose): a unit is a document and one exact range, 'Interview A 0-40'."""
     keys = pd.DataFrame({"doc": spans.doc, "start": spans.start, "end": spans.end})
     unit_of_row = keys.groupby(["doc", "start", "end"], sort=True).ngroup().to_numpy()
@@ -218,7 +218,7 @@ def _excerpt_units(spans: _Spans, options: ReadOptions) -> _Units:
         "made by one coder only: every other coder who coded that media has no code there (an omission is a "
         "disagreement); if each coder made their own excerpts, --units segments joins them by overlap"
     )
-    return _Units(
+    return Units(
         ids, unit_doc, seen, applied, _first_text(spans, ids, unit_of_row, rows), _notes(spans, ids, unit_of_row, rows),
         [summary, *_per_document(spans, unit_doc, applied.any(axis=2), "units")],
         unit_start, unit_end, np.arange(len(ids)), "excerpt", False,
@@ -244,7 +244,7 @@ def passage_ids(document: pd.Series, passage: pd.Series) -> pd.Series:
     return ids
 
 
-def _range_id(spans: _Spans, doc: int, start: int, end: int) -> str:
+def _range_id(spans: Spans, doc: int, start: int, end: int) -> str:
     """A unit id that says where the unit is: 'doc:12-40' (characters) or 'doc:p3-p5' (paragraphs)."""
     name = spans.documents[doc]
     if spans.positions == "paragraphs":
@@ -265,7 +265,7 @@ def _unique_ids(ids: list[str]) -> list[str]:
 # --- shared ---------------------------------------------------------------------------------------
 
 
-def text_segments(spans: _Spans, unit_doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+def text_segments(spans: Spans, unit_doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Segment of each unit of text: the stretch that overlapping coded spans (of any coder) cover together.
 
     Consecutive units that no coder coded form one segment too. Units must be in
@@ -305,12 +305,12 @@ def text_segments(spans: _Spans, unit_doc: np.ndarray, start: np.ndarray, end: n
     return np.cumsum(new) - 1
 
 
-def _documents_in_scope(spans: _Spans) -> list[int]:
+def _documents_in_scope(spans: Spans) -> list[int]:
     """Documents in which some coder applied a code (others would add nothing but agreement on no code)."""
     return np.unique(spans.doc[spans.code >= 0]).tolist()
 
 
-def _span_texts(spans: _Spans, ids, unit_of_row, unit_start, unit_end, unit_doc) -> dict[str, str]:
+def _span_texts(spans: Spans, ids, unit_of_row, unit_start, unit_end, unit_doc) -> dict[str, str]:
     """Each unit's text: the source text where known, else the first coder's span text."""
     texts = _first_text(spans, ids, unit_of_row, np.arange(len(unit_of_row)))
     for u, (d, s, e) in enumerate(zip(unit_doc.tolist(), unit_start.tolist(), unit_end.tolist())):
@@ -319,7 +319,7 @@ def _span_texts(spans: _Spans, ids, unit_of_row, unit_start, unit_end, unit_doc)
     return texts
 
 
-def _first_text(spans: _Spans, ids, unit_of, row_of) -> dict[str, str]:
+def _first_text(spans: Spans, ids, unit_of, row_of) -> dict[str, str]:
     """For each unit, the non-empty span text of the first coder (in coder order) that gives one."""
     has_text = spans.text[row_of] != ""
     frame = pd.DataFrame({"unit": unit_of[has_text], "coder": spans.coder[row_of][has_text], "row": row_of[has_text]})
@@ -327,7 +327,7 @@ def _first_text(spans: _Spans, ids, unit_of, row_of) -> dict[str, str]:
     return {ids[u]: str(spans.text[r]).strip() for u, r in zip(first["unit"].tolist(), first["row"].tolist())}
 
 
-def _notes(spans: _Spans, ids, unit_of, row_of) -> dict[tuple[str, str], str]:
+def _notes(spans: Spans, ids, unit_of, row_of) -> dict[tuple[str, str], str]:
     """Each coder's notes on a unit: the distinct notes of the coder's spans in it, joined with ' | '."""
     noted = spans.note[row_of] != ""
     if not noted.any():
@@ -345,7 +345,7 @@ def _notes(spans: _Spans, ids, unit_of, row_of) -> dict[tuple[str, str], str]:
     return {(ids[u], spans.coders[c]): note for (u, c), note in joined.items()}
 
 
-def _per_document(spans: _Spans, unit_doc: np.ndarray, counted: np.ndarray, noun: str) -> list[str]:
+def _per_document(spans: Spans, unit_doc: np.ndarray, counted: np.ndarray, noun: str) -> list[str]:
     """One notice per document: how many units it has and how many of them each coder coded.
 
     Parameters

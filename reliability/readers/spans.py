@@ -51,12 +51,12 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..codings import Accounting, Codings, Continuum, Ignored, Source, SpanLayout
+from ..codings.model import Accounting, Codings, Continuum, Ignored, Source, SpanLayout
+from ..codings.options import UNIT_MODES, ReadOptions
 from ..errors import InputError, UsageError
-from .build import natural_sorted
-from .options import UNIT_MODES, ReadOptions
-from .span_units import _excerpt_units, _passage_units, _segment_units, _Spans, _Units
-from .text_units import _paragraph_bounds, _position_units, _sentence_bounds, _text_units
+from .natural import natural_sorted
+from .span_units import _excerpt_units, _passage_units, _segment_units, Spans, Units
+from .text_units import _paragraph_bounds, position_units, _sentence_bounds, _text_units
 
 SPAN_COLUMNS = ("document", "coder", "start", "end", "code", "text", "note")
 """Columns of :attr:`SpanTable.spans`."""
@@ -165,7 +165,7 @@ def codings_from_spans(tables: list[SpanTable], options: ReadOptions, notices: l
         unitise = _passage_units
     elif spans.positions == "paragraphs" and mode == "paragraphs":
         # MAXQDA's positions already are paragraphs: each coded one is a unit.
-        unitise = _position_units(coded_only=True)
+        unitise = position_units(coded_only=True)
     else:
         try:
             unitise = UNITISERS[mode]
@@ -186,7 +186,7 @@ def codings_from_spans(tables: list[SpanTable], options: ReadOptions, notices: l
     )
 
 
-def _layout(spans: _Spans, units: _Units) -> SpanLayout:
+def _layout(spans: Spans, units: Units) -> SpanLayout:
     """Where each unit lies, and the spans themselves (where positions are known) for unitizing alpha."""
     return SpanLayout(
         documents=tuple(spans.documents),
@@ -201,7 +201,7 @@ def _layout(spans: _Spans, units: _Units) -> SpanLayout:
     )
 
 
-def continuum(spans: _Spans) -> Continuum:
+def continuum(spans: Spans) -> Continuum:
     """The coded spans as a :class:`Continuum`: each document as long as its text, else its last coded position."""
     lengths = np.zeros(len(spans.documents), dtype=np.int64)
     np.maximum.at(lengths, spans.doc, spans.end)
@@ -258,7 +258,7 @@ def _unit_mode(tables: list[SpanTable], options: ReadOptions, notices: list[str]
     return mode
 
 
-def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -> _Spans:
+def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -> Spans:
     """Every table's spans in one set of integer arrays; documents, coders and codes in natural order."""
     frame = pd.concat([t.spans for t in tables], ignore_index=True)
     code = frame["code"]
@@ -287,7 +287,7 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
                     f"the text of '{name}' in {table.source} differs from an earlier input's; "
                     "positions are read against the first, so check both exports come from the same documents"
                 )
-    return _Spans(
+    return Spans(
         documents=documents,
         coders=coders,
         codes=codes,
@@ -295,7 +295,7 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
         coder=pd.Categorical(frame["coder"], categories=coders).codes.astype(np.int64),
         start=frame["start"].to_numpy(dtype=np.int64),
         end=frame["end"].to_numpy(dtype=np.int64),
-        code=pd.Categorical(code, categories=codes).codes.astype(np.int64),
+        code=pd.Index(codes, dtype=object).get_indexer(code).astype(np.int64),  # -1: "" (no code)
         text=frame["text"].to_numpy(dtype=object),
         note=frame["note"].to_numpy(dtype=object),
         texts=texts,
@@ -341,12 +341,12 @@ def _accounting(tables: list[SpanTable], mode: str, notices: list[str]) -> Accou
     )
 
 
-UNITISERS: dict[str, Callable[[_Spans, ReadOptions], _Units]] = {
+UNITISERS: dict[str, Callable[[Spans, ReadOptions], Units]] = {
     "excerpts": _excerpt_units,
     "segments": _segment_units,
     "paragraphs": _text_units(_paragraph_bounds, "paragraphs"),
     "sentences": _text_units(_sentence_bounds, "sentences"),
-    "characters": _position_units(coded_only=False),
-    "coded-characters": _position_units(coded_only=True),
+    "characters": position_units(coded_only=False),
+    "coded-characters": position_units(coded_only=True),
 }
 """Unit mode (``--units``) → the function that makes units of spans."""

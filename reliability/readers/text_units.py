@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, UsageError
-from .options import ReadOptions
+from ..codings.options import ReadOptions
 from .span_units import (
     EVERY_UNIT,
     _documents_in_scope,
@@ -23,8 +23,8 @@ from .span_units import (
     _notes,
     _omissions_count,
     _per_document,
-    _Spans,
-    _Units,
+    Spans,
+    Units,
     text_segments,
 )
 
@@ -88,7 +88,7 @@ def _add_trimmed(text: str, start: int, end: int, starts: list[int], ends: list[
 def _text_units(bounds: Callable[[str], tuple[list[int], list[int], list[str]]], kind: str):
     """A unitiser whose units are pieces of each document's text (paragraphs or sentences)."""
 
-    def unitise(spans: _Spans, options: ReadOptions) -> _Units:
+    def unitise(spans: Spans, options: ReadOptions) -> Units:
         docs = _documents_in_scope(spans)
         missing = [spans.documents[d] for d in docs if d not in spans.texts]
         if len(missing) == len(docs):
@@ -146,7 +146,7 @@ def _overlapping(unit_start, unit_end, span_start, span_end, use) -> tuple[np.nd
     return unit, row
 
 
-def _covering_units(spans: _Spans, ids, unit_doc, bounds, row_unit, row, texts, kind) -> _Units:
+def _covering_units(spans: Spans, ids, unit_doc, bounds, row_unit, row, texts, kind) -> Units:
     """Units of the text, carrying the codes of the spans that overlap them; omissions count."""
     n_units = len(ids)
     seen, applied = _omissions_count(spans, unit_doc, row_unit, row)
@@ -155,7 +155,7 @@ def _covering_units(spans: _Spans, ids, unit_doc, bounds, row_unit, row, texts, 
     summary = f"{kind}: {n_units} units in {len(np.unique(unit_doc))} documents; {EVERY_UNIT}"
     notices = [summary, *_per_document(spans, unit_doc, coded_units, kind)]
     start, end = bounds
-    return _Units(
+    return Units(
         list(ids), unit_doc, seen, applied, texts, notes, notices, start, end,
         text_segments(spans, unit_doc, start, end), kind.rstrip("s"), True,
     )
@@ -164,10 +164,10 @@ def _covering_units(spans: _Spans, ids, unit_doc, bounds, row_unit, row, texts, 
 # --- characters (and MAXQDA's paragraphs) --------------------------------------------------------
 
 
-def _position_units(coded_only: bool):
+def position_units(coded_only: bool):
     """A unitiser whose units are single positions: characters, or MAXQDA's paragraphs."""
 
-    def unitise(spans: _Spans, options: ReadOptions) -> _Units:
+    def unitise(spans: Spans, options: ReadOptions) -> Units:
         paragraphs = spans.positions == "paragraphs"
         mode = "paragraphs" if paragraphs else "coded-characters" if coded_only else "characters"
         docs = _documents_in_scope(spans)
@@ -217,7 +217,7 @@ def _position_units(coded_only: bool):
             )
         noun = "paragraphs" if paragraphs else "characters"
         notices.extend(_per_document(spans, unit_doc, applied.any(axis=2), noun))
-        return _Units(
+        return Units(
             ids, unit_doc, seen, applied, texts, notes, notices, position, position + 1,
             text_segments(spans, unit_doc, position, position + 1), noun.rstrip("s"), True,
         )
@@ -225,7 +225,7 @@ def _position_units(coded_only: bool):
     return unitise
 
 
-def _coverage(spans: _Spans, offset: np.ndarray, extent: np.ndarray, total: int, use: np.ndarray) -> np.ndarray:
+def _coverage(spans: Spans, offset: np.ndarray, extent: np.ndarray, total: int, use: np.ndarray) -> np.ndarray:
     """Per position, coder and code: does a span of that coder with that code cover it?
 
     Parameters
@@ -256,7 +256,7 @@ def _coverage(spans: _Spans, offset: np.ndarray, extent: np.ndarray, total: int,
     return applied
 
 
-def _paragraph_texts_notes(spans: _Spans, ids, unit_doc, position) -> tuple[dict, dict]:
+def _paragraph_texts_notes(spans: Spans, ids, unit_doc, position) -> tuple[dict, dict]:
     """MAXQDA paragraph units: a text from a segment of exactly that paragraph, and the notes of covering segments."""
     place = pd.Series(np.arange(len(ids)), index=pd.MultiIndex.from_arrays([unit_doc, position]))
     length = np.maximum(spans.end - spans.start, 0)
