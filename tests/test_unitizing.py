@@ -283,3 +283,20 @@ def test_binary_alpha_per_code_over_documents_without_the_code():
     report = compare(codings)
     for code in report.codes:
         assert code.figures["unitizing_alpha_binary"].value == pytest.approx(code.figures["krippendorff_alpha"].value, abs=1e-12)
+
+
+def test_the_gate_checks_unitizing_alphas():
+    from click.testing import CliRunner
+
+    from reliability.cli import main
+
+    from .paths import ROOT
+
+    project = str(ROOT / "tests" / "fixtures" / "qda" / "refi_project" / "project.qde")
+    result = CliRunner().invoke(main, ["check", project, "--min", "unitizing_alpha_binary=0.2", "--min", "unitizing_alpha=0"])
+    assert result.exit_code == 1  # |uα .278 passes, αu −.538 fails
+    assert "overall.unitizing_alpha_binary  ≥ 0.200      0.278    pass" in result.stdout
+    assert "Failed: overall.unitizing_alpha" in result.stdout
+    gillard = str(ROOT / "sample_data" / "gillard" / "coders")
+    result = CliRunner().invoke(main, ["check", gillard, "--min", "unitizing_alpha=0"])
+    assert result.exit_code == 1  # unit-id tables have no unitizing alpha: the minimum cannot be met

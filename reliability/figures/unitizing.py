@@ -239,7 +239,7 @@ def _binary(continuum: Continuum) -> Figure:
     sections, pairable, lane_length = _document_partition(continuum, continuum, values)
     if sections is None:
         return Figure.undefined(0, "no document was coded by two coders")
-    return _nominal_figure(sections, pairable, lane_length, n_values=1, what="units")
+    return _coincidences(sections, pairable, lane_length, n_values=1).alpha(int(sections.unit.sum()), "units")
 
 
 def _binary_per_code(continuum: Continuum) -> list[Figure]:
@@ -420,10 +420,6 @@ def _alpha_figure(observed: float, expected: float, total: float, n_units: int) 
     if expected <= 1e-12 * total:
         return Figure.undefined(n_units, "undefined: the coders' spans leave no disagreement to expect by chance", p_o, p_e)
     return Figure(value=float(1 - observed / expected), n_units=n_units, p_o=float(p_o), p_e=float(p_e))
-
-
-def _nominal_figure(sections, present, lane_length, n_values: int, what: str) -> Figure:
-    return _coincidences(sections, present, lane_length, n_values).alpha(int(sections.unit.sum()), what)
 
 
 def _coincidences(sections: _Sections, present: np.ndarray, lane_length: np.ndarray, n_values: int) -> _Coincidence:

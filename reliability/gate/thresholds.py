@@ -33,10 +33,11 @@ SCOPES = ("overall", "pairs")
 """Where a figure is tested: across all coders, or for every pair of coders."""
 
 FIGURES = {
-    "report": {"overall": keys(Scope.OVERALL), "pairs": keys(Scope.PAIR)},
-    "code": {"overall": keys(Scope.CODE), "pairs": keys(Scope.CODE_PAIR)},
+    "report": {"overall": keys(Scope.OVERALL) + keys(Scope.SPANS), "pairs": keys(Scope.PAIR)},
+    "code": {"overall": keys(Scope.CODE) + keys(Scope.SPANS_CODE), "pairs": keys(Scope.CODE_PAIR)},
 }
-"""Level (``--min`` tests the report, ``--min-code`` each code) → scope → figure names."""
+"""Level (``--min`` tests the report, ``--min-code`` each code) → scope → figure names. The unitizing
+alphas (``Scope.SPANS``) exist for span data only: on other data a minimum on them fails, "not in this report"."""
 
 DEFAULT_MAX_DROP = 0.05
 
