@@ -601,3 +601,20 @@ def test_check_gates_a_qda_export(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "pair ana–cleo shared_agreement" in result.stdout and "33.3 %" in result.stdout
     assert "warning: paragraphs: 3 units" in result.stderr
+
+
+def test_refi_spans_that_overlap_little_are_kept_not_dropped(tmp_path):
+    # Issue #12: ana coded 37–63 and ben 37–92 "Waiting" (26 characters shared: 0.47 of the longer span,
+    # all of the shorter). Both spans used to vanish and "Waiting" read κ 1.000. Now they join one segment;
+    # and spans that share less than --min-overlap of the shorter one stay two segments, each an omission
+    # of the other coder, so "Waiting" shows the disagreement.
+    text = "x" * 120
+    joined = mini_project(tmp_path, text, [(37, 63, "U-ana", "C-Waiting", ""), (37, 92, "U-ben", "C-Waiting", "")], codes=("Waiting",))
+    assert sets(load([joined])) == {"doc:37-92": {"ana": ["Waiting"], "ben": ["Waiting"]}}
+    apart = mini_project(tmp_path, text, [(37, 63, "U-ana", "C-Waiting", ""), (55, 92, "U-ben", "C-Waiting", "")], codes=("Waiting",))
+    codings = load([apart])  # 8 shared characters: 8/26 of the shorter span, below 0.5
+    assert sets(codings) == {"doc:37-63": {"ana": ["Waiting"], "ben": []}, "doc:55-92": {"ana": [], "ben": ["Waiting"]}}
+    waiting = compare(codings).codes[0]
+    assert waiting.figures["positive_agreement"].value == 0.0
+    assert waiting.figures["fleiss_kappa"].value is None or waiting.figures["fleiss_kappa"].value < 0
+    assert waiting.figures["unitizing_alpha"].value < 0.667
