@@ -373,8 +373,8 @@ def _coded_text(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str
     )
     notice = (
         f"{table.source} gives coded text without positions: units are matched by document and identical "
-        "coded text, so a passage two coders selected even slightly differently is two units, each coded by "
-        "one coder; export codes by segments (with positions) for --units segments"
+        "coded text, so a passage two coders selected even slightly differently is two units, each an omission "
+        "of the other coder; export codes by segments (with positions) for --units segments"
     )
     return span_table, [notice]
 
