@@ -114,3 +114,15 @@ def test_layout_says_which_document_and_segment_each_unit_belongs_to():
     assert np.array_equal(layout.document, [0] * 20 + [1] * 6)
     # d: [0,15) coded (one segment), [15,20) uncoded; e: [0,4) coded, [4,6) uncoded.
     assert np.array_equal(layout.segment, [0] * 15 + [1] * 5 + [2] * 4 + [3] * 2)
+
+
+def test_maxqda_paragraph_ranges_never_span_uncoded_paragraphs():
+    # MAXQDA's units are the coded paragraphs only (2, 3 and 7 here): 3 and 7 are not adjacent, so two
+    # identically coded paragraphs with uncoded ones between them stay two ranges.
+    rows = [("d", "A", 2, 4, "x"), ("d", "B", 2, 4, "y"), ("d", "A", 7, 8, "x"), ("d", "B", 7, 8, "y")]
+    table = SpanTable(
+        source="m.csv", shape="MAXQDA", rows_read=4, spans=span_frame(*zip(*rows)), positions="paragraphs",
+        default_units="paragraphs",
+    )
+    merged = ranges(codings_from_spans([table], ReadOptions()))
+    assert merged.units == ("d:p2–p3", "d:p7")

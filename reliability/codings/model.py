@@ -109,9 +109,12 @@ class SpanLayout:
         characters, sentences and paragraphs the run of text that coders' overlapping
         spans cover together (or that no coder coded). Units of one segment are not
         independent observations.
-    contiguous : bool
-        The units are consecutive pieces of text (characters, sentences, paragraphs):
-        findings merge runs of them into ranges.
+    runs : {"order", "positions"} or None
+        How findings merge units of text into ranges: "order" — consecutive units of a
+        document adjoin (sentences, paragraphs of the text, which cover it all);
+        "positions" — a unit adjoins the previous one only where that one ends
+        (characters; MAXQDA's coded paragraphs, which skip uncoded ones); None — units
+        are not pieces of one text (segments, excerpts, passages) and stay as they are.
     noun : str
         What one unit is ("character", "sentence", "paragraph", "segment").
     texts : mapping of int to str
@@ -125,7 +128,7 @@ class SpanLayout:
     start: np.ndarray
     end: np.ndarray
     segment: np.ndarray
-    contiguous: bool
+    runs: str | None
     noun: str
     texts: Mapping[int, str] = field(default_factory=dict)
     continuum: Continuum | None = None

@@ -33,8 +33,8 @@ def ranges(codings: Codings) -> Codings:
     Parameters
     ----------
     codings : Codings
-        Any codings; only those whose layout is contiguous (characters, sentences,
-        paragraphs) change.
+        Any codings; only those whose units are pieces of one text (``SpanLayout.runs``:
+        characters, sentences, paragraphs) change.
 
     Returns
     -------
@@ -44,7 +44,7 @@ def ranges(codings: Codings) -> Codings:
         ("doc:c430–c512"), texts are the run's text.
     """
     layout = codings.layout
-    if layout is None or not layout.contiguous or codings.n_units == 0:
+    if layout is None or layout.runs is None or codings.n_units == 0:
         return codings
     new = np.ones(codings.n_units, dtype=bool)
     new[1:] = (
@@ -52,7 +52,7 @@ def ranges(codings: Codings) -> Codings:
         | (codings.seen[1:] != codings.seen[:-1]).any(axis=1)
         | (codings.applied[1:] != codings.applied[:-1]).any(axis=(1, 2))
     )
-    if layout.noun == "character":  # coded-characters skips uncoded ones: a gap in positions ends a range
+    if layout.runs == "positions":  # coded-characters skips uncoded ones: a gap in positions ends a range
         new[1:] |= layout.start[1:] != layout.end[:-1]
     return _grouped(codings, np.cumsum(new) - 1, "range")
 
@@ -63,12 +63,12 @@ def segments(codings: Codings) -> Codings:
     Returns
     -------
     Codings
-        For contiguous layouts, one unit per segment (``SpanLayout.segment``): seen
+        For units that are pieces of one text, one unit per segment (``SpanLayout.segment``): seen
         where the coder saw any of its units, a code applied where the coder applied
         it to any of them. Other codings are returned as they are.
     """
     layout = codings.layout
-    if layout is None or not layout.contiguous or codings.n_units == 0:
+    if layout is None or layout.runs is None or codings.n_units == 0:
         return codings
     return _grouped(codings, layout.segment, "segment")
 
@@ -98,7 +98,7 @@ def _grouped(codings: Codings, label: np.ndarray, noun: str) -> Codings:
         start=layout.start[first],
         end=np.maximum.reduceat(layout.end, first),
         segment=layout.segment[first],
-        contiguous=False,
+        runs=None,
         noun=noun,
         texts=layout.texts,
         continuum=layout.continuum,

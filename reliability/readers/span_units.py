@@ -66,7 +66,7 @@ class Units:
     end: np.ndarray  # the position after its last
     segment: np.ndarray  # the segment each unit belongs to (see SpanLayout)
     noun: str  # what one unit is: "segment", "character", "sentence", "paragraph", "passage"
-    contiguous: bool  # units are consecutive pieces of text
+    runs: str | None  # how findings merge units into ranges (see SpanLayout.runs)
 
 
 # --- segments ---------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def _segment_units(spans: Spans, options: ReadOptions) -> Units:
     )
     return Units(
         ids, unit_doc, seen, applied, texts, notes, [summary, *_per_document(spans, unit_doc, applied.any(axis=2), "units")],
-        unit_start, unit_end, np.arange(len(ids)), "segment", False,
+        unit_start, unit_end, np.arange(len(ids)), "segment", None,
     )
 
 
@@ -198,7 +198,7 @@ def _passage_units(spans: Spans, options: ReadOptions) -> Units:
     zeros = np.zeros(len(ids), dtype=np.int64)
     return Units(
         ids, unit_doc, seen, applied, texts, notes, [summary, *_per_document(spans, unit_doc, applied.any(axis=2), "units")],
-        zeros, zeros, np.arange(len(ids)), "passage", False,
+        zeros, zeros, np.arange(len(ids)), "passage", None,
     )
 
 
@@ -221,7 +221,7 @@ def _excerpt_units(spans: Spans, options: ReadOptions) -> Units:
     return Units(
         ids, unit_doc, seen, applied, _first_text(spans, ids, unit_of_row, rows), _notes(spans, ids, unit_of_row, rows),
         [summary, *_per_document(spans, unit_doc, applied.any(axis=2), "units")],
-        unit_start, unit_end, np.arange(len(ids)), "excerpt", False,
+        unit_start, unit_end, np.arange(len(ids)), "excerpt", None,
     )
 
 

@@ -194,7 +194,7 @@ def _layout(spans: Spans, units: Units) -> SpanLayout:
         start=np.asarray(units.start, dtype=np.int64),
         end=np.asarray(units.end, dtype=np.int64),
         segment=np.asarray(units.segment, dtype=np.int64),
-        contiguous=units.contiguous,
+        runs=units.runs,
         noun=units.noun,
         texts=dict(spans.texts),
         continuum=None if spans.positions == "text" else continuum(spans),

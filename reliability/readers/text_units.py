@@ -157,7 +157,7 @@ def _covering_units(spans: Spans, ids, unit_doc, bounds, row_unit, row, texts, k
     start, end = bounds
     return Units(
         list(ids), unit_doc, seen, applied, texts, notes, notices, start, end,
-        text_segments(spans, unit_doc, start, end), kind.rstrip("s"), True,
+        text_segments(spans, unit_doc, start, end), kind.rstrip("s"), "order",
     )
 
 
@@ -219,7 +219,7 @@ def position_units(coded_only: bool):
         notices.extend(_per_document(spans, unit_doc, applied.any(axis=2), noun))
         return Units(
             ids, unit_doc, seen, applied, texts, notes, notices, position, position + 1,
-            text_segments(spans, unit_doc, position, position + 1), noun.rstrip("s"), True,
+            text_segments(spans, unit_doc, position, position + 1), noun.rstrip("s"), "positions",
         )
 
     return unitise
