@@ -236,10 +236,10 @@ def _ratio_figure(observed: float, expected: float, n: int, caveat: str | None, 
 def _binary(continuum: Continuum) -> Figure:
     """|uα: coded against uncoded matter, codes ignored."""
     values = np.zeros(len(continuum.code), dtype=np.int64)
-    sections, pairable, lane_length = _document_partition(continuum, continuum, values)
+    sections, pairable = _document_partition(continuum, continuum, values)
     if sections is None:
         return Figure.undefined(0, "no document was coded by two coders")
-    return _coincidences(sections, pairable, lane_length, n_values=1).alpha(int(sections.unit.sum()), "units")
+    return _coincidences(sections, pairable, n_values=1).alpha(int(sections.unit.sum()), "units")
 
 
 def _binary_per_code(continuum: Continuum) -> list[Figure]:
@@ -260,7 +260,7 @@ def _binary_per_code(continuum: Continuum) -> list[Figure]:
         continuum.lengths[lane_doc], lane, continuum.coder[keep], continuum.start[keep], continuum.end[keep],
         np.zeros(len(lane), dtype=np.int64), present,
     )
-    coincidence = _coincidences(sections, present, continuum.lengths[lane_doc], n_values=1)
+    coincidence = _coincidences(sections, present, n_values=1)
     code_of_lane = used // n_docs
     # A pairable document without the code: each of its coders has one gap of the whole document there.
     everywhere = float((coders_of_doc * continuum.lengths)[pairable_docs].sum())
@@ -280,7 +280,7 @@ def _coding(continuum: Continuum, value_of_code: np.ndarray, what: str) -> Figur
     a differing set is a disagreement; the note says so.
     """
     values = value_of_code[continuum.code]
-    sections, pairable, lane_length = _document_partition(continuum, continuum, values)
+    sections, pairable = _document_partition(continuum, continuum, values)
     if sections is None:
         return Figure.undefined(0, "no document was coded by two coders")
     n_values = int(value_of_code.max(initial=-1)) + 1
@@ -288,12 +288,12 @@ def _coding(continuum: Continuum, value_of_code: np.ndarray, what: str) -> Figur
     note = None
     if overlap is not None:
         pieces, n_values = _value_sets(continuum, values)
-        sections, pairable, lane_length = _document_partition(continuum, pieces, pieces.code)
+        sections, pairable = _document_partition(continuum, pieces, pieces.code)
         note = (
             f"spans of different {what} overlap ({continuum.coders[overlap]}'s, among others): each distinct set "
             f"of {what} is one value, so a differing set counts as a disagreement"
         )
-    figure = _coincidences(sections, pairable, lane_length, n_values).coding_alpha(sections, pairable)
+    figure = _coincidences(sections, pairable, n_values).coding_alpha(sections, pairable)
     return replace(figure, note=figure.note or note)
 
 
@@ -352,10 +352,10 @@ def _document_partition(continuum: Continuum, spans: Continuum, values: np.ndarr
     """Sections of the documents two or more coders coded, with the given value per span; None if there are none."""
     pairable_docs = continuum.coded.sum(axis=1) >= 2
     if not pairable_docs.any():
-        return None, None, None
+        return None, None
     present = continuum.coded & pairable_docs[:, None]
     sections = _partition(continuum.lengths, spans.doc, spans.coder, spans.start, spans.end, values, present)
-    return sections, present, continuum.lengths
+    return sections, present
 
 
 @dataclass(frozen=True)
@@ -422,25 +422,27 @@ def _alpha_figure(observed: float, expected: float, total: float, n_units: int) 
     return Figure(value=float(1 - observed / expected), n_units=n_units, p_o=float(p_o), p_e=float(p_e))
 
 
-def _coincidences(sections: _Sections, present: np.ndarray, lane_length: np.ndarray, n_values: int) -> _Coincidence:
+def _coincidences(sections: _Sections, present: np.ndarray, n_values: int) -> _Coincidence:
     """Diagonal, margins and gap coincidences of every value in every lane (see :class:`_Coincidence`)."""
     n_lanes, m = present.shape
-    piece_start, piece_lane, piece_length, section_of = _pieces(sections, present)
+    piece_lane, piece_length, section_of = _pieces(sections, present)
     coders_here = present.sum(axis=1)[piece_lane]
     on = section_of >= 0
-    piece = np.repeat(np.arange(len(piece_start))[:, None], m, axis=1)[on]
+    piece = np.repeat(np.arange(len(piece_lane))[:, None], m, axis=1)[on]
     value = np.where(sections.unit, sections.value, n_values)[section_of[on]]
     key, count = np.unique(piece * (n_values + 1) + value, return_counts=True)
     piece, value = key // (n_values + 1), key % (n_values + 1)
     weight = piece_length[piece] / (coders_here[piece] - 1)
     lane = piece_lane[piece]
-    gaps_here = np.zeros(len(piece_start))
+    gaps_here = np.zeros(len(piece_lane))
     is_gap = value == n_values
     gaps_here[piece[is_gap]] = count[is_gap]
     # Aggregate per (lane, value).
     entry_key, entry = np.unique(lane * (n_values + 1) + value, return_inverse=True)
     entry = entry.ravel()
-    per_entry = lambda w: np.bincount(entry, weights=w, minlength=len(entry_key))  # noqa: E731
+    def per_entry(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(entry, weights=weights, minlength=len(entry_key))
+
     diagonal = per_entry(weight * count * (count - 1))
     margin = per_entry(weight * count * (coders_here[piece] - 1))
     gap_pairs = per_entry(np.where(is_gap, 0.0, weight * count * gaps_here[piece]))
@@ -460,8 +462,8 @@ def _coincidences(sections: _Sections, present: np.ndarray, lane_length: np.ndar
 
 def _intersection_squares(sections: _Sections, present: np.ndarray, n_values: int) -> np.ndarray:
     """S_c of cuα: Σ over units g of value c and other coders j of |g ∩ j's units|² / (m_d − 1)."""
-    n_lanes, m = present.shape
-    piece_start, piece_lane, piece_length, section_of = _pieces(sections, present)
+    m = present.shape[1]
+    piece_lane, piece_length, section_of = _pieces(sections, present)
     coders_here = present.sum(axis=1)[piece_lane]
     valued = (section_of >= 0) & sections.unit[np.maximum(section_of, 0)]
     sums = np.zeros(len(sections.coder) * m)
@@ -559,7 +561,7 @@ def _pieces(sections: _Sections, present: np.ndarray):
 
     Returns
     -------
-    piece_start, piece_lane, piece_length : ndarray, shape (n_pieces,)
+    piece_lane, piece_length : ndarray, shape (n_pieces,)
     section_of : ndarray of int, shape (n_pieces, n_coders)
         The coder's section covering the piece; -1 where the coder did not code the lane.
     """
@@ -580,14 +582,14 @@ def _pieces(sections: _Sections, present: np.ndarray):
         section_of[:, c] = np.where(hit, candidate, -1)
     covered = (section_of >= 0).any(axis=1)
     lane = sections.lane[np.max(section_of[covered], axis=1)]
-    return piece_start[covered], lane, (piece_end - piece_start)[covered].astype(float), section_of[covered]
+    return lane, (piece_end - piece_start)[covered].astype(float), section_of[covered]
 
 
 def _overlapping_pairs(sections: _Sections, lane_length) -> tuple[np.ndarray, np.ndarray]:
     """Every ordered pair (g, h) of sections of two different coders that share a position."""
     m = int(sections.coder.max(initial=-1)) + 1
     present = np.ones((len(lane_length), max(m, 1)), dtype=bool)
-    _, _, _, section_of = _pieces(sections, present)
+    _, _, section_of = _pieces(sections, present)
     pairs = []
     for i in range(m):
         for j in range(m):
