@@ -60,7 +60,10 @@ from .intervals import BootstrapSettings, percentile_interval, resampled_sums
 SET_DISTANCES = ("masi", "jaccard")
 """The distances between code sets that :func:`krippendorff_alpha_sets` knows."""
 
-KAPPA_TYPE = ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa")
+KAPPA_TYPE = (
+    "cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa",
+    "gwet_ac2", "conger_kappa", "cohen_kappa_linear", "cohen_kappa_quadratic",
+)
 """Figures read with the Landis & Koch (1977) bands."""
 
 _NO_VARIATION = 1e-12

@@ -27,6 +27,7 @@ Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -46,8 +47,10 @@ from .coefficients import (
     _Parts,
     _stack,
 )
+from .codings import Codings
 from .figure import Figure
 from .intervals import BootstrapSettings
+from .scales import AGREEMENT_WEIGHTS, Scale
 
 WEIGHTS = ("identity", "linear", "quadratic", "ordinal", "ratio")
 """The agreement weights :func:`agreement_weights` knows (irrCAC's names)."""
@@ -482,3 +485,71 @@ def krippendorff_alpha_scaled(
         lambda marginals: marginals @ distances,
         bootstrap,
     )
+
+
+# --------------------------------------------------------------------------- report layer
+
+SCALED_OVERALL = ("krippendorff_alpha", "gwet_ac2", "conger_kappa")
+"""Overall figures an ordered scale adds or replaces (alpha at the scale's level)."""
+SCALED_PAIR = ("cohen_kappa_linear", "cohen_kappa_quadratic")
+"""Pair figures an ordered scale adds."""
+
+
+@dataclass(frozen=True)
+class ScaledFigures:
+    """The figures of an ordered scale: ``overall`` by :data:`SCALED_OVERALL`, ``pairs`` by coder names."""
+
+    overall: dict[str, Figure]
+    pairs: dict[tuple[str, str], dict[str, Figure]]
+
+
+def scaled_figures(
+    codings: Codings, scale: Scale, pairs: list[tuple[int, int]], bootstrap: BootstrapSettings | None = None
+) -> ScaledFigures:
+    """Every figure of single-label codings on an ordered scale.
+
+    Parameters
+    ----------
+    codings : Codings
+        Single-label (checked by :meth:`Scale.labels`).
+    scale : Scale
+    pairs : list of (int, int)
+        Coder index pairs for the weighted kappas.
+    bootstrap : BootstrapSettings, optional
+
+    Returns
+    -------
+    ScaledFigures
+        ``krippendorff_alpha`` at the scale's level; ``gwet_ac2`` and
+        ``conger_kappa`` with irrCAC's weights for the level
+        (:data:`reliability.scales.AGREEMENT_WEIGHTS`); per pair, Cohen's kappa
+        with linear and with quadratic weights on the scale's values.
+
+    Examples
+    --------
+    >>> from reliability.codings import from_sets
+    >>> from reliability.scales import ordered_scale
+    >>> codings = from_sets({"A": {"u1": {"low"}, "u2": {"high"}, "u3": {"mid"}},
+    ...                      "B": {"u1": {"low"}, "u2": {"mid"}, "u3": {"mid"}}})
+    >>> scale = ordered_scale("ordinal", codings.codes, order=["low", "mid", "high"])
+    >>> result = scaled_figures(codings, scale, [(0, 1)])
+    >>> list(result.overall), list(result.pairs[("A", "B")])
+    (['krippendorff_alpha', 'gwet_ac2', 'conger_kappa'], ['cohen_kappa_linear', 'cohen_kappa_quadratic'])
+    """
+    labels = scale.labels(codings)
+    weights = agreement_weights(AGREEMENT_WEIGHTS[scale.level], scale.values)
+    overall = {
+        "krippendorff_alpha": krippendorff_alpha_scaled(labels, scale.level, scale.values, bootstrap),
+        "gwet_ac2": gwet_ac2(labels, weights, bootstrap),
+        "conger_kappa": conger_kappa(labels, weights, bootstrap),
+    }
+    linear = agreement_weights("linear", scale.values)
+    quadratic = agreement_weights("quadratic", scale.values)
+    pair_figures = {
+        (codings.coders[first], codings.coders[second]): {
+            "cohen_kappa_linear": weighted_cohen_kappa(labels[:, [first, second]], linear, bootstrap),
+            "cohen_kappa_quadratic": weighted_cohen_kappa(labels[:, [first, second]], quadratic, bootstrap),
+        }
+        for first, second in pairs
+    }
+    return ScaledFigures(overall=overall, pairs=pair_figures)

@@ -14,7 +14,7 @@ is computed on the codings as if the codebook had been revised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Sequence
 
 from . import __version__
 from .agreement import coder_pairs, compare_all, compare_pair
@@ -22,12 +22,16 @@ from .bias import Bias, find_bias
 from .codebook import Codebook
 from .codings import Codings
 from .coefficients import chance_corrected, interpret
+from .coefficients_weighted import SCALED_OVERALL, SCALED_PAIR, scaled_figures
 from .confusions import Confusions, find_confusions
 from .disagreements import Disagreements, find_disagreements
+from .errors import UsageError
 from .figure import Figure
 from .gaps import Gaps, find_gaps
+from .gold import GoldStandard, against_gold
 from .intervals import BootstrapSettings
 from .revision import Revision
+from .scales import LEVELS, Scale, ordered_scale
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
@@ -61,9 +65,23 @@ class Settings:
     """The codebook file, when one was given."""
     revision: tuple[str, ...] = ()
     """The revision options in force (``--level``, ``--recode``, ``--merge``), in the order they apply."""
+    scale: Scale | None = None
+    """The ordered scale (``--scale``); None for nominal codes."""
+    gold: str | None = None
+    """The coder taken as the answer key (``--gold``)."""
+    rounds: bool = False
+    """The "coders" are one coder's rounds (``--rounds``: test–retest, intra-coder reliability)."""
 
     def to_dict(self) -> dict[str, Any]:
         boot = self.bootstrap
+        # The new settings appear only when used, so nominal reports stay as they were.
+        extra: dict[str, Any] = {}
+        if self.scale is not None:
+            extra["scale"] = self.scale.to_dict()
+        if self.gold is not None:
+            extra["gold"] = self.gold
+        if self.rounds:
+            extra["rounds"] = True
         return {
             "reference": self.reference,
             "ci": boot is not None,
@@ -73,6 +91,7 @@ class Settings:
             **self.read,
             "codebook": self.codebook,
             "revision": list(self.revision),
+            **extra,
         }
 
 
@@ -183,9 +202,12 @@ class Report:
     codebook: Codebook | None = None
     """The codebook as read (before any revision)."""
     revision: Revision | None = None
+    gold: GoldStandard | None = None
+    """Every coder against the answer key (``--gold``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of DESIGN §4 (schema_version 1)."""
+        """The JSON document of DESIGN §4 (schema_version 1); ``gold`` only when asked for."""
+        gold = {} if self.gold is None else {"gold": self.gold.to_dict()}
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "reliability", "version": __version__},
@@ -202,6 +224,7 @@ class Report:
             "gaps": self.gaps.to_dict() if self.gaps else None,
             "codebook": self.codebook.to_dict() if self.codebook else None,
             "revision": self.revision.to_dict() if self.revision else None,
+            **gold,
         }
 
     def warnings(self) -> list[str]:
@@ -244,6 +267,10 @@ def compare(
     read_settings: dict[str, Any] | None = None,
     codebook: Codebook | None = None,
     revision: Revision | None = None,
+    scale: str = "nominal",
+    order: Sequence[str] | None = None,
+    gold: str | None = None,
+    rounds: bool = False,
 ) -> Report:
     """Compute every figure for a coding, and where and why the coders disagree.
 
@@ -264,6 +291,18 @@ def compare(
         Compute everything as if the codebook had been revised
         (:func:`reliability.revision.build_revision`); the input summary still
         describes the codings as read.
+    scale : {"nominal", "ordinal", "interval", "ratio"}
+        The level of measurement of single-label codes. On an ordered scale, overall
+        ``krippendorff_alpha`` is at that level, and ``gwet_ac2``, ``conger_kappa``
+        and per pair ``cohen_kappa_linear`` and ``cohen_kappa_quadratic`` are added.
+    order : sequence of str, optional
+        The codes from lowest to highest; by default from numeric codes or the
+        codebook's order (:func:`reliability.scales.ordered_scale`).
+    gold : str, optional
+        A coder to take as the answer key: every other coder is scored against it
+        (:func:`reliability.gold.against_gold`).
+    rounds : bool
+        The coders are one coder's rounds (test–retest); recorded for the renderers.
 
     Returns
     -------
@@ -274,8 +313,11 @@ def compare(
     if revision is not None:
         codings = revision.apply(codings)
         book = codebook.revised(revision.mapping) if codebook is not None else None
+    ordered = _scale(scale, order, codings, book)
     pairs = coder_pairs(codings, reference)
     chance = chance_corrected(codings, pairs, bootstrap)
+    scaled = scaled_figures(codings, ordered, pairs, bootstrap) if ordered is not None else None
+    gold_standard = against_gold(codings, gold) if gold is not None else None
     pair_results = []
     for a, b in pairs:
         observed = compare_pair(codings, a, b, bootstrap)
@@ -289,6 +331,7 @@ def compare(
                     "shared_agreement": observed.shared_agreement,
                     "jaccard": observed.jaccard,
                     **chance.pairs[names],
+                    **(scaled.pairs[names] if scaled is not None else {}),
                 },
             )
         )
@@ -299,6 +342,7 @@ def compare(
             "percent_agreement": overall.percent_agreement,
             "shared_agreement": overall.shared_agreement,
             **chance.overall,
+            **(scaled.overall if scaled is not None else {}),
         },
         at_least_k=overall.at_least_k,
     )
@@ -310,6 +354,9 @@ def compare(
             read=dict(read_settings or {}),
             codebook=codebook.source if codebook is not None else None,
             revision=revision.steps if revision is not None else (),
+            scale=ordered,
+            gold=gold,
+            rounds=rounds,
         ),
         pairs=tuple(pair_results),
         overall=overall_result,
@@ -320,15 +367,28 @@ def compare(
         gaps=find_gaps(codings, book),
         codebook=codebook,
         revision=revision,
+        gold=gold_standard,
     )
 
 
-def figures_to_bootstrap(codings: Codings, reference: str | None = None) -> int:
+def figures_to_bootstrap(codings: Codings, reference: str | None = None, scaled: bool = False) -> int:
     """How many figures :func:`compare` bootstraps (an upper bound: undefined ones are skipped)."""
     n_pairs = len(coder_pairs(codings, reference))
     at_least_k = max(codings.n_coders - 1, 0)
     per_code = len(CODE_FIGURES) + 2 * n_pairs
-    return n_pairs * len(PAIR_FIGURES) + len(OVERALL_FIGURES) + at_least_k + codings.n_codes * per_code
+    ordered = len(SCALED_OVERALL) + n_pairs * len(SCALED_PAIR) if scaled else 0
+    return n_pairs * len(PAIR_FIGURES) + len(OVERALL_FIGURES) + at_least_k + codings.n_codes * per_code + ordered
+
+
+def _scale(level: str, order: Sequence[str] | None, codings: Codings, codebook: Codebook | None) -> Scale | None:
+    """The ordered scale asked for, or None for nominal codes."""
+    if level == "nominal":
+        if order is not None:
+            raise UsageError("--order gives the order of an ordered scale; add --scale ordinal (or interval, ratio)")
+        return None
+    if level not in LEVELS:
+        raise UsageError(f"unknown scale '{level}'; choose one of {', '.join(LEVELS)}")
+    return ordered_scale(level, codings.codes, order, codebook.names if codebook is not None else None)
 
 
 def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:

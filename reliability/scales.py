@@ -27,12 +27,9 @@ import numpy as np
 
 from .codings import UNCODED, Codings
 from .errors import UsageError
+from .levels import AGREEMENT_WEIGHTS, LEVELS
 
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
-"""The levels of measurement ``--scale`` accepts."""
-
-AGREEMENT_WEIGHTS = {"ordinal": "ordinal", "interval": "quadratic", "ratio": "ratio"}
-"""irrCAC's weights used for Gwet's AC2 and Conger's kappa on each ordered scale (Gwet, 2014, ch. 3)."""
+__all__ = ["AGREEMENT_WEIGHTS", "LEVELS", "Scale", "ordered_scale", "parse_order"]
 
 
 @dataclass(frozen=True)

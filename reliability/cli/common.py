@@ -12,6 +12,7 @@ import click
 
 from ..errors import ReliabilityError
 from ..readers.options import CRLF_MODES, UNIT_MODES
+from ..levels import LEVELS
 
 FORMATS = ("table", "json", "markdown", "csv")
 
@@ -84,6 +85,19 @@ def figure_options(command: Callable) -> Callable:
     return command
 
 
+def scale_options(command: Callable) -> Callable:
+    """Levels of measurement, a gold standard and test–retest rounds (``compare`` only, for now)."""
+    decorators = [
+        click.option("--scale", type=click.Choice(LEVELS), default="nominal", show_default=True, help="Level of measurement of single-label codes. ordinal, interval or ratio add weighted figures: alpha at that level, Gwet's AC2, Conger's kappa, and linear and quadratic Cohen's kappa per pair."),
+        click.option("--order", metavar='"LOW,…,HIGH"', help="With --scale: the codes from lowest to highest (default: numeric codes in numeric order, else the codebook's order)."),
+        click.option("--gold", metavar="CODER", help="Take CODER as the answer key: precision, recall and F1 of every other coder, per code."),
+        click.option("--rounds", is_flag=True, help="The inputs are one coder's rounds (test–retest): intra-coder reliability, reported as rounds, not coders."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
 def run_analysis(kwargs: dict[str, Any]):
     """Read the inputs and compute the report the options ask for; warnings go to stderr.
 
@@ -96,6 +110,7 @@ def run_analysis(kwargs: dict[str, Any]):
     from ..readers import load
     from ..report import compare, figures_to_bootstrap
     from ..revision import build_revision
+    from ..scales import parse_order
 
     options = read_options(kwargs)
     codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None
@@ -103,7 +118,8 @@ def run_analysis(kwargs: dict[str, Any]):
     revision = build_revision(
         codings.codes, codebook=codebook, level=kwargs["level"], recode=kwargs["recode"], merges=kwargs["merge"]
     )
-    with bootstrap_progress(kwargs["ci"], figures_to_bootstrap(codings, kwargs["reference"])) as tick:
+    scale = kwargs.get("scale", "nominal")
+    with bootstrap_progress(kwargs["ci"], figures_to_bootstrap(codings, kwargs["reference"], scale != "nominal")) as tick:
         bootstrap = (
             BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"], progress=tick)
             if kwargs["ci"]
@@ -122,6 +138,10 @@ def run_analysis(kwargs: dict[str, Any]):
             },
             codebook=codebook,
             revision=revision,
+            scale=scale,
+            order=parse_order(kwargs["order"]) if kwargs.get("order") is not None else None,
+            gold=kwargs.get("gold"),
+            rounds=kwargs.get("rounds", False),
         )
     for line in report.warnings():
         warn(line)

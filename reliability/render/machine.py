@@ -9,6 +9,7 @@ import json
 from ..codings import UNCODED
 from ..figure import Figure
 from ..report import Report
+from .gold import gold_csv_rows
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NOT_CODED = "(not coded)"
@@ -82,6 +83,7 @@ def render_csv(report: Report) -> str:
         for pair in code.pairs:
             for name, figure in pair.figures.items():
                 add("code pair", pair.coders, code.code, name, figure)
+    rows += gold_csv_rows(report.gold)
     return write_csv(CSV_COLUMNS, rows)
 
 
