@@ -29,7 +29,6 @@ ATLAS.ti 22 Windows manual, "Sample Size and Decision Rules"
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -192,14 +191,6 @@ def pilot_figure(report: dict[str, Any], name: str) -> PilotFigure:
     else:
         raise InputError(f"{name} in the pilot has no interval or standard error; run the pilot with 'compare --ci --format json'")
     return PilotFigure(name, float(value), int(n_units), float(half_width), from_se)
-
-
-def load_pilot(text: str, source: str) -> dict[str, Any]:
-    """The pilot report's JSON; an InputError naming the file when it is not JSON."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{source}: not JSON (line {exc.lineno}: {exc.msg}); give the output of 'reliability compare --ci --format json'") from None
 
 
 def units_from_pilot(pilot: PilotFigure, half_width: float = 0.1, total_units: int | None = None) -> Plan:

@@ -40,17 +40,14 @@ def plan(alpha_min, significance, rarest, categories, pilot, figure, half_width,
       reliability compare pilot/ --ci --format json -o pilot.json
       reliability plan --from pilot.json --half-width 0.1 --units 400
     """
-    from ..plan import load_pilot, pilot_figure, units_before_coding, units_from_pilot
+    from ..plan import pilot_figure, units_before_coding, units_from_pilot
+    from ..readers.pilot import read_pilot
     from ..render.plan import render_plan
 
     if pilot is not None:
         if rarest is not None or categories is not None:
             raise UsageError("--from plans from a pilot's interval; --rarest and --categories are for planning before coding, give one or the other")
-        try:
-            text = pilot.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {pilot} ({exc.strerror}); give the JSON file 'reliability compare --ci --format json -o FILE' wrote") from None
-        result = units_from_pilot(pilot_figure(load_pilot(text, str(pilot)), figure), half_width, total_units)
+        result = units_from_pilot(pilot_figure(read_pilot(pilot), figure), half_width, total_units)
     else:
         if rarest is not None and categories is not None:
             raise UsageError("give --rarest or --categories, not both (--categories K means --rarest 1/K)")
