@@ -198,10 +198,13 @@ def _rating_counts(labels: np.ndarray, n_levels: int) -> tuple[np.ndarray, np.nd
     rated = labels >= 0
     kept = rated.any(axis=1)
     labels, rated = labels[kept], rated[kept]
-    units = np.nonzero(rated)[0]
-    counts = np.zeros((len(labels), n_levels))
-    np.add.at(counts, (units, labels[rated]), 1.0)
-    return counts, kept
+    return _level_counts(np.nonzero(rated)[0], labels[rated], len(labels), n_levels), kept
+
+
+def _level_counts(units: np.ndarray, levels: np.ndarray, n_units: int, n_levels: int) -> np.ndarray:
+    """(n_units, n_levels) counts of ratings, by one bincount (``np.add.at`` is far slower)."""
+    flat = np.bincount(units * n_levels + levels, minlength=n_units * n_levels)
+    return flat.reshape(n_units, n_levels).astype(np.float64)
 
 
 def _weighted_unit_agreement(counts: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -468,8 +471,7 @@ def krippendorff_alpha_scaled(
     labels, rated, raters = labels[kept], rated[kept], raters[kept].astype(np.float64)
     unit_of_value = np.nonzero(rated)[0]
     value_index = labels[rated]
-    counts = np.zeros((len(labels), n_levels))
-    np.add.at(counts, (unit_of_value, value_index), 1.0)
+    counts = _level_counts(unit_of_value, value_index, len(labels), n_levels)
     distances = alpha_distances(level, values, counts.sum(axis=0))
     largest = distances.max()
     if largest <= 0:
