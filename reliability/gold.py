@@ -169,7 +169,8 @@ def _multi_label(name: str, codes: tuple[str, ...], truth: np.ndarray, predicted
         undefined = Scores(None, None, None, 0)
         return CoderScores(name, len(truth), undefined, undefined, (), None, note="neither coder applied a code to the units both coded")
     matrices = multilabel_confusion_matrix(truth[:, used], predicted[:, used])
-    return _scored(name, len(truth), tuple(np.array(codes)[used]), matrices, truth[:, used], predicted[:, used], None)
+    used_codes = tuple(code for code, kept in zip(codes, used) if kept)
+    return _scored(name, len(truth), used_codes, matrices, truth[:, used], predicted[:, used], None)
 
 
 def _single_label(name: str, labels: tuple[str, ...], truth: np.ndarray, predicted: np.ndarray) -> CoderScores:
@@ -177,7 +178,7 @@ def _single_label(name: str, labels: tuple[str, ...], truth: np.ndarray, predict
     from sklearn.metrics import confusion_matrix, multilabel_confusion_matrix
 
     used = truth.any(axis=0) | predicted.any(axis=0)
-    used_labels = tuple(np.array(labels)[used])
+    used_labels = tuple(label for label, kept in zip(labels, used) if kept)
     true_label = np.argmax(truth[:, used], axis=1)
     predicted_label = np.argmax(predicted[:, used], axis=1)
     every = list(range(len(used_labels)))

@@ -44,7 +44,7 @@ CASES = [
 
 @pytest.mark.parametrize("name,weights", CASES)
 def test_ac2_and_conger_equal_irrcac(name, weights):
-    # Fixture made by tests/fixtures/irrcac_weighted/make_fixtures.py with irrCAC 0.4.4 (versions in the file).
+    # Fixture made by tests/fixtures/irrcac_weighted/generate.py with irrCAC 0.4.4 (versions in the file).
     entry = IRRCAC["data_sets"][name]
     labels, values = _labels_and_values(entry)
     w = agreement_weights(weights, values)
