@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from reliability.coefficients_weighted import (
+from reliability.figures.coefficients.weighted import (
     agreement_weights,
     conger_kappa,
     gwet_ac2,
     krippendorff_alpha_scaled,
     weighted_cohen_kappa,
 )
-from reliability.intervals import BootstrapSettings
+from reliability.figures.intervals import BootstrapSettings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "irrcac_weighted" / "irrcac_weighted.json"
 IRRCAC = json.loads(FIXTURE.read_text(encoding="utf-8"))

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import classification_report
 
-from reliability.codings import UNCODED, from_sets
+from reliability.codings.model import UNCODED, from_sets
 from reliability.errors import UsageError
-from reliability.gold import against_gold
+from reliability.figures.gold import against_gold
 
 
 def test_single_label_scores_equal_scikit_learn_report():

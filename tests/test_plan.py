@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from reliability.cli import main
 from reliability.errors import InputError, UsageError
-from reliability.plan import PilotFigure, minimum_sample_size, pilot_figure, units_from_pilot
+from reliability.figures.plan import PilotFigure, minimum_sample_size, pilot_figure, units_from_pilot
 
 from paths import GILLARD_CODERS
 

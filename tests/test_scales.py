@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reliability.codings import UNCODED, from_sets
+from reliability.codings.model import UNCODED, from_sets
 from reliability.errors import UsageError
-from reliability.scales import ordered_scale, parse_order
+from reliability.codings.scales import ordered_scale, parse_order
 
 
 def test_numeric_codes_sort_as_numbers_and_keep_their_values():

@@ -48,7 +48,7 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
       reliability compare coders/ --gold lead
       reliability compare anna_round1.csv anna_round2.csv --rounds
     """
-    from ..render.disagreements import SHOWN_UNITS, Display
+    from ..render.style import SHOWN_UNITS, Display
     from ..render import render
 
     report = run_analysis(kwargs).with_disagreement_filter(code=code_filter, pair=pair_filter)

@@ -40,7 +40,7 @@ def plan(alpha_min, significance, rarest, categories, pilot, figure, half_width,
       reliability compare pilot/ --ci --format json -o pilot.json
       reliability plan --from pilot.json --half-width 0.1 --units 400
     """
-    from ..plan import pilot_figure, units_before_coding, units_from_pilot
+    from ..figures.plan import pilot_figure, units_before_coding, units_from_pilot
     from ..readers.pilot import read_pilot
     from ..render.plan import render_plan
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..gold import CoderScores, GoldStandard, Scores
+from ..figures.gold import CoderScores, GoldStandard, Scores
 from .cells import coefficient
 
 SCORES = ("precision", "recall", "f1")

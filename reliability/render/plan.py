@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from .. import __version__
-from ..plan import Plan
+from ..figures.plan import Plan
+from ..version import __version__
 from .machine import dump_json
 
 
@@ -15,7 +15,7 @@ def render_plan(plan: Plan, fmt: str) -> str:
 
     Examples
     --------
-    >>> from reliability.plan import units_before_coding
+    >>> from reliability.figures.plan import units_before_coding
     >>> print(render_plan(units_before_coding(0.8, 0.05, 0.25, 400), "table"), end="")
     Plan: double-code at least 139 units (35% of your 400).
     Why: to show alpha >= 0.8 at p = 0.05 when the rarest category has probability 0.25 (Krippendorff, 2004, §11.4; Bloch & Kraemer, 1989).
