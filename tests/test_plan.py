@@ -66,7 +66,7 @@ def test_pilot_half_width_takes_the_wider_side_of_the_interval():
 def test_cli_before_coding_says_what_to_do():
     result = run("plan", "--rarest", "0.25", "--units", "400")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == "Plan: double-code at least 139 units (35% of your 400)."
+    assert result.stdout.splitlines()[0] == "Plan: double-code at least 139 units (35 % of your 400)."
     result = run("plan", "--categories", "4", "--alpha-min", "0.667", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["plan"]["units"] == 81
@@ -106,3 +106,11 @@ def test_cli_from_a_real_pilot(tmp_path):
     not_json.write_text("{oops", encoding="utf-8")
     bad = run("plan", "--from", not_json)
     assert bad.exit_code == 2 and "not JSON" in bad.output
+
+
+def test_a_plan_larger_than_the_study_says_so():
+    from reliability.figures.plan import units_before_coding
+
+    plan = units_before_coding(0.9, 0.005, 0.05, total_units=100)
+    assert plan.units > 100
+    assert plan.advice().endswith("that is more than your 100 units, so double-code all of them and report the wider interval")
