@@ -166,3 +166,24 @@ def test_rounds_are_labelled_as_rounds(tmp_path):
     assert "Pairs of rounds" in text and "Pairs of coders" not in text
     report = json.loads(run("compare", first, second, "--rounds", "--format", "json").stdout)
     assert report["settings"]["rounds"] is True
+
+
+def test_check_gates_ordered_scale_figures(ratings_file, tmp_path, monkeypatch):
+    order = ",".join(ORDER)
+    passed = run("check", ratings_file, "--scale", "ordinal", "--order", order, "--min", "gwet_ac2=0.1",
+                 "--min", "cohen_kappa_linear=-1")
+    assert passed.exit_code == 0, passed.output
+    failed = run("check", ratings_file, "--scale", "ordinal", "--order", order, "--min", "conger_kappa=0.99")
+    assert failed.exit_code == 1 and "overall.conger_kappa" in failed.stdout
+    unscaled = run("check", ratings_file, "--min", "gwet_ac2=0.1")
+    assert unscaled.exit_code == 2
+    assert "gwet_ac2 is reported only for codes on an ordered scale" in unscaled.output
+    # The scale and its order can live in the settings file, like every option of check.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reliability.toml").write_text(
+        f'inputs = ["{ratings_file.name}"]\nscale = "ordinal"\norder = "{order}"\n\n[min]\ngwet_ac2 = 0.1\n',
+        encoding="utf-8",
+    )
+    from_file = run("check")
+    assert from_file.exit_code == 0, from_file.output
+    assert "overall.gwet_ac2" in from_file.stdout
