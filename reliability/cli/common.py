@@ -86,7 +86,7 @@ def figure_options(command: Callable) -> Callable:
 
 
 def scale_options(command: Callable) -> Callable:
-    """Levels of measurement, a gold standard and test–retest rounds (``compare`` only, for now)."""
+    """Levels of measurement, a gold standard and test–retest rounds (``compare``, ``check``, ``init``)."""
     decorators = [
         click.option("--scale", type=click.Choice(LEVELS), default="nominal", show_default=True, help="Level of measurement of single-label codes. ordinal, interval or ratio add weighted figures: alpha at that level, Gwet's AC2, Conger's kappa, and linear and quadratic Cohen's kappa per pair."),
         click.option("--order", metavar='"LOW,…,HIGH"', help="With --scale: the codes from lowest to highest (default: numeric codes in numeric order, else the codebook's order)."),
