@@ -57,6 +57,7 @@ def test_characters_of_a_multi_document_project_list_tens_of_ranges_not_thousand
         start, end = int(first[1:]), int((last or first)[1:]) + 1
         assert (unit.text or "") == texts[name][start:end].strip()
     assert "disagreements and codebook gaps list" in report.findings_units
+    assert report.to_dict()["findings_units"] == report.findings_units  # JSON has it for units of text only
 
 
 def test_refi_project_characters_list_ranges():
@@ -96,6 +97,7 @@ def test_ranges_and_segments_leave_segment_units_alone():
     codings = span_codings(rows, {"d": "y" * 40}, units="segments")
     assert ranges(codings) is codings and segments(codings) is codings
     assert compare(codings).findings_units is None
+    assert "findings_units" not in compare(codings).to_dict()
 
 
 def test_sentence_ranges_join_sentence_ids():
