@@ -14,7 +14,7 @@ is computed on the codings as if the codebook had been revised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Sequence
 
 from .version import __version__
 from .figures.agreement import coder_pairs, compare_all, compare_pair
@@ -22,7 +22,12 @@ from .findings.bias import Bias, find_bias
 from .codings.codebook import Codebook
 from .codings.model import Codings
 from .codings.options import ReadOptions
+from .codings.levels import LEVELS
+from .codings.scales import Scale, ordered_scale
+from .errors import UsageError
 from .figures.coefficients import chance_corrected
+from .figures.coefficients.weighted import scaled_figures
+from .figures.gold import GoldStandard, against_gold
 from .findings.confusions import Confusions, find_confusions
 from .findings.disagreements import Disagreements, find_disagreements
 from .figures.figure import Figure
@@ -30,6 +35,8 @@ from .findings.gaps import Gaps, find_gaps
 from .figures.intervals import BootstrapSettings
 from .figures.registry import Scope, keys, ordered
 from .codings.revision import Revision
+from .findings.ranges import ranges, segments
+from .figures.unitizing import unitizing_alphas
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
@@ -51,9 +58,23 @@ class Settings:
     """The codebook file, when one was given."""
     revision: tuple[str, ...] = ()
     """The revision options in force (``--level``, ``--recode``, ``--merge``), in the order they apply."""
+    scale: Scale | None = None
+    """The ordered scale (``--scale``); None for nominal codes."""
+    gold: str | None = None
+    """The coder taken as the answer key (``--gold``)."""
+    rounds: bool = False
+    """The "coders" are one coder's rounds (``--rounds``: test–retest, intra-coder reliability)."""
 
     def to_dict(self) -> dict[str, Any]:
         boot = self.bootstrap
+        # The newer settings appear only when used, so nominal reports stay as they were.
+        extra: dict[str, Any] = {}
+        if self.scale is not None:
+            extra["scale"] = self.scale.to_dict()
+        if self.gold is not None:
+            extra["gold"] = self.gold
+        if self.rounds:
+            extra["rounds"] = True
         return {
             "reference": self.reference,
             "ci": boot is not None,
@@ -63,6 +84,7 @@ class Settings:
             **self.read.settings(),
             "codebook": self.codebook,
             "revision": list(self.revision),
+            **extra,
         }
 
 
@@ -173,9 +195,16 @@ class Report:
     codebook: Codebook | None = None
     """The codebook as read (before any revision)."""
     revision: Revision | None = None
+    gold: GoldStandard | None = None
+    """Every coder against the answer key (``--gold``)."""
+    findings_units: str | None = None
+    """What the findings count when the units are characters, sentences or paragraphs (ranges, segments)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of DESIGN §4 (schema_version 1)."""
+        """The JSON document of DESIGN §4 (schema_version 1); ``gold`` only when asked for,
+        ``findings_units`` only for units of text (characters, sentences, paragraphs)."""
+        gold = {} if self.gold is None else {"gold": self.gold.to_dict()}
+        findings = {} if self.findings_units is None else {"findings_units": self.findings_units}
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "reliability", "version": __version__},
@@ -192,6 +221,8 @@ class Report:
             "gaps": self.gaps.to_dict() if self.gaps else None,
             "codebook": self.codebook.to_dict() if self.codebook else None,
             "revision": self.revision.to_dict() if self.revision else None,
+            **gold,
+            **findings,
         }
 
     def warnings(self) -> list[str]:
@@ -201,6 +232,8 @@ class Report:
             lines += [f"{self.codebook.source}: {notice}" for notice in self.codebook.notices]
         if self.revision is not None:
             lines += list(self.revision.notices)
+        if self.findings_units:
+            lines.append(self.findings_units)
         for unknown in (self.gaps.not_in_codebook or ()) if self.gaps else ():
             hint = f" (did you mean '{unknown.did_you_mean}'?)" if unknown.did_you_mean else ""
             lines.append(f"the code '{unknown.code}' is not in the codebook{hint}")
@@ -233,6 +266,10 @@ def compare(
     bootstrap: BootstrapSettings | None = None,
     codebook: Codebook | None = None,
     revision: Revision | None = None,
+    scale: str = "nominal",
+    order: Sequence[str] | None = None,
+    gold: str | None = None,
+    rounds: bool = False,
 ) -> Report:
     """Compute every figure for a coding, and where and why the coders disagree.
 
@@ -252,6 +289,18 @@ def compare(
         Compute everything as if the codebook had been revised
         (:func:`reliability.codings.revision.build_revision`); the input summary still
         describes the codings as read.
+    scale : {"nominal", "ordinal", "interval", "ratio"}
+        The level of measurement of single-label codes. On an ordered scale, overall
+        ``krippendorff_alpha`` is at that level, and ``gwet_ac2``, ``conger_kappa``
+        and per pair ``cohen_kappa_linear`` and ``cohen_kappa_quadratic`` are added.
+    order : sequence of str, optional
+        The codes from lowest to highest; by default from numeric codes or the
+        codebook's order (:func:`reliability.codings.scales.ordered_scale`).
+    gold : str, optional
+        A coder to take as the answer key: every other coder is scored against it
+        (:func:`reliability.figures.gold.against_gold`).
+    rounds : bool
+        The coders are one coder's rounds (test–retest); recorded for the renderers.
 
     Returns
     -------
@@ -262,8 +311,11 @@ def compare(
     if revision is not None:
         codings = revision.apply(codings)
         book = codebook.revised(revision.mapping) if codebook is not None else None
+    on_scale = _scale(scale, order, codings, book)
     pairs = coder_pairs(codings, reference)
     chance = chance_corrected(codings, pairs, bootstrap)
+    scaled = scaled_figures(codings, on_scale, pairs, bootstrap) if on_scale is not None else None
+    gold_standard = against_gold(codings, gold) if gold is not None else None
     pair_results = []
     for a, b in pairs:
         observed = compare_pair(codings, a, b, bootstrap)
@@ -279,23 +331,33 @@ def compare(
                         "shared_agreement": observed.shared_agreement,
                         "jaccard": observed.jaccard,
                         **chance.pairs[names],
+                        **(scaled.pairs[names] if scaled is not None else {}),
                     },
+                    ordered_scale=scaled is not None,
                 ),
             )
         )
     overall = compare_all(codings, bootstrap)
+    continuum = codings.layout.continuum if codings.layout is not None else None
+    unitizing = unitizing_alphas(continuum) if continuum is not None else None
     overall_result = OverallResult(
         n_units=overall.n_units,
-        figures=ordered(
-            Scope.OVERALL,
-            {
-                "percent_agreement": overall.percent_agreement,
-                "shared_agreement": overall.shared_agreement,
-                **chance.overall,
-            },
-        ),
+        figures={
+            **ordered(
+                Scope.OVERALL,
+                {
+                    "percent_agreement": overall.percent_agreement,
+                    "shared_agreement": overall.shared_agreement,
+                    **chance.overall,
+                    **(scaled.overall if scaled is not None else {}),
+                },
+                ordered_scale=scaled is not None,
+            ),
+            **(ordered(Scope.SPANS, unitizing.overall) if unitizing is not None else {}),
+        },
         at_least_k=overall.at_least_k,
     )
+    by_range, by_segment = ranges(codings), segments(codings)
     return Report(
         input=summarise_input(as_read),
         settings=Settings(
@@ -304,28 +366,58 @@ def compare(
             read=as_read.read,
             codebook=codebook.source if codebook is not None else None,
             revision=revision.steps if revision is not None else (),
+            scale=on_scale,
+            gold=gold,
+            rounds=rounds,
         ),
         pairs=tuple(pair_results),
         overall=overall_result,
-        codes=_code_results(codings, chance.codes),
-        disagreements=find_disagreements(codings),
-        confusions=find_confusions(codings, book),
-        bias=find_bias(codings, pairs),
-        gaps=find_gaps(codings, book),
+        codes=_code_results(codings, chance.codes, unitizing),
+        disagreements=find_disagreements(by_range),
+        confusions=find_confusions(by_segment, book),
+        bias=find_bias(by_segment, pairs),
+        gaps=find_gaps(by_range, book),
         codebook=codebook,
         revision=revision,
+        gold=gold_standard,
+        findings_units=_findings_units(codings, by_range, by_segment),
     )
 
 
-def figures_to_bootstrap(codings: Codings, reference: str | None = None) -> int:
+def _findings_units(codings: Codings, by_range: Codings, by_segment: Codings) -> str | None:
+    """Say what the findings count when units are pieces of text that coders did not decide on one by one."""
+    if by_range is codings:
+        return None
+    noun = codings.layout.noun
+    return (
+        f"findings count what coders decided, not {noun}s: disagreements and codebook gaps list "
+        f"{by_range.n_units:,} ranges of consecutive {noun}s coded alike (of {codings.n_units:,} {noun}s); "
+        f"coder bias and confusions count {by_segment.n_units:,} segments (stretches that overlapping spans "
+        "cover together, and the uncoded stretches between them)"
+    )
+
+
+def figures_to_bootstrap(codings: Codings, reference: str | None = None, ordered_scale: bool = False) -> int:
     """How many figures :func:`compare` bootstraps (an upper bound: undefined ones are skipped)."""
     n_pairs = len(coder_pairs(codings, reference))
     at_least_k = max(codings.n_coders - 1, 0)
     per_code = len(keys(Scope.CODE)) + len(keys(Scope.CODE_PAIR)) * n_pairs
-    return n_pairs * len(keys(Scope.PAIR)) + len(keys(Scope.OVERALL)) + at_least_k + codings.n_codes * per_code
+    pair_figures, overall_figures = keys(Scope.PAIR, ordered_scale), keys(Scope.OVERALL, ordered_scale)
+    return n_pairs * len(pair_figures) + len(overall_figures) + at_least_k + codings.n_codes * per_code
 
 
-def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
+def _scale(level: str, order: Sequence[str] | None, codings: Codings, codebook: Codebook | None) -> Scale | None:
+    """The ordered scale asked for, or None for nominal codes."""
+    if level == "nominal":
+        if order is not None:
+            raise UsageError("--order gives the order of an ordered scale; add --scale ordinal (or interval, ratio)")
+        return None
+    if level not in LEVELS:
+        raise UsageError(f"unknown scale '{level}'; choose one of {', '.join(LEVELS)}")
+    return ordered_scale(level, codings.codes, order, codebook.names if codebook is not None else None)
+
+
+def _code_results(codings: Codings, per_code, unitizing=None) -> tuple[CodeResult, ...]:
     applied = codings.applied.sum(axis=0)  # (n_coders, n_codes)
     rated = int(codings.seen.sum())
     results = []
@@ -335,7 +427,10 @@ def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
                 code=codings.codes[k],
                 applied={coder: int(applied[c, k]) for c, coder in enumerate(codings.coders)},
                 prevalence=float(applied[:, k].sum() / rated) if rated else 0.0,
-                figures={key: getattr(code_figures, key) for key in keys(Scope.CODE)},
+                figures={
+                    **{key: getattr(code_figures, key) for key in keys(Scope.CODE)},
+                    **(ordered(Scope.SPANS_CODE, unitizing.codes[k]) if unitizing is not None else {}),
+                },
                 pairs=tuple(
                     PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=ordered(Scope.CODE_PAIR, figs))
                     for pair, figs in code_figures.pairs.items()
