@@ -104,6 +104,13 @@ class TestNoInputOverwritten:
         refused(invoke("check", coding, "--min", "jaccard=0.5", "-o", out, "--junit", out), "also the file of -o")
         assert not out.exists()
 
+    def test_plan_output_naming_the_pilot(self, coding, tmp_path):
+        pilot = tmp_path / "pilot.json"
+        assert invoke("compare", coding, "--ci", "--bootstrap", "10", "--format", "json", "-o", pilot).exit_code == 0
+        before = pilot.read_bytes()
+        refused(invoke("plan", "--from", pilot, "-o", pilot), "is an input (--from)")
+        assert pilot.read_bytes() == before
+
     def test_diff_output_naming_a_side(self, coding, tmp_path):
         report = tmp_path / "old.json"
         assert invoke("compare", coding, "--format", "json", "-o", report).exit_code == 0
@@ -489,6 +496,12 @@ class TestNoTraceback:
         baseline = tmp_path / "b.json"
         baseline.write_text(json.dumps(report), encoding="utf-8")
         refused(invoke("check", coding, "--baseline", baseline), fragment)
+
+    @pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"overall": {"krippendorff_alpha": {"value": "0.5", "n_units": 9}}}', "9" * 5000])
+    def test_a_hostile_pilot(self, tmp_path, text):
+        pilot = tmp_path / "pilot.json"
+        pilot.write_text(text, encoding="utf-8")
+        refused(invoke("plan", "--from", pilot), "pilot.json" if text[0] != "{" else "is not as 'compare --format json' writes it")
 
     def test_a_baseline_with_a_5000_digit_number(self, coding, tmp_path):
         baseline = tmp_path / "b.json"

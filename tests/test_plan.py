@@ -78,7 +78,7 @@ def test_cli_before_coding_says_what_to_do():
         ((), "--rarest"),
         (("--rarest", "0.1", "--categories", "3"), "not both"),
         (("--rarest", "0.9"), "outside (0, 0.5]"),
-        (("--from", "missing.json"), "cannot read"),
+        (("--from", "missing.json"), "missing.json: no such file"),
         (("--from", "x.json", "--rarest", "0.1"), "give one or the other"),
     ],
 )
@@ -105,7 +105,7 @@ def test_cli_from_a_real_pilot(tmp_path):
     not_json = tmp_path / "bad.json"
     not_json.write_text("{oops", encoding="utf-8")
     bad = run("plan", "--from", not_json)
-    assert bad.exit_code == 2 and "not JSON" in bad.output
+    assert bad.exit_code == 2 and "not valid JSON" in bad.output
 
 
 def test_a_plan_larger_than_the_study_says_so():

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .common import FORMATS, emit, reports_errors
+from .common import FORMATS, emit, refuse_overwriting, reports_errors
 
 
 @click.command()
@@ -44,6 +44,7 @@ def plan(alpha_min, significance, rarest, categories, pilot, figure, half_width,
     from ..readers.pilot import read_pilot
     from ..render.plan import render_plan
 
+    refuse_overwriting({"-o": output}, {}, **{"from": pilot})
     if pilot is not None:
         if rarest is not None or categories is not None:
             raise UsageError("--from plans from a pilot's interval; --rarest and --categories are for planning before coding, give one or the other")

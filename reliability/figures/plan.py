@@ -178,9 +178,19 @@ def pilot_figure(report: dict[str, Any], name: str) -> PilotFigure:
     value, n_units = figure.get("value"), figure.get("n_units")
     if value is None or not n_units:
         raise InputError(f"{name} is undefined in the pilot ({figure.get('note') or 'no value'}); a plan needs a defined figure")
-    confidence = (report.get("settings") or {}).get("confidence") or TARGET_CONFIDENCE
-    target_z = NormalDist().inv_cdf(0.5 + TARGET_CONFIDENCE / 2.0)
     ci, se = figure.get("ci"), figure.get("se")
+    settings = report.get("settings") if isinstance(report.get("settings"), dict) else {}
+    confidence = settings.get("confidence") or TARGET_CONFIDENCE
+    if not (
+        _number(value) and isinstance(n_units, int) and not isinstance(n_units, bool) and n_units > 0
+        and (ci is None or (isinstance(ci, list) and len(ci) == 2 and all(v is None or _number(v) for v in ci)))
+        and (se is None or _number(se)) and _number(confidence) and 0 < confidence < 1
+    ):
+        raise InputError(
+            f"{name} in the pilot is not as 'compare --format json' writes it (value, n_units, ci, se and "
+            "settings.confidence must be numbers); give the report it wrote"
+        )
+    target_z = NormalDist().inv_cdf(0.5 + TARGET_CONFIDENCE / 2.0)
     if ci is not None and None not in ci:
         # Rescale the pilot's interval to 95 % (normal approximation) when it used another level.
         scale = target_z / NormalDist().inv_cdf(0.5 + confidence / 2.0)
@@ -191,6 +201,11 @@ def pilot_figure(report: dict[str, Any], name: str) -> PilotFigure:
     else:
         raise InputError(f"{name} in the pilot has no interval or standard error; run the pilot with 'compare --ci --format json'")
     return PilotFigure(name, float(value), int(n_units), float(half_width), from_se)
+
+
+def _number(value: Any) -> bool:
+    """A finite number read from JSON (not a bool, not a string)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def units_from_pilot(pilot: PilotFigure, half_width: float = 0.1, total_units: int | None = None) -> Plan:
