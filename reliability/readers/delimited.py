@@ -287,14 +287,19 @@ def _cells_per_row(data: bytes, delimiter: str) -> np.ndarray | None:
     raw = np.frombuffer(data, dtype=np.uint8)
     newline, carriage = raw == ord("\n"), raw == ord("\r")
     ends = np.flatnonzero(newline | (carriage & ~np.append(newline[1:], False)))  # \n, \r\n or an old Mac's \r
-    n_lines = len(ends) + 1
-    cells = 1 + np.bincount(np.searchsorted(ends, np.flatnonzero(raw == ord(delimiter))), minlength=n_lines)
-    filled = np.bincount(np.searchsorted(ends, np.flatnonzero(~np.isin(raw, _WHITE))), minlength=n_lines) > 0
+    starts = np.concatenate([[0], ends + 1])
+    cells = 1 + np.bincount(np.searchsorted(ends, np.flatnonzero(raw == ord(delimiter))), minlength=len(starts))
+    # A row with any byte that is not white space is filled; each row's bytes, from its start, are OR-reduced.
+    within = starts < len(raw)
+    filled = np.zeros(len(starts), dtype=bool)
+    if within.any():
+        filled[within] = np.logical_or.reduceat(_NOT_WHITE[raw], starts[within])
     return np.where(filled, cells, 0)
 
 
-_WHITE = np.frombuffer(b" \t\r\n\x0b\x0c", dtype=np.uint8)
-"""Bytes of white space: a line of only these is a blank row."""
+_NOT_WHITE = np.ones(256, dtype=bool)
+_NOT_WHITE[list(b" \t\r\n\x0b\x0c")] = False
+"""Which byte values are not white space: a line of white space only is a blank row."""
 
 
 def _parser_message(path: Path, exc: Exception, delimiter: str, width: int, skip: int) -> str:
