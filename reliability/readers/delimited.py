@@ -67,7 +67,8 @@ def read_delimited(path: Path, options: ReadOptions) -> Rows:
     header, unnamed = _header(path, data, delimiter, skip)
     columns = find_columns(path, header, options)
     frame = _parse(path, data, delimiter, header, skip)
-    check_short_rows(path, data, delimiter, len(header), skip)
+    if _is_empty(frame[frame.columns[-1]]).any():  # a short row leaves its last cell empty: else none is short
+        check_short_rows(path, data, delimiter, len(header), skip)
     if len(data) > MAX_FIELD_CHARS:  # else no cell can be longer
         _check_field_lengths(path, frame, skip)
 
