@@ -15,3 +15,7 @@ class UsageError(ReliabilityError):
 
 class MissingExtraError(ReliabilityError):
     """An optional feature needs a package that is not installed."""
+
+
+class CodebookAmongInputs(InputError):
+    """A codebook was given (or found in a folder) where coders' exports were expected."""

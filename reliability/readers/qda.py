@@ -21,6 +21,8 @@ Coded text without positions (``document, code, coded text``, no unit column)
     QualCoder's plain coded-text export: units are matched by document and
     *identical* coded text, so a passage two coders selected differently makes
     two units, each coded by one coder.
+Taguette highlights (``id, document, tag, content``)
+    Read by :mod:`.taguette`: the same, never by Taguette's per-file ``id``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from .delimited import ABSENT, PRESENT, column_key, sniff_delimiter
 from .options import COLUMN_NAMES, ReadOptions
 from .rows import Rows, split_codes
 from .spans import SpanTable, span_frame
+from .taguette import is_highlight_table, read_highlight_table
+from .sources import is_codebook, refuse_codebook
 from .text import read_text
 
 DOCUMENT_NAMES = ("document", "document_name", "doc", "file", "file_name", "filename", "source", "source_name")
@@ -174,6 +178,10 @@ def detect_shape(columns: list[str]) -> str | None:
     True
     """
     keys = {column_key(str(c)) for c in columns}
+    if is_highlight_table(columns):
+        return "taguette"
+    if is_codebook(columns):
+        return "codebook"
 
     def has(names: tuple[str, ...]) -> bool:
         return not keys.isdisjoint(names)
@@ -513,5 +521,7 @@ READERS: dict[str, Callable[[Table, ReadOptions], tuple[Rows | SpanTable, list[s
     "maxqda": _maxqda,
     "spans": _span_file,
     "coded-text": _coded_text,
+    "taguette": read_highlight_table,
+    "codebook": refuse_codebook,
 }
 """Shape (from :func:`detect_shape`) → reader."""
