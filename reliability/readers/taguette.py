@@ -228,8 +228,10 @@ class PlainText:
     >>> doc = PlainText("<p>Renée</p><p>café &amp; tea</p>")
     >>> doc.text
     'Renée\\ncafé & tea'
-    >>> int(doc.position(np.array([7]), at_start=True)[0]), doc.n_bytes   # 'c' of café, after é's 2 bytes
-    (6, 19)
+    >>> doc.n_bytes  # é takes 2 bytes, "&amp;" is one: "&"
+    17
+    >>> doc.position(np.array([6, 10, 17]), at_start=True).tolist()  # "c" of café; inside é: after it; the end (16 characters)
+    [6, 10, 16]
     """
 
     def __init__(self, html: str):
