@@ -42,10 +42,10 @@ def read_sheet(path: Path):
 def read_taguette(path: Path):
     """The tags of a Taguette project file, with their descriptions as definitions."""
     from ..codebook import Codebook, CodeDefinition
-    from .taguette import open_read_only
+    from .sqlite import open_read_only, table_names
 
     with open_read_only(path) as connection:
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = table_names(connection)
         if "tags" not in tables:
             raise InputError(f"codebook {path} is not a Taguette project (no tags table); give Taguette's codebook export")
         rows = connection.execute("SELECT path, description FROM tags ORDER BY id").fetchall()

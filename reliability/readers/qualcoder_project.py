@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .options import ReadOptions
-from .taguette import open_read_only
+from .sqlite import open_read_only, table_names
 
 DATA_FILE = "data.qda"
 PROJECT_TABLES = frozenset({"source", "code_text", "code_name"})
@@ -65,7 +65,7 @@ def read_project(path: Path, options: ReadOptions):
 
     database = project_file(path)
     with open_read_only(database) as connection:
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = table_names(connection)
         if not PROJECT_TABLES <= tables:
             raise InputError(
                 f"{database} is not a QualCoder project (no {', '.join(sorted(PROJECT_TABLES - tables))} table); "

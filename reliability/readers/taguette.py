@@ -23,7 +23,6 @@ Codebooks (``codebook.csv``/``.xlsx``: ``tag, description, number of highlights,
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,6 +34,7 @@ from ..errors import InputError, UsageError
 from .delimited import column_key
 from .options import ReadOptions
 from .passages import PassageRows, passage_rows
+from .sqlite import open_read_only, table_names
 
 HIGHLIGHT_COLUMNS = ("id", "document", "tag", "content")
 """The header of Taguette's highlight export, in order."""
@@ -133,7 +133,7 @@ def read_project(path: Path, options: ReadOptions):
     from .spans import SpanTable, span_frame
 
     with open_read_only(path) as connection:
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = table_names(connection)
         if not PROJECT_TABLES <= tables:
             raise InputError(
                 f"{path} is an SQLite database but not a Taguette project (no {', '.join(sorted(PROJECT_TABLES - tables))} "
@@ -192,29 +192,6 @@ def read_project(path: Path, options: ReadOptions):
         ),
     )
     return table, []
-
-
-def open_read_only(path: Path) -> "_Closing":
-    """An SQLite connection that cannot change the file (``mode=ro``), or an InputError naming the file."""
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise InputError(f"{path} cannot be read as an SQLite database ({exc}); export the project again") from None
-    return _Closing(connection)
-
-
-class _Closing:
-    """A connection used in a ``with`` block that closes it (sqlite3's own only commits)."""
-
-    def __init__(self, connection: sqlite3.Connection):
-        self.connection = connection
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.connection
-
-    def __exit__(self, *exc) -> None:
-        self.connection.close()
 
 
 class PlainText:
