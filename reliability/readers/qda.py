@@ -31,7 +31,7 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -245,6 +245,7 @@ def _qualcoder(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
         codes=_pieces_from_presence(present, code_columns),
         text=table.frame[text] if text else None,
         coder_from_file_name=coder is None,
+        used=_used(f"{document} + {start}/{end}", coder, "one 0/1 column per code", text),
     )
 
 
@@ -268,6 +269,7 @@ def _dedoose(table: Table, options: ReadOptions) -> tuple[Rows | SpanTable, list
         pieces = split_codes(table.frame[combined], options.code_sep)
     coders = table.cells(coder) if coder else pd.Series(table.source.stem, index=table.frame.index)
     documents, ranges = table.cells(media), table.cells(excerpt_range)
+    code_used = ", ".join(code_columns) if code_columns else "Codes Applied Combined"
     if options.units is not None:
         bounds = ranges.str.extract(RANGE)
         return _span_table(
@@ -281,6 +283,7 @@ def _dedoose(table: Table, options: ReadOptions) -> tuple[Rows | SpanTable, list
             text=table.frame[text] if text else None,
             note=table.cells(note) if note else None,
             coder_from_file_name=coder is None,
+            used=_used(f"{media} + {excerpt_range} (characters)", coder, code_used, text),
             bad_number=BAD_RANGE,
         )
     unit = documents + " " + ranges
@@ -297,6 +300,10 @@ def _dedoose(table: Table, options: ReadOptions) -> tuple[Rows | SpanTable, list
         note=table.cells(note) if note else None,
         pieces=pieces,
         coder_from_file_name=coder is None,
+    )
+    rows = replace(
+        rows,
+        used=_used(f"{media} + {excerpt_range}", coder, code_used, text),
     )
     return rows, _excerpt_notice(table.source, int((single == 1).sum()), len(single))
 
@@ -329,6 +336,7 @@ def _maxqda(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
         text=table.frame[text] if text else None,
         note=table.cells(note) if note else None,
         coder_from_file_name=coder is None,
+        used=_used(f"{document} + {begin}/{end} (paragraphs)", coder, code, text),
         positions="paragraphs",
         end_included=True,
         bad_number=NOT_PARAGRAPH,
@@ -361,6 +369,7 @@ def _span_file(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
         text=table.frame[text] if text else None,
         note=table.cells(note) if note else None,
         coder_from_file_name=coder is None,
+        used=_used(f"{document} + {start}/{end}", coder, code, text),
     )
 
 
@@ -443,6 +452,12 @@ def _pieces_from_presence(present: np.ndarray, codes: list[str]) -> pd.DataFrame
     return pieces.sort_values("record", kind="stable", ignore_index=True)
 
 
+def _used(unit: str, coder: str | None, code: str, text: str | None) -> tuple[tuple[str, str], ...]:
+    """What a shape took each role from, for the report's input section (no coder column: the file name)."""
+    used = [("unit", unit), ("coder", coder or "file name"), ("code", code)]
+    return tuple(used + ([("text", text)] if text else []))
+
+
 def _whole_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Cells as int64, and which of them hold a whole number ≥ 0.
 
@@ -470,6 +485,7 @@ def _span_table(
     end_included: bool = False,
     bad_number: str = NOT_WHOLE,
     bad_order: str = NOT_AFTER,
+    used: tuple[tuple[str, str], ...] = (),
 ) -> tuple[SpanTable, list[str]]:
     """Spans from aligned per-row columns and the codes (pieces) of each row; bad rows set aside.
 
@@ -511,6 +527,7 @@ def _span_table(
         positions=positions,
         default_units="paragraphs" if positions == "paragraphs" else "segments",
         coder_from_file_name=coder_from_file_name,
+        used=used,
     )
     return span_table, []
 
