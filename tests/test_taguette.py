@@ -239,3 +239,15 @@ def test_input_sources_name_what_was_used():
     assert projects[0]["code"] == "tags.path" and projects[0]["unit"].startswith("highlights.start_offset/end_offset")
     table = run(CSVS).stdout
     assert "unit: document + content (exact text); coder: file name; code: tag; text: content" in table
+
+
+def test_plain_text_breaks_blocks_not_inline_elements():
+    import numpy as np
+
+    from reliability.readers.taguette import PlainText
+
+    doc = PlainText("<h1>Title</h1><p>a <b>bold</b> word<br>next</p><ul><li>x</li><li>y</li></ul>\n<p>end</p>")
+    assert doc.text == "Title\na bold word\nnext\nx\ny\nend"
+    # Taguette's offsets skip the added breaks: byte 5 is "a", byte 16 is "n" of "next".
+    assert doc.position(np.array([5, 16]), at_start=True).tolist() == [6, 18]
+    assert doc.position(np.array([5]), at_start=False).tolist() == [5]  # an end before a break stays before it

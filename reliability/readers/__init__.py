@@ -127,10 +127,15 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
             if skipped:
                 kinds = "/".join(INPUT_SUFFIXES)
                 notices.append(f"{path}: skipped files that are not {kinds}: {', '.join(skipped)}")
+            notices.extend(
+                f"{p}: a REFI-QDA codebook, not a coder's export; a codebook is given with --codebook {p}"
+                for p in inside
+                if p.suffix.lower() == ".qdc"
+            )
             if not tables:
                 raise InputError(
-                    f"{path} holds no .csv, .tsv or .txt files (nor .xlsx workbooks or .qdpx/.qde projects); "
-                    "export the codings as CSV into it"
+                    f"{path} holds no .csv, .tsv or .txt files (nor .xlsx workbooks, .qdpx/.qde projects, "
+                    "Taguette .sqlite3 or QualCoder .qda projects); export the codings as CSV into it"
                 )
             files.extend(tables)
         elif path.exists():

@@ -47,8 +47,11 @@ def read_taguette(path: Path):
     with open_read_only(path) as connection:
         tables = table_names(connection)
         if "tags" not in tables:
-            raise InputError(f"codebook {path} is not a Taguette project (no tags table); give Taguette's codebook export")
+            raise InputError(
+                f"codebook {path} is not a Taguette project (no tags table); give Taguette's codebook export"
+            )
         rows = connection.execute("SELECT path, description FROM tags ORDER BY id").fetchall()
     if not rows:
         raise InputError(f"codebook {path} holds no tags; create the tags in Taguette first")
-    return Codebook(tuple(CodeDefinition(name, (description or "").strip()) for name, description in rows), source=str(path))
+    codes = tuple(CodeDefinition(name, (description or "").strip()) for name, description in rows)
+    return Codebook(codes, source=str(path))

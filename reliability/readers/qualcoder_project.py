@@ -78,7 +78,8 @@ def read_project(path: Path, options: ReadOptions):
             "FROM code_text ct LEFT JOIN code_name cn ON cn.cid = ct.cid ORDER BY ct.fid, ct.pos0, ct.pos1, ct.owner",
             connection,
         )
-        other = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("code_image", "code_av") if t in tables}
+        media = [t for t in ("code_image", "code_av") if t in tables]
+        other = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in media}
     texts = {name: text for name, text in zip(sources["name"], sources["fulltext"]) if isinstance(text, str)}
     name_of = dict(zip(sources["id"], sources["name"]))
     document = codings["fid"].map(name_of)
@@ -102,7 +103,9 @@ def read_project(path: Path, options: ReadOptions):
         )
     for table, n in other.items():
         if n:
-            notices.append(f"{database}: {n} {table} codings (images, audio or video) have no text positions and were not read")
+            notices.append(
+                f"{database}: {n} {table} codings (images, audio or video) have no text positions and were not read"
+            )
     table = SpanTable(
         source=str(path),
         shape="QualCoder project (code_text rows: owner as coder, pos0/pos1 in source.fulltext)",
@@ -117,7 +120,9 @@ def read_project(path: Path, options: ReadOptions):
             note=codings["memo"].to_numpy(dtype=object)[kept],
         ),
         ignored={
-            reason: int(n) for reason, n in ((NO_OWNER, no_owner.sum()), (NOT_TEXT, not_text.sum()), (BAD_POSITION, bad.sum())) if n
+            reason: int(n)
+            for reason, n in ((NO_OWNER, no_owner.sum()), (NOT_TEXT, not_text.sum()), (BAD_POSITION, bad.sum()))
+            if n
         },
         texts=texts,
         used=(
@@ -146,7 +151,8 @@ def read_codebook(path: Path):
         if "name" not in columns:
             raise InputError(f"codebook {database} is not a QualCoder project (no code_name table)")
         parent = "supercid" if "supercid" in columns else "NULL"
-        rows = connection.execute(f"SELECT cid, name, COALESCE(memo, ''), {parent} FROM code_name ORDER BY cid").fetchall()
+        query = f"SELECT cid, name, COALESCE(memo, ''), {parent} FROM code_name ORDER BY cid"
+        rows = connection.execute(query).fetchall()
     names = {cid: name for cid, name, _, _ in rows}
     codes = tuple(CodeDefinition(name, memo.strip(), names.get(up)) for _, name, memo, up in rows)
     if not codes:

@@ -88,7 +88,12 @@ def read_highlight_table(table, options: ReadOptions) -> tuple[PassageRows, list
     )
     rows = replace(
         rows,
-        used=(("unit", f"{document} + {content} (exact text)"), ("coder", "file name"), ("code", tag), ("text", content)),
+        used=(
+            ("unit", f"{document} + {content} (exact text)"),
+            ("coder", "file name"),
+            ("code", tag),
+            ("text", content),
+        ),
     )
     notice = (
         "Taguette highlights are matched across coders by document and identical highlighted text (Taguette's id "
@@ -136,8 +141,8 @@ def read_project(path: Path, options: ReadOptions):
         tables = table_names(connection)
         if not PROJECT_TABLES <= tables:
             raise InputError(
-                f"{path} is an SQLite database but not a Taguette project (no {', '.join(sorted(PROJECT_TABLES - tables))} "
-                "table); in Taguette use Export project → Project file"
+                f"{path} is an SQLite database but not a Taguette project (no "
+                f"{', '.join(sorted(PROJECT_TABLES - tables))} table); in Taguette use Project info → Export project"
             )
         documents = connection.execute("SELECT id, name, contents FROM documents ORDER BY id").fetchall()
         rows = connection.execute(
@@ -207,7 +212,7 @@ class PlainText:
     'Renée\\ncafé & tea'
     >>> doc.n_bytes  # é takes 2 bytes, "&amp;" is one: "&"
     17
-    >>> doc.position(np.array([6, 10, 17]), at_start=True).tolist()  # "c" of café; inside é: after it; the end (16 characters)
+    >>> doc.position(np.array([6, 10, 17]), at_start=True).tolist()  # "c" of café; inside é: after it; the end
     [6, 10, 16]
     """
 
