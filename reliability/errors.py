@@ -13,9 +13,5 @@ class UsageError(ReliabilityError):
     """Options or configuration contradict each other or name something that does not exist."""
 
 
-class MissingExtraError(ReliabilityError):
-    """An optional feature needs a package that is not installed."""
-
-
 class CodebookAmongInputs(InputError):
     """A codebook was given (or found in a folder) where coders' exports were expected."""

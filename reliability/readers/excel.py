@@ -1,9 +1,9 @@
 """Excel workbooks (``.xlsx``) that QDA programs export, read through pandas and openpyxl.
 
-openpyxl is optional (``pip install 'intercoder-reliability[excel]'``) and imported
-only when a workbook is read. The first sheet is read; its first row is the header.
-The shapes are those of :mod:`.qda` (QualCoder, Dedoose, MAXQDA, Taguette, span
-files); any other sheet is read as the same table saved as CSV would be.
+openpyxl (a core dependency) is imported only when a workbook is read. The first
+sheet is read; its first row is the header. The shapes are those of :mod:`.qda`
+(QualCoder, Dedoose, MAXQDA, Taguette, span files); any other sheet is read as the
+same table saved as CSV would be.
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import InputError, MissingExtraError
+from ..errors import InputError
 from .delimited import read_delimited
 from .options import ReadOptions
 from .qda import Table, detect_shape, read_export, table_from_frame
 from .rows import Rows
 from .spans import SpanTable
 from .taguette import refuse_id_as_unit
-
-EXCEL_EXTRA = "pip install 'intercoder-reliability[excel]'"
 
 
 def read_workbook(path: Path, options: ReadOptions) -> tuple[Rows | SpanTable, list[str]]:
@@ -32,8 +30,6 @@ def read_workbook(path: Path, options: ReadOptions) -> tuple[Rows | SpanTable, l
 
     Raises
     ------
-    MissingExtraError
-        openpyxl is not installed.
     InputError
         The file is not a workbook, its first sheet is empty, or the sheet cannot be
         read as a table of codings (the message is the one for the same CSV).
@@ -61,19 +57,14 @@ def _as_csv(table: Table) -> bytes:
 
 def workbook_table(path: Path) -> tuple[Table, list[str]]:
     """The first sheet as a :class:`Table` of str cells, and a notice when other sheets were left out."""
-    try:
-        import openpyxl  # noqa: F401  (pandas reads .xlsx through it)
-        from openpyxl.utils.exceptions import InvalidFileException
-    except ImportError:
-        raise MissingExtraError(
-            f"reading the Excel workbook {path} needs the Excel extra: {EXCEL_EXTRA} (or save the sheet as CSV)"
-        ) from None
     import pandas as pd
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             names = book.sheet_names
-            frame = book.parse(names[0], dtype=str, keep_default_na=False, na_filter=False)
+            # A text cell ("007") stays as written; a number cell becomes the text of its value.
+            frame = pd.read_excel(book, sheet_name=names[0], dtype=str, keep_default_na=False, na_filter=False)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path") from None
     except (zipfile.BadZipFile, InvalidFileException, KeyError):
