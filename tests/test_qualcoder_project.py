@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from reliability.cli import main
-from reliability.codebook import read_codebook
+from reliability.readers.codebook import read_codebook
 from reliability.errors import InputError
 from reliability.readers import ReadOptions, load
 from reliability.readers.qualcoder_project import read_project

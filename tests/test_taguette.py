@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from reliability.cli import main
-from reliability.codebook import read_codebook
+from reliability.readers.codebook import read_codebook
 from reliability.errors import UsageError
 from reliability.readers import ReadOptions, load
 from reliability.readers.taguette import read_project

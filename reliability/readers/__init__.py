@@ -1,4 +1,4 @@
-"""Readers: every supported input → the canonical table (:class:`reliability.codings.Codings`)."""
+"""Readers: every supported input → the canonical table (:class:`reliability.codings.model.Codings`)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from ..codings.options import ReadOptions
 from ..errors import CodebookAmongInputs, InputError, UsageError
-from .options import ReadOptions
 
 if TYPE_CHECKING:
-    from ..codings import Codings
+    from ..codings.model import Codings
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 INPUT_SUFFIXES = (*TABLE_SUFFIXES, ".xlsx", ".qdpx", ".qde", ".sqlite3", ".qda")
@@ -66,11 +66,13 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
             "ids; they cannot be compared together: give the exports of one program (or tables of unit ids) only"
         )
     if span_tables:
-        return with_sources(codings_from_spans(span_tables, options, notices), span_tables)
-    if options.units is not None:
-        notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
-    codings = apply_omissions(build_codings(tables, ignore_case=options.ignore_case, notices=notices), tables)
-    return with_notice(with_sources(codings, tables), overlap_notice(codings, tables))
+        codings = with_sources(codings_from_spans(span_tables, options, notices), span_tables)
+    else:
+        if options.units is not None:
+            notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
+        codings = apply_omissions(build_codings(tables, ignore_case=options.ignore_case, notices=notices), tables)
+        codings = with_notice(with_sources(codings, tables), overlap_notice(codings, tables))
+    return replace(codings, read=options)
 
 
 def read_input(path: Path, options: ReadOptions):

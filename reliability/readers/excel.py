@@ -13,9 +13,9 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
+from ..codings.options import ReadOptions
 from ..errors import InputError
 from .delimited import read_delimited
-from .options import ReadOptions
 from .qda import Table, detect_shape, read_export, table_from_frame
 from .rows import Rows
 from .spans import SpanTable

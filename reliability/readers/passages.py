@@ -17,13 +17,13 @@ column never names the same passage in two coders' files and is never a unit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from ..codings import Accounting, Codings
+from ..codings.model import Codings
 from .rows import Rows, split_codes
 
 OMISSION_NOTICE = (
@@ -145,21 +145,6 @@ def apply_omissions(codings: Codings, inputs: list) -> Codings:
     added = int((seen & ~codings.seen).sum())
     if not added:
         return codings
-    accounting = codings.accounting
     notice = OMISSION_NOTICE.format(n=added, s="" if added == 1 else "s")
-    return Codings(
-        units=codings.units,
-        coders=codings.coders,
-        codes=codings.codes,
-        applied=codings.applied,
-        seen=seen,
-        texts=codings.texts,
-        notes=codings.notes,
-        accounting=Accounting(
-            rows_read=accounting.rows_read,
-            rows_used=accounting.rows_used,
-            ignored=accounting.ignored,
-            notices=(*accounting.notices, notice),
-            sources=accounting.sources,
-        ),
-    )
+    accounting = replace(codings.accounting, notices=(*codings.accounting.notices, notice))
+    return replace(codings, seen=seen, accounting=accounting)

@@ -7,7 +7,7 @@
   definition (see :mod:`.qualcoder_project`).
 
 CSV codebooks and REFI-QDA codebooks (``.qdc``, Taguette's included) are read by
-:mod:`reliability.codebook` itself.
+:mod:`.codebook` itself.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def special_codebook_reader(path: Path) -> Callable | None:
 
 def read_sheet(path: Path):
     """A codebook from the first sheet of a workbook, read as the same table in CSV."""
-    from ..codebook import codebook_from_rows
+    from .codebook import codebook_from_rows
     from .excel import workbook_table
 
     table, _ = workbook_table(path)
@@ -41,7 +41,7 @@ def read_sheet(path: Path):
 
 def read_taguette(path: Path):
     """The tags of a Taguette project file, with their descriptions as definitions."""
-    from ..codebook import Codebook, CodeDefinition
+    from ..codings.codebook import Codebook, CodeDefinition
     from .sqlite import open_read_only, table_names
 
     with open_read_only(path) as connection:

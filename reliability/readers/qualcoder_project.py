@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .options import ReadOptions
+from ..codings.options import ReadOptions
 from .sqlite import open_read_only, table_names
 
 DATA_FILE = "data.qda"
@@ -143,7 +143,7 @@ def read_codebook(path: Path):
     -------
     Codebook
     """
-    from ..codebook import Codebook, CodeDefinition
+    from ..codings.codebook import Codebook, CodeDefinition
 
     database = project_file(path)
     with open_read_only(database) as connection:

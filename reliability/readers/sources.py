@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..codings import Codings
+from ..codings.model import Codings
 from ..errors import CodebookAmongInputs
 from .delimited import column_key
 from .options import COLUMN_NAMES
@@ -72,7 +72,7 @@ def overlap_notice(codings: Codings, inputs: list) -> str | None:
     read from the files. The notice names the unit columns used and the likely cause.
 
     >>> import numpy as np
-    >>> from reliability.codings import Codings
+    >>> from reliability.codings.model import Codings
     >>> seen = np.array([[1, 0], [0, 1], [1, 1]], dtype=bool)
     >>> c = Codings(("1", "2", "3"), ("a", "b"), ("x",), np.zeros((3, 2, 1), bool), seen)
     >>> print(overlap_notice(c, []))

@@ -17,7 +17,7 @@ Project files (``.sqlite3``, Project → Export project)
     paragraph, list item, heading or table row ends), so every ``--units`` mode
     works. The file is opened read-only.
 Codebooks (``codebook.csv``/``.xlsx``: ``tag, description, number of highlights, number of documents``)
-    Read by :mod:`reliability.codebook` (``tag`` is a code column, ``description`` the
+    Read by :mod:`.codebook` (``tag`` is a code column, ``description`` the
     definition); a codebook found among coders' files is set aside with a notice.
 """
 
@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..errors import InputError, UsageError
 from .delimited import column_key
-from .options import ReadOptions
+from ..codings.options import ReadOptions
 from .passages import PassageRows, passage_rows
 from .sqlite import open_read_only, table_names
 
