@@ -42,7 +42,6 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     """
     # Imported here so that the command line can read ReadOptions without pandas.
     from .build import build_codings
-    from .passages import apply_omissions
     from .sources import overlap_notice, with_notice, with_sources
     from .spans import SpanTable, codings_from_spans
 
@@ -70,7 +69,7 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     else:
         if options.units is not None:
             notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
-        codings = apply_omissions(build_codings(tables, ignore_case=options.ignore_case, notices=notices), tables)
+        codings = build_codings(tables, ignore_case=options.ignore_case, notices=notices)
         codings = with_notice(with_sources(codings, tables), overlap_notice(codings, tables))
     return replace(codings, read=options)
 

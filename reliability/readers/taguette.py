@@ -6,10 +6,10 @@ per coder; the file name names the coder.
 
 Highlight tables (CSV or Excel, columns ``id, document, tag, content``)
     One row per highlight and tag. ``content`` is the highlighted text, so a unit
-    is (document, exact text), read as in :mod:`.passages` (with its omission
-    rule). ``id`` numbers the highlights of each copy of the project from 1, so the
+    is (document, exact text), read as coded text without positions (with the
+    omission rule of :mod:`.span_units`). ``id`` numbers the highlights of each copy of the project from 1, so the
     same number in two coders' files is two unrelated passages: it is never a unit.
-Project files (``.sqlite3``, Project → Export project)
+Project files (``.sqlite3``, Project info → Export project)
     The only export with positions. ``documents.contents`` holds each document as
     HTML and ``highlights.start_offset``/``end_offset`` count UTF-8 bytes of the
     HTML's text, tags not counted. The reader turns them into character positions
@@ -33,7 +33,6 @@ import pandas as pd
 from ..errors import InputError, UsageError
 from .delimited import column_key
 from ..codings.options import ReadOptions
-from .passages import PassageRows, passage_rows
 from .sqlite import open_read_only, table_names
 
 HIGHLIGHT_COLUMNS = ("id", "document", "tag", "content")
@@ -68,39 +67,28 @@ def is_codebook_table(columns: list[str]) -> bool:
     return tuple(column_key(str(c)) for c in columns) == CODEBOOK_COLUMNS
 
 
-def read_highlight_table(table, options: ReadOptions) -> tuple[PassageRows, list[str]]:
-    """One coder's highlight export (a :class:`.qda.Table`): unit = document + highlighted text."""
+def read_highlight_table(table, options: ReadOptions):
+    """One coder's highlight export (a :class:`.qda.Table`): unit = document + highlighted text.
+
+    Read as coded text without positions (:mod:`.qda`), so the omission rule of
+    :mod:`.span_units` holds: a coder who highlighted in a document has no code on
+    another coder's highlight there.
+    """
+    from .qda import READERS
+
     document = table.column(("document",))
     tag = table.column(("tag",), options.code_col, "code")
     content = table.column(("content",), options.text_col, "text")
-    rows = passage_rows(
-        source=str(table.source),
-        shape="Taguette highlights",
-        rows_read=table.rows_read,
-        blank_rows=table.blank_rows,
-        row_number=table.row_number,
-        document=table.frame[document],
-        passage_text=table.frame[content],
-        coder=pd.Series(table.source.stem, index=table.frame.index),
-        codes=table.frame[tag],
-        code_sep="",  # a tag is one code: Taguette writes one row per tag
-        coder_from_file_name=True,
-    )
-    rows = replace(
-        rows,
-        used=(
-            ("unit", f"{document} + {content} (exact text)"),
-            ("coder", "file name"),
-            ("code", tag),
-            ("text", content),
-        ),
-    )
+    frame = pd.DataFrame({"document": table.frame[document], "code": table.frame[tag], "coded text": table.frame[content]})
+    coded_text = replace(options, coder_col=None, code_col=None, text_col=None, note_col=None, code_sep="")
+    spans, _ = READERS["coded-text"](replace(table, frame=frame), coded_text)  # a tag is one code: no splitting
+    used = (("unit", f"{document} + {content} (exact text)"), ("coder", "file name"), ("code", tag), ("text", content))
     notice = (
         "Taguette highlights are matched across coders by document and identical highlighted text (Taguette's id "
         "numbers each coder's highlights separately, so it is not used); a passage two coders highlighted "
         "differently is two units; for positions, give the project files (.sqlite3)"
     )
-    return rows, [notice]
+    return replace(spans, shape="Taguette highlights", used=used), [notice]
 
 
 def refuse_id_as_unit(path: Path, options: ReadOptions) -> None:
