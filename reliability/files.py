@@ -89,6 +89,22 @@ def read_regular(
     return b"".join(chunks)
 
 
+def require_regular(path: Path, label: str | None = None, limit: int = MAX_FILE_BYTES) -> None:
+    """Check, without reading it, that ``path`` is a regular file within ``limit`` bytes.
+
+    For files a library opens itself (SQLite projects): a pipe would hang it.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_regular`.
+    """
+    name = label or str(path)
+    with _open_regular(path, name, "give the file", "check the path") as (_, size):
+        if size > limit:
+            raise _too_big(name, size, limit, "export a smaller project")
+
+
 def peek_regular(path: Path, n_bytes: int) -> bytes | None:
     """The first ``n_bytes`` of a regular file; None when it is not one or cannot be read.
 

@@ -304,7 +304,7 @@ class TestBombs:
         path.write_bytes(bytes(data))
         refused(invoke("compare", path, "--units", "characters"), "p.qdpx: sources/t.txt is damaged")
 
-    @pytest.mark.parametrize("suffix", [".qdpx", ".qde", ".xlsx", ".csv"])
+    @pytest.mark.parametrize("suffix", [".qdpx", ".qde", ".xlsx", ".csv", ".sqlite3", ".qda"])
     def test_dev_zero_as_an_input(self, tmp_path, suffix):
         link = tmp_path / f"zero{suffix}"
         link.symlink_to("/dev/zero")
