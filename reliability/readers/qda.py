@@ -135,7 +135,8 @@ def csv_table(path: Path, options: ReadOptions) -> Table:
     except pd.errors.ParserError as exc:
         detail = str(exc).strip().splitlines()[-1]
         raise InputError(f"{path} is not a well-formed CSV file ({detail}); check quotes and delimiters") from None
-    if len(frame.columns) and (frame.iloc[:, -1].str.strip() == "").any():  # a short row leaves its last cell empty
+    # A short row leaves its last cell empty; a codebook among the inputs is refused whole, not by its rows.
+    if len(frame.columns) and not is_codebook(list(frame.columns)) and (frame.iloc[:, -1].str.strip() == "").any():
         check_short_rows(path, text.encode("utf-8"), delimiter, len(frame.columns), 0)
     return table_from_frame(path, frame)
 
