@@ -7,6 +7,12 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def no_terminal_width(monkeypatch):
+    """Output fits COLUMNS when it is set; tests see the natural width unless they set it."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a text file under tmp_path and return its path: write("a.csv", "unit,code\\n…")."""

@@ -140,10 +140,11 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
     Exit codes: 0 every check passed; 1 a check failed; 2 usage or input error.
     """
     from ..gate.thresholds import baseline_warnings, evaluate, failed
-    from ..gate.config import build_gate
+    from ..gate.config import baseline_command, build_gate
     from ..render.gate import render_checks, render_junit
 
-    gate = build_gate(config, minimum, code_minimum, use_lower_bound, baseline, max_drop, max_drop_code)
+    make_baseline = baseline_command(_given_settings(ctx, kwargs), str(baseline)) if baseline is not None else None
+    gate = build_gate(config, minimum, code_minimum, use_lower_bound, baseline, max_drop, max_drop_code, make_baseline)
     if gate.empty:
         raise UsageError(
             "nothing to check: give a minimum (--min FIGURE=VALUE, --min-code FIGURE=VALUE) or a baseline "
@@ -179,6 +180,17 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
         ctx.exit(1)
 
 
+def _given_settings(ctx: click.Context, kwargs: dict[str, Any], folder: Path = Path(".")) -> dict[str, Any]:
+    """The analysis options given on the command line or by the settings file, as settings
+    (``setting_key`` → value, paths relative to ``folder``): what a baseline must be computed with."""
+    given = (ParameterSource.COMMANDLINE, ParameterSource.DEFAULT_MAP)
+    return {
+        setting_key(param): _setting(kwargs[param.name], folder)
+        for param in ctx.command.params
+        if param.name in kwargs and ctx.get_parameter_source(param.name) in given
+    }
+
+
 def _write(path: Path, text: str, append: bool) -> None:
     try:
         with path.open("a" if append else "w", encoding="utf-8") as handle:
@@ -204,18 +216,21 @@ def init(ctx, output, force, **kwargs):
     Example:
       reliability init coders --reference lead
     """
-    from ..gate.config import starter_config
+    from ..gate.config import baseline_command, starter_config
 
     if output.exists() and not force:
         raise UsageError(f"{output} exists; edit it, or give --force to replace it")
     report = run_analysis(kwargs)
-    settings = {
-        setting_key(param): _setting(kwargs[param.name], output.parent)
-        for param in ctx.command.params
-        if param.name in kwargs and ctx.get_parameter_source(param.name) == ParameterSource.COMMANDLINE
-    }
+    settings = _given_settings(ctx, kwargs, output.parent)
     _write(output, starter_config(settings, report.to_dict()), append=False)
-    click.echo(f"wrote {output}; edit its minimums, then run: reliability check", err=True)
+    folder = f"in {output.parent}, " if output.parent != Path(".") else ""
+    click.echo(
+        f"wrote {output}; edit its minimums, then run: reliability check\n"
+        f"to guard against drops too, {folder}write a baseline report with:\n"
+        f"  {baseline_command(settings)}\n"
+        "and uncomment baseline = \"baseline.json\" in the file",
+        err=True,
+    )
 
 
 def _setting(value: Any, folder: Path) -> Any:

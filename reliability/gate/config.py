@@ -37,6 +37,7 @@ import difflib
 import json
 import math
 import os
+import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,6 +248,7 @@ def build_gate(
     baseline: Path | None,
     max_drop: float,
     code_max_drop: float | None = None,
+    make_baseline: str | None = None,
 ) -> Gate:
     """The gate the settings file and the command line describe together.
 
@@ -263,6 +265,9 @@ def build_gate(
     code_max_drop : float or None
         The drop allowed for every code's figures (``--max-drop-code``); None: ``max_drop``.
         The file's ``max-drop-per-code`` table replaces it for the codes it names.
+    make_baseline : str, optional
+        The command line that writes the baseline (:func:`baseline_command`), for
+        the message when it cannot be read.
 
     Raises
     ------
@@ -288,7 +293,7 @@ def build_gate(
         code_minimum=code_defaults,
         code_overrides=overrides,
         use_lower_bound=use_lower_bound,
-        baseline=read_report(baseline) if baseline is not None else None,
+        baseline=read_report(baseline, make_baseline) if baseline is not None else None,
         max_drop=max_drop,
         code_max_drop=code_max_drop,
         code_max_drops=dict(config.code_max_drops) if config is not None else {},
@@ -483,10 +488,11 @@ def _commented_options(settings: Mapping[str, Any], report: Mapping[str, Any]) -
             ("reference", coders[0] if coders else "lead"),
         ]),
         ([
-            "Fail when an overall or pairwise figure drops more than max-drop below an",
-            "earlier report (of the last accepted codebook). Make one with",
-            "  reliability compare INPUTS --format json -o baseline.json",
-        ], [("baseline", "baseline.json"), ("max-drop", 0.05)]),
+            "Fail when a figure drops more than max-drop below an earlier report (of the",
+            "last accepted codebook); max-drop-code for the figures of every code, and",
+            "a [max-drop-per-code] table for one code. Make the report, in this folder, with",
+            f"  {baseline_command(settings)}",
+        ], [("baseline", "baseline.json"), ("max-drop", 0.05), ("max-drop-code", 0.05)]),
         (["Test the lower bound of each figure's bootstrap interval instead of its value:"], [
             ("use-lower-bound", True),
         ]),
@@ -497,6 +503,50 @@ def _commented_options(settings: Mapping[str, Any], report: Mapping[str, Any]) -
         if unset:
             lines += [""] + [f"# {line}" for line in comment] + [f"# {key} = {toml_value(value)}" for key, value in unset]
     return lines
+
+
+def baseline_command(settings: Mapping[str, Any], output: str = "baseline.json") -> str:
+    """The ``reliability compare`` line that writes a baseline report for these settings.
+
+    ``compare`` takes every option that decides the figures under the same name
+    as the settings (``inputs``, ``reference``, ``merge`` …), so the line computes
+    the figures ``check`` will compare with it. Settings that only ``check``
+    has (minimums, baseline, output) are left out.
+
+    Parameters
+    ----------
+    settings : mapping key -> value
+        Keys in dash form (``code-col``), ``inputs`` a list of paths; values as
+        in the settings file.
+    output : str
+        The report to write.
+
+    Examples
+    --------
+    >>> print(baseline_command({"inputs": ["coders"], "reference": "lead", "merge": ["A+B=New code"], "ci": False}))
+    reliability compare coders --reference lead --merge 'A+B=New code' --format json -o baseline.json
+    """
+    words = ["reliability", "compare", *(str(path) for path in _as_list(settings.get("inputs", ["INPUTS"])))]
+    for key, value in settings.items():
+        if key in CHECK_ONLY_SETTINGS or key == "inputs" or value is None or value is False:
+            continue
+        if value is True:
+            words.append(f"--{key}")
+            continue
+        for item in _as_list(value):
+            words += [f"--{key}", str(item)]
+    words += ["--format", "json", "-o", output]
+    return shlex.join(words)
+
+
+CHECK_ONLY_SETTINGS = frozenset(
+    {"config", "min", "min-code", "use-lower-bound", "baseline", "max-drop", "max-drop-code", "format", "output", "junit", "wide"}
+)
+"""Settings of ``check`` that ``compare`` does not take: they decide the verdict, not the figures."""
+
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _now(report: Mapping[str, Any], figure: str) -> str:

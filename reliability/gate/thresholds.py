@@ -249,15 +249,22 @@ def _unknown_figure(written: str, figure: str, level: str, source: str) -> str:
     return f"{source}: unknown figure {written!r}{hint}; the figures are {listing}"
 
 
-def read_report(path: Path) -> dict[str, Any]:
+def read_report(path: Path, make: str | None = None) -> dict[str, Any]:
     """An earlier report written by ``reliability compare --format json``.
+
+    Parameters
+    ----------
+    path : Path
+    make : str, optional
+        The command line that writes this report for the settings in force, for
+        the messages; by default a generic one.
 
     Raises
     ------
     InputError
         When the file cannot be read or is not such a report.
     """
-    how = f"make it with: reliability compare INPUTS --format json -o {path}"
+    how = f"make it with: {make or f'reliability compare INPUTS --format json -o {path}'}"
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

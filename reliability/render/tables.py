@@ -62,8 +62,8 @@ def _header(report: Report, style: Style) -> str:
     boot = report.settings.bootstrap
     if boot is not None:
         lines.append(
-            f"intervals: {percent(boot.confidence)} percentile bootstrap, {plural(boot.n_resamples, 'resample')} "
-            f"of the units (the resampling unit; seed {boot.seed})"
+            f"intervals: {percent(boot.confidence)} percentile bootstrap, {plural(boot.n_resamples, 'resample')}; "
+            f"resampling unit: the unit (all its codings together); seed {boot.seed}"
         )
     return style.lines(lines)
 
