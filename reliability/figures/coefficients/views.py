@@ -2,7 +2,7 @@
 
 :func:`chance_corrected` calls each family's per-call function; without a
 bootstrap, the per-code view takes each family's all-codes batch instead, which
-returns the same figures to the last bit (tests/test_coefficients.py).
+returns the same figures to the last bit (tests/test_coefficient_views.py).
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[
     figure equals what :func:`fleiss_kappa`, :func:`krippendorff_alpha`,
     :func:`gwet_ac1` (2 categories), :func:`positive_agreement` and
     :func:`cohen_kappa` return for ``codings.code_labels(k)``
-    (tests/test_coefficients.py checks every field).
+    (tests/test_coefficient_views.py checks every field).
     """
     seen = codings.seen
     applied = codings.applied & seen[:, :, None]
