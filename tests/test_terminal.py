@@ -36,6 +36,7 @@ COMMANDS = {
     "compare --ci": ["compare", CODERS, "--reference", "lead", "--ci", "--bootstrap", "20"],
     "check": ["check", CODERS, "--reference", "lead", "--min", "shared_agreement=0.7",
               "--min-code", "positive_agreement=0.5", "--min-code", "pairs.cohen_kappa=0.3"],
+    "diff": ["diff", CODERS, str(ROOT / "tests" / "fixtures" / "check" / "gillard_revised"), "--reference", "lead"],
 }
 
 
@@ -65,7 +66,7 @@ def piped(args: list[str], columns: int | None, cwd: Path = ROOT) -> subprocess.
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_no_line_wider_than_the_terminal(name, columns):
     output = in_terminal(COMMANDS[name], columns)
-    assert "Inter-coder reliability" in output or "Reliability check" in output
+    assert any(title in output for title in ("Inter-coder reliability", "Reliability check", "Before and after"))
     assert widest(output) <= columns, max(output.splitlines(), key=len)
 
 

@@ -74,9 +74,10 @@ class Style:
     def heading(self, text: str, level: int = 2) -> str:
         if self.markdown:
             return "#" * level + " " + self.escape(text)
+        lines = textwrap.wrap(text, self.width, break_on_hyphens=False) if self.width is not None else [text]
         if level > 2:
-            return text
-        return f"{text}\n{('=' if level == 1 else '-') * len(text)}"
+            return "\n".join(lines)
+        return "\n".join(lines) + "\n" + ("=" if level == 1 else "-") * max(len(line) for line in lines)
 
     def table(
         self,
