@@ -140,7 +140,8 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
     Exit codes: 0 every check passed; 1 a check failed; 2 usage or input error.
     """
     from ..gate.thresholds import baseline_warnings, evaluate, failed
-    from ..gate.config import baseline_command, build_gate
+    from ..gate.commands import baseline_command
+    from ..gate.config import build_gate
     from ..render.gate import render_checks, render_junit
 
     make_baseline = baseline_command(_given_settings(ctx, kwargs), str(baseline)) if baseline is not None else None
@@ -216,7 +217,8 @@ def init(ctx, output, force, **kwargs):
     Example:
       reliability init coders --reference lead
     """
-    from ..gate.config import baseline_command, starter_config
+    from ..gate.commands import baseline_command
+    from ..gate.config import starter_config
 
     if output.exists() and not force:
         raise UsageError(f"{output} exists; edit it, or give --force to replace it")

@@ -37,12 +37,12 @@ import difflib
 import json
 import math
 import os
-import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from .commands import baseline_command
 from .thresholds import SCOPES, Gate, minimums, pair_label, parse_minimum, read_report
 from ..errors import InputError, UsageError
 from ..figures.registry import BY_KEY, Scope, keys
@@ -503,50 +503,6 @@ def _commented_options(settings: Mapping[str, Any], report: Mapping[str, Any]) -
         if unset:
             lines += [""] + [f"# {line}" for line in comment] + [f"# {key} = {toml_value(value)}" for key, value in unset]
     return lines
-
-
-def baseline_command(settings: Mapping[str, Any], output: str = "baseline.json") -> str:
-    """The ``reliability compare`` line that writes a baseline report for these settings.
-
-    ``compare`` takes every option that decides the figures under the same name
-    as the settings (``inputs``, ``reference``, ``merge`` …), so the line computes
-    the figures ``check`` will compare with it. Settings that only ``check``
-    has (minimums, baseline, output) are left out.
-
-    Parameters
-    ----------
-    settings : mapping key -> value
-        Keys in dash form (``code-col``), ``inputs`` a list of paths; values as
-        in the settings file.
-    output : str
-        The report to write.
-
-    Examples
-    --------
-    >>> print(baseline_command({"inputs": ["coders"], "reference": "lead", "merge": ["A+B=New code"], "ci": False}))
-    reliability compare coders --reference lead --merge 'A+B=New code' --format json -o baseline.json
-    """
-    words = ["reliability", "compare", *(str(path) for path in _as_list(settings.get("inputs", ["INPUTS"])))]
-    for key, value in settings.items():
-        if key in CHECK_ONLY_SETTINGS or key == "inputs" or value is None or value is False:
-            continue
-        if value is True:
-            words.append(f"--{key}")
-            continue
-        for item in _as_list(value):
-            words += [f"--{key}", str(item)]
-    words += ["--format", "json", "-o", output]
-    return shlex.join(words)
-
-
-CHECK_ONLY_SETTINGS = frozenset(
-    {"config", "min", "min-code", "use-lower-bound", "baseline", "max-drop", "max-drop-code", "format", "output", "junit", "wide"}
-)
-"""Settings of ``check`` that ``compare`` does not take: they decide the verdict, not the figures."""
-
-
-def _as_list(value: Any) -> list:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _now(report: Mapping[str, Any], figure: str) -> str:
