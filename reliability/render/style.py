@@ -44,8 +44,6 @@ PROSE_WIDTH = 100
 """Where prose (suggestions, quotes) wraps when no terminal width is given."""
 NARROWEST_COLUMN = 8
 """A table column is never wrapped narrower than this to fit the terminal."""
-COLUMN_GAP = 2
-"""Spaces between the columns of a terminal table (tabulate's "simple" format)."""
 
 
 class Style:
