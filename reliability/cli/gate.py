@@ -24,6 +24,7 @@ from .common import (
     figure_options,
     reports_errors,
     run_analysis,
+    scale_options,
     settings_analysis_options,
     terminal_width,
     warn,
@@ -110,6 +111,7 @@ def _kind(param: click.Parameter) -> str:
     "(default: whichever is in the working directory).",
 )
 @settings_analysis_options
+@scale_options
 @click.option("--min", "minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of an overall or pairwise figure (every pair must reach it); repeatable.")
 @click.option("--min-code", "code_minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of a per-code figure, for every code; repeatable.")
 @click.option("--use-lower-bound", is_flag=True, help="Test the lower bound of each figure's bootstrap interval (implies --ci).")
@@ -202,6 +204,7 @@ def _write(path: Path, text: str, append: bool) -> None:
 
 @click.command()
 @analysis_options
+@scale_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("reliability.toml"), show_default=True, help="The settings file to write.")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 @click.pass_context

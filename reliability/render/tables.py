@@ -12,7 +12,9 @@ from ..figures.registry import BY_KEY, Scope, interpret, keys, title
 from ..report import FEW_UNITS, WORST_FIRST_BY, Report
 from . import disagreements as where
 from .cells import Footnotes, cell, count, interval, percent, plain, plural, visible
+from .gold import gold_sections
 from .style import Display, Style
+
 
 def render_text(report: Report, markdown: bool = False, display: Display | None = None) -> str:
     """The whole report as plain-text tables, or as Markdown when ``markdown``.
@@ -29,19 +31,22 @@ def render_text(report: Report, markdown: bool = False, display: Display | None 
     """
     display = display or Display()
     style = Style.of(markdown, display)
+    # Test–retest (--rounds): the "coders" are one coder's rounds, and the report says so.
+    who = "rounds" if report.settings.rounds else "coders"
     parts = [
-        style.heading("Inter-coder reliability", 1),
+        style.heading("Intra-coder reliability (test–retest)" if report.settings.rounds else "Inter-coder reliability", 1),
         _header(report, style),
         style.heading("Codebook revision in force") if report.revision else "",
         where.revision(report, style),
-        style.heading("Pairs of coders" if report.settings.reference is None else f"Each coder against {report.settings.reference}"),
+        style.heading(f"Pairs of {who}" if report.settings.reference is None else f"Each {who[:-1]} against {report.settings.reference}"),
         _pairs(report, style),
-        style.heading("All coders"),
+        style.heading(f"All {who}"),
         _overall(report, style),
-        style.heading("Chance-corrected coefficients (all coders)"),
+        style.heading(f"Chance-corrected coefficients (all {who})"),
         _coefficients(report, style),
         style.heading("Per code, worst first"),
         _codes(report, style),
+        *gold_sections(report.gold, style),
         style.heading("Input"),
         _input(report, style),
         *where.where_and_why(report, style, display),
@@ -56,7 +61,14 @@ def _header(report: Report, style: Style) -> str:
     codes = plural(len(i.codes), "code")
     if report.revision is not None:
         codes += f" ({count(len(report.codes))} after the revision)"
-    lines = [f"{plural(i.units, 'unit')}, {plural(len(i.coders), 'coder')} ({', '.join(i.coders)}), {codes}, {kind}"]
+    who = "rounds of one coder" if report.settings.rounds else "coders"
+    lines = [f"{plural(i.units, 'unit')}, {count(len(i.coders))} {who} ({', '.join(i.coders)}), {codes}, {kind}"]
+    scale = report.settings.scale
+    if scale is not None:
+        lines.append(
+            f"{scale.level} scale ({', '.join(scale.codes)}; order from {scale.source}); "
+            f"AC2 and Conger's κ with {scale.weights} weights"
+        )
     if report.codebook is not None:
         lines.append(f"codebook: {report.codebook.source}, {plural(len(report.codebook.codes), 'code')}")
     boot = report.settings.bootstrap
@@ -83,14 +95,14 @@ def _few(n_units: int, notes: Footnotes) -> str:
 
 def _pairs(report: Report, style: Style) -> str:
     with_ci = report.settings.bootstrap is not None
-    names = keys(Scope.PAIR)
+    names = keys(Scope.PAIR, ordered_scale=report.settings.scale is not None)
     notes = Footnotes()
     rows = [
         [f"{p.coders[0]} – {p.coders[1]}", _few(p.n_units, notes)] + [cell(n, p.figures.get(n), with_ci, notes) for n in names]
         for p in report.pairs
     ]
     headers = ["Pair", "Units"] + [title(n) for n in names]
-    secondary = tuple((headers.index(title(n)),) for n in ("jaccard", "pooled_kappa", "percent_agreement"))
+    secondary = tuple((names.index(n) + 2,) for n in ("jaccard", "pooled_kappa", "percent_agreement") if n in names)
     return _with_notes(style, style.table(rows, headers, secondary=secondary), notes)
 
 
@@ -119,7 +131,7 @@ def _coefficients(report: Report, style: Style) -> str:
             continue
         rows.append(
             [
-                title(name),
+                _title(report, name),
                 cell(name, figure, notes=notes),
                 interval(name, *figure.ci) if figure.ci is not None else "",
                 plain(name, figure.se),
@@ -136,6 +148,16 @@ def _coefficients(report: Report, style: Style) -> str:
     secondary = tuple((headers.index(h),) for h in ("p_e", "p_o", "SE"))
     legend = ["p_o: observed agreement; p_e: agreement expected by chance; SE: standard error."]
     return _with_notes(style, style.table(rows, headers, secondary=secondary), notes, legend)
+
+
+def _title(report: Report, name: str) -> str:
+    """A figure's title; on an ordered scale, alpha says its level and AC2/Conger their weights."""
+    scale = report.settings.scale
+    if scale is not None and name == "krippendorff_alpha":
+        return f"{title(name)} ({scale.level})"
+    if scale is not None and name in ("gwet_ac2", "conger_kappa"):
+        return f"{title(name)} ({scale.weights} weights)"
+    return title(name)
 
 
 def _codes(report: Report, style: Style) -> str:
