@@ -172,8 +172,10 @@ def test_per_code_figures_on_few_units_or_no_shared_application_are_marked(write
     assert codes["x"]["caveats"] == ["rests on 4 units, fewer than 10"]
     assert "no two coders applied the code to the same unit" in codes["z"]["caveats"][1]
     text = CliRunner().invoke(main, ["compare", str(path)]).stdout
-    assert re.search(r"^z\b.*\[\d+\]", text, re.MULTILINE)
-    assert "z: no two coders applied the code to the same unit" in text
+    marks = re.search(r"^z\b.*?(\[\d+\]) (\[\d+\])", text, re.MULTILINE).groups()
+    notes = dict(re.findall(r"^  (\[\d+\]) (.*)$", text, re.MULTILINE))
+    assert notes[marks[0]] == "rests on 4 units, fewer than 10"  # one footnote for every code on 4 units
+    assert notes[marks[1]].startswith("no two coders applied the code to the same unit")
 
 
 # --- ignored rows, located -----------------------------------------------------------

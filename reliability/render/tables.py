@@ -168,7 +168,8 @@ def _codes(report: Report, style: Style) -> str:
     rows = []
     for code in report.codes_worst_first():
         ordering = code.figures[WORST_FIRST_BY]
-        caveats = "".join(" " + notes.mark(f"{code.code}: {caveat}") for caveat in code.caveats())
+        # Footnotes name no code: the mark sits on the code's row, and codes with the same caveat share one.
+        caveats = "".join(" " + notes.mark(caveat) for caveat in code.caveats())
         rows.append(
             [code.code]
             + [count(code.applied[c]) for c in coders]
