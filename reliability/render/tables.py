@@ -203,5 +203,7 @@ def _input(report: Report, style: Style) -> str:
     ignored = i.rows_read - i.rows_used
     lines = [f"{plural(i.rows_read, 'row')} read, {count(i.rows_used)} used, {count(ignored)} ignored"]
     lines += i.warnings()
-    lines += [f"{path}: {shape}, {plural(rows, 'row')}" for path, shape, rows in i.sources]
+    for source in i.sources:
+        used = "; ".join(f"{role}: {column}" for role, column in source.roles().items() if column)
+        lines.append(f"{source.path}: {source.shape}, {plural(source.rows, 'row')}" + (f" ({used})" if used else ""))
     return style.lines(lines)
