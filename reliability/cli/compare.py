@@ -6,7 +6,17 @@ from pathlib import Path
 
 import click
 
-from .common import FORMATS, analysis_options, emit, refuse_overwriting, reports_errors, run_analysis, scale_options
+from .common import (
+    FORMATS,
+    analysis_options,
+    emit,
+    refuse_overwriting,
+    reports_errors,
+    run_analysis,
+    scale_options,
+    terminal_width,
+    wide_option,
+)
 
 
 def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
@@ -29,8 +39,9 @@ def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--pair", "pair_filter", metavar="A,B", callback=_coder_pair, help="List only the units where coders A and B differ (implies --disagreements).")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Disagreeing units shown in table and markdown output (default 25; 0 shows all). CSV and JSON list all.")
 @click.option("--matrix", "show_matrix", is_flag=True, help="Add the code × code confusion matrix. With --format csv: write the matrix instead of the figures.")
+@wide_option
 @reports_errors
-def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, **kwargs):
+def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, wide, **kwargs):
     """Measure how far coders agree, and show where and why they disagree.
 
     INPUTS are coders' exports: CSV/TSV files (one per coder, the file name
@@ -58,5 +69,6 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
         disagreements=show_disagreements or code_filter is not None or pair_filter is not None,
         matrix=show_matrix,
         limit=SHOWN_UNITS if limit is None else limit,
+        width=terminal_width(wide, output),
     )
     emit(render(report, fmt, display), output)
