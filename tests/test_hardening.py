@@ -639,6 +639,7 @@ class TestGateSettings:
         ("max-drop = nan", "is not a number in the range 0.0<=x<=2.0"),
         ("max-drop = inf", "0.0<=x<=2.0"),
         ("max-drop = -0.1", "0.0<=x<=2.0"),
+        ("max-drop-code = nan", "0.0<=x<=2.0"),
         ("confidence = nan", "0.5<=x<=0.999"),
         ("seed = -1", "x>=0"),
         ("min-overlap = nan", "0.0<x<=1.0"),
