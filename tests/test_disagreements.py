@@ -171,7 +171,7 @@ def test_confusions_by_hand():
 def test_confusions_match_a_plain_loop_in_small_chunks(monkeypatch):
     codings = _random_codings(seed=2)
     whole = find_confusions(codings)
-    monkeypatch.setattr(confusions_module, "CHUNK_BYTES", 4 * 4 * 5 * 5 * 7)  # 7 units per chunk
+    monkeypatch.setattr(confusions_module, "CHUNK_UNITS", 7)
     chunked = find_confusions(codings)
     expected = np.zeros((codings.n_codes, codings.n_codes), dtype=int)
     directed = {}
