@@ -14,7 +14,7 @@ is computed on the codings as if the codebook had been revised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Collection
 
 from . import __version__
 from .agreement import coder_pairs, compare_all, compare_pair
@@ -23,7 +23,7 @@ from .codebook import Codebook
 from .codings import Codings
 from .coefficients import chance_corrected, interpret
 from .confusions import Confusions, find_confusions
-from .disagreements import Disagreements, find_disagreements
+from .disagreements import Disagreements, count_disagreements, find_disagreements
 from .figure import Figure
 from .gaps import Gaps, find_gaps
 from .intervals import BootstrapSettings
@@ -47,6 +47,12 @@ OVERALL_FIGURES = (
 CODE_FIGURES = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement")
 CODE_PAIR_FIGURES = ("cohen_kappa", "positive_agreement")
 """Figures of each pair of coders within one code (``codes[].pairs[]`` in JSON)."""
+SECTIONS = ("disagreements", "confusions", "bias", "gaps", "matrix")
+"""The sections on where and why coders disagree, each computed only when asked for.
+
+``matrix`` is the dense code × code confusion matrix (it implies ``confusions``).
+The disagreement summary (how many units disagree) is always computed.
+"""
 
 
 @dataclass(frozen=True)
@@ -183,9 +189,24 @@ class Report:
     codebook: Codebook | None = None
     """The codebook as read (before any revision)."""
     revision: Revision | None = None
+    sections: tuple[str, ...] = SECTIONS
+    """The sections of ``SECTIONS`` that were computed; the others are None (empty lists in JSON)."""
+    disagreeing: tuple[int, int] = (0, 0)
+    """Disagreeing units and units with at least two coders, counted even when the list is not computed."""
+
+    def disagreement_summary(self) -> dict[str, Any]:
+        """How many units disagree, how many are listed, and the filter in force (JSON ``disagreement_summary``)."""
+        if self.disagreements is not None:
+            return self.disagreements.summary()
+        total, of_units = self.disagreeing
+        return {"units": total, "listed": 0, "of_units": of_units, "code": None, "pair": None}
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of DESIGN §4 (schema_version 1)."""
+        """The JSON document of DESIGN §4 (schema_version 1).
+
+        Sections not computed (see ``sections``) are empty lists or null; the
+        disagreement summary is always there.
+        """
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "reliability", "version": __version__},
@@ -194,10 +215,13 @@ class Report:
             "pairs": [p.to_dict() for p in self.pairs],
             "overall": self.overall.to_dict(),
             "codes": [c.to_dict() for c in self.codes],
+            "sections": list(self.sections),
             "disagreements": self.disagreements.to_list() if self.disagreements else [],
-            "disagreement_summary": self.disagreements.summary() if self.disagreements else None,
+            "disagreement_summary": self.disagreement_summary(),
             "confusions": [p.to_dict() for p in self.confusions.pairs] if self.confusions else [],
-            "confusion_matrix": self.confusions.matrix_dict() if self.confusions else None,
+            "confusion_matrix": (
+                self.confusions.matrix_dict() if self.confusions and "matrix" in self.sections else None
+            ),
             "bias": self.bias.to_dict() if self.bias else None,
             "gaps": self.gaps.to_dict() if self.gaps else None,
             "codebook": self.codebook.to_dict() if self.codebook else None,
@@ -244,6 +268,7 @@ def compare(
     read_settings: dict[str, Any] | None = None,
     codebook: Codebook | None = None,
     revision: Revision | None = None,
+    sections: Collection[str] = SECTIONS,
 ) -> Report:
     """Compute every figure for a coding, and where and why the coders disagree.
 
@@ -264,11 +289,20 @@ def compare(
         Compute everything as if the codebook had been revised
         (:func:`reliability.revision.build_revision`); the input summary still
         describes the codings as read.
+    sections : collection of str, default every one of ``SECTIONS``
+        Which sections on where and why coders disagree to compute; the others
+        cost nothing. Gaps are computed whenever a codebook is given: they hold
+        the warning about codes the codebook does not know.
 
     Returns
     -------
     Report
     """
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
+    wanted = set(sections) | ({"confusions"} if "matrix" in sections else set())
+    wanted |= {"gaps"} if codebook is not None else set()
     as_read = codings
     book = codebook
     if revision is not None:
@@ -314,12 +348,14 @@ def compare(
         pairs=tuple(pair_results),
         overall=overall_result,
         codes=_code_results(codings, chance.codes),
-        disagreements=find_disagreements(codings),
-        confusions=find_confusions(codings, book),
-        bias=find_bias(codings, pairs),
-        gaps=find_gaps(codings, book),
+        disagreements=find_disagreements(codings) if "disagreements" in wanted else None,
+        confusions=find_confusions(codings, book) if "confusions" in wanted else None,
+        bias=find_bias(codings, pairs) if "bias" in wanted else None,
+        gaps=find_gaps(codings, book) if "gaps" in wanted else None,
         codebook=codebook,
         revision=revision,
+        sections=tuple(name for name in SECTIONS if name in wanted),
+        disagreeing=count_disagreements(codings) if "disagreements" not in wanted else (0, 0),
     )
 
 

@@ -355,3 +355,13 @@ def test_level_roll_up_equals_the_gillard_revision(gillard):
     assert shared == {("lead", "KO"): pytest.approx(46 / 50), ("lead", "SLG"): pytest.approx(45 / 50)}
     assert report.overall.figures["shared_agreement"].value == pytest.approx(38 / 50)
     assert report.gaps.not_in_codebook == ()
+
+
+def test_sections_not_asked_for_are_not_computed_and_the_summary_still_counts(gillard):
+    full = reliability.compare(gillard)
+    bare = reliability.compare(gillard, sections=())
+    assert bare.disagreements is None and bare.confusions is None and bare.bias is None and bare.gaps is None
+    assert bare.disagreement_summary() == {**full.disagreement_summary(), "listed": 0}
+    assert bare.to_dict()["pairs"] == full.to_dict()["pairs"]
+    with pytest.raises(ValueError, match="unknown sections"):
+        reliability.compare(gillard, sections=("everything",))

@@ -84,8 +84,11 @@ def figure_options(command: Callable) -> Callable:
     return command
 
 
-def run_analysis(kwargs: dict[str, Any]):
+def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
     """Read the inputs and compute the report the options ask for; warnings go to stderr.
+
+    ``sections`` names the sections on where and why coders disagree that the
+    output shows (see ``reliability.report.SECTIONS``); nothing else is computed.
 
     Returns
     -------
@@ -122,6 +125,7 @@ def run_analysis(kwargs: dict[str, Any]):
             },
             codebook=codebook,
             revision=revision,
+            sections=sections,
         )
     for line in report.warnings():
         warn(line)
