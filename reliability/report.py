@@ -24,6 +24,7 @@ from .codings import Codings
 from .coefficients import chance_corrected, interpret
 from .confusions import Confusions, find_confusions
 from .disagreements import Disagreements, count_disagreements, find_disagreements
+from .errors import UsageError
 from .figure import Figure
 from .gaps import Gaps, find_gaps
 from .intervals import BootstrapSettings
@@ -300,7 +301,7 @@ def compare(
     """
     unknown = set(sections) - set(SECTIONS)
     if unknown:
-        raise ValueError(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
+        raise UsageError(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
     wanted = set(sections) | ({"confusions"} if "matrix" in sections else set())
     wanted |= {"gaps"} if codebook is not None else set()
     as_read = codings

@@ -363,5 +363,5 @@ def test_sections_not_asked_for_are_not_computed_and_the_summary_still_counts(gi
     assert bare.disagreements is None and bare.confusions is None and bare.bias is None and bare.gaps is None
     assert bare.disagreement_summary() == {**full.disagreement_summary(), "listed": 0}
     assert bare.to_dict()["pairs"] == full.to_dict()["pairs"]
-    with pytest.raises(ValueError, match="unknown sections"):
+    with pytest.raises(UsageError, match="unknown sections"):
         reliability.compare(gillard, sections=("everything",))
