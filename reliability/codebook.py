@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -331,6 +330,8 @@ def _read_refi_xml(path: Path) -> Codebook:
 
 def _read_qdpx(path: Path) -> Codebook:
     """The codebook of a REFI-QDA project archive: the ``.qde`` file inside the zip."""
+    import zipfile  # here: only projects need it, and every run imports this module
+
     try:
         with zipfile.ZipFile(path) as archive:
             projects = [info for info in archive.infolist() if info.filename.lower().endswith(".qde")]

@@ -14,21 +14,23 @@ is computed on the codings as if the codebook had been revised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Collection
+from typing import TYPE_CHECKING, Any, Collection
 
 from . import __version__
 from .agreement import coder_pairs, compare_all, compare_pair
-from .bias import Bias, find_bias
-from .codebook import Codebook
 from .codings import Codings
 from .coefficients import chance_corrected, interpret
-from .confusions import Confusions, find_confusions
 from .disagreements import Disagreements, count_disagreements, find_disagreements
 from .errors import UsageError
 from .figure import Figure
-from .gaps import Gaps, find_gaps
 from .intervals import BootstrapSettings
-from .revision import Revision
+
+if TYPE_CHECKING:  # the sections' modules are imported when a section is computed: a small run starts faster
+    from .bias import Bias
+    from .codebook import Codebook
+    from .confusions import Confusions
+    from .gaps import Gaps
+    from .revision import Revision
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
@@ -337,6 +339,20 @@ def compare(
         },
         at_least_k=overall.at_least_k,
     )
+    # Each section's module is imported only when the section is computed: a small run starts faster.
+    confusions = bias = gaps = None
+    if "confusions" in wanted:
+        from .confusions import find_confusions
+
+        confusions = find_confusions(codings, book)
+    if "bias" in wanted:
+        from .bias import find_bias
+
+        bias = find_bias(codings, pairs)
+    if "gaps" in wanted:
+        from .gaps import find_gaps
+
+        gaps = find_gaps(codings, book)
     return Report(
         input=summarise_input(as_read),
         settings=Settings(
@@ -350,9 +366,9 @@ def compare(
         overall=overall_result,
         codes=_code_results(codings, chance.codes),
         disagreements=find_disagreements(codings) if "disagreements" in wanted else None,
-        confusions=find_confusions(codings, book) if "confusions" in wanted else None,
-        bias=find_bias(codings, pairs) if "bias" in wanted else None,
-        gaps=find_gaps(codings, book) if "gaps" in wanted else None,
+        confusions=confusions,
+        bias=bias,
+        gaps=gaps,
         codebook=codebook,
         revision=revision,
         sections=tuple(name for name in SECTIONS if name in wanted),
