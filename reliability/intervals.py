@@ -37,14 +37,15 @@ GROUPED_WHEN = 8
 class BootstrapSettings:
     """How to bootstrap: number of resamples, seed, confidence level.
 
-    ``progress``, when given, is called once for every figure bootstrapped (for a
-    progress bar); it does not change any result.
+    ``progress``, when given, is told the number of resamples of each chunk as a
+    figure's resamples are drawn and summed (``n_resamples`` in all per figure), for
+    a progress bar that moves with the work; it does not change any result.
     """
 
     n_resamples: int = 1000
     seed: int = 0
     confidence: float = 0.95
-    progress: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
 
 def resampled_sums(contributions: Any, settings: BootstrapSettings) -> np.ndarray:
@@ -76,8 +77,8 @@ def resampled_sums(contributions: Any, settings: BootstrapSettings) -> np.ndarra
             drawn += np.arange(size)[:, None] * n_groups
             counts = np.bincount(drawn.ravel(), minlength=size * n_groups).reshape(size, n_groups)
         sums.append(np.asarray(_left_multiply(counts.astype(np.float64), distinct), dtype=np.float64))
-    if settings.progress is not None:
-        settings.progress()
+        if settings.progress is not None:
+            settings.progress(size)
     return np.concatenate(sums)
 
 

@@ -37,11 +37,11 @@ def test_sparse_and_dense_contributions_agree():
     assert np.allclose(resampled_sums(dense, settings), resampled_sums(sparse.csr_array(dense), settings))
 
 
-def test_progress_is_called_once_per_figure():
+def test_progress_is_told_every_chunk_of_resamples():
     calls = []
-    settings = BootstrapSettings(20, progress=lambda: calls.append(1))
+    settings = BootstrapSettings(150, progress=calls.append)
     bootstrap(np.ones((5, 1)), lambda s: s[:, 0], settings)
-    assert calls == [1]
+    assert calls == [64, 64, 22]  # CHUNK resamples at a time
 
 
 def test_interval_is_none_when_mostly_undefined():

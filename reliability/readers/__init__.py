@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import InputError, UsageError
 from .options import ReadOptions
 
 if TYPE_CHECKING:
     from ..codings import Codings
+    from ..progress import Progress
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 INPUT_SUFFIXES = (*TABLE_SUFFIXES, ".xlsx", ".qdpx", ".qde")
 """Files read from a folder: delimited tables, Excel workbooks, REFI-QDA projects."""
 
 
-def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Codings:
+def load(inputs: list[str | Path], options: ReadOptions | None = None, progress: Progress | None = None) -> Codings:
     """Read coders' exports (files or folders of them) into one :class:`Codings`.
 
     Parameters
@@ -29,6 +30,9 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
         by suffix and columns; their coded spans become units as ``options.units`` says.
     options : ReadOptions, optional
         Column names, code separator, encoding, case folding, unit mode.
+    progress : callable, optional
+        Told the ``"reading"`` stage's progress (see :mod:`reliability.progress`):
+        the bytes parsed, then building the table, which costs about as much.
 
     Raises
     ------
@@ -39,13 +43,19 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     """
     # Imported here so that the command line can read ReadOptions without pandas.
     from .build import build_codings
+    from ..progress import Stage
     from .spans import SpanTable, codings_from_spans
 
     options = options or ReadOptions()
     files, notices = expand_inputs([Path(p) for p in inputs])
+    sizes = [path.stat().st_size for path in files]
+    # Parsing the bytes is the first half; building the table from the rows costs about as much.
+    stage = Stage(progress, "reading", 2 * sum(sizes))
     tables, span_tables = [], []
-    for path in files:
-        read, more = read_input(path, options)
+    for path, size in zip(files, sizes):
+        done = stage.part(size)
+        read, more = read_input(path, options, done)
+        done(1.0)  # readers that cannot tell their progress jump here
         notices.extend(more)
         (span_tables if isinstance(read, SpanTable) else tables).append(read)
     _check_stems([*tables, *span_tables])
@@ -55,14 +65,19 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
             "ids; they cannot be compared together: give the exports of one program (or tables of unit ids) only"
         )
     if span_tables:
-        return codings_from_spans(span_tables, options, notices)
-    if options.units is not None:
-        notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
-    return build_codings(tables, ignore_case=options.ignore_case, notices=notices)
+        codings = codings_from_spans(span_tables, options, notices)
+    else:
+        if options.units is not None:
+            notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
+        codings = build_codings(tables, ignore_case=options.ignore_case, notices=notices, built=lambda share: stage.reach(0.5 + share / 2))
+    stage.finish()
+    return codings
 
 
-def read_input(path: Path, options: ReadOptions):
+def read_input(path: Path, options: ReadOptions, done: Callable[[float], None] | None = None):
     """Read one file: REFI-QDA projects and workbooks by suffix, delimited files by their header.
+
+    ``done``, when given, is told the share of a delimited file's reading done (0 to 1).
 
     Returns
     -------
@@ -83,7 +98,7 @@ def read_input(path: Path, options: ReadOptions):
     shape = sniff_shape(path, options)
     if shape is not None:
         return read_export(csv_table(path, options), shape, options)
-    return read_delimited(path, options), []
+    return read_delimited(path, options, done), []
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
