@@ -198,6 +198,13 @@ def test_characters_have_a_limit(monkeypatch):
         load_spans(CHARACTER_ROWS, "characters")
 
 
+def test_characters_times_codes_are_refused_before_the_table_is_built(monkeypatch):
+    # 12 characters × 3 coders × 2 codes = 72 cells: past the limit the message names it, no allocation is tried.
+    monkeypatch.setattr(span_module, "MAX_TABLE_CELLS", 50)
+    with pytest.raises(UsageError, match=r"--units characters makes 12 units × \d coders × \d codes, \d+ cells, more than the 50"):
+        load_spans(CHARACTER_ROWS, "characters")
+
+
 # --- MAXQDA's paragraph positions ---------------------------------------------------------------
 
 
