@@ -130,19 +130,27 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
 def _distinct_rows(contributions: Any) -> tuple[Any, np.ndarray, np.ndarray]:
     """Identical rows grouped: (distinct rows, group of each unit, size of each group).
 
-    Rows are keyed by two fixed random projections; the grouping is then checked
-    exactly, and abandoned (every unit its own group) should two different rows
-    ever share a key.
+    Rows are keyed by two fixed random projections (one complex number); the keys
+    are grouped by hashing (``pandas.factorize``), which is several times faster
+    than sorting them and is this bootstrap's fixed cost per figure. Groups are
+    numbered in order of first appearance. The grouping is then checked exactly,
+    and abandoned (every unit its own group) should two different rows ever share
+    a key.
     """
+    import pandas as pd  # the readers have imported it already; the metrics need it only here
+
     n_units, width = contributions.shape
     if not isinstance(contributions, np.ndarray) and width <= DENSE_UP_TO:
         contributions = contributions.toarray()
     projection = np.random.default_rng(20061).standard_normal((width, 2))
-    keys = np.ascontiguousarray(np.asarray(contributions @ projection, dtype=np.float64))
-    _, first, group_of_unit, group_size = np.unique(
-        keys.view(np.dtype((np.void, 16))).ravel(), return_index=True, return_inverse=True, return_counts=True
-    )
-    group_of_unit = group_of_unit.ravel()
+    keys = np.asarray(contributions @ projection, dtype=np.float64)
+    group_of_unit, _ = pd.factorize(keys[:, 0] + 1j * keys[:, 1])
+    group_of_unit = group_of_unit.astype(np.int64)
+    # A group's first unit is where its number first appears: one above every number before it.
+    is_first = np.ones(n_units, dtype=bool)
+    is_first[1:] = group_of_unit[1:] > np.maximum.accumulate(group_of_unit)[:-1]
+    first = np.flatnonzero(is_first)
+    group_size = np.bincount(group_of_unit, minlength=len(first))
     distinct = contributions[first]
     if _differs(contributions, distinct[group_of_unit]):
         return contributions, np.arange(n_units), np.ones(n_units, dtype=np.int64)
