@@ -46,21 +46,44 @@ class BootstrapSettings:
     seed: int = 0
     confidence: float = 0.95
     progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
+    clusters: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The cluster of each unit of the table (e.g. the stretch of text a character unit
+    lies in); None resamples units. Units of one cluster are drawn together."""
+    resampling: str = "units"
+    """What one draw takes, for the report: "units", or the clusters' name ("segments")."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """What a reader of the intervals needs: what one draw takes, how many clusters, resamples, confidence, seed."""
+        return {
+            "unit": self.resampling,
+            "clusters": None if self.clusters is None else int(len(np.unique(self.clusters))),
+            "n_resamples": self.n_resamples,
+            "confidence": self.confidence,
+            "seed": self.seed,
+        }
 
 
-def resampled_sums(contributions: Any, settings: BootstrapSettings) -> np.ndarray:
-    """Column sums of the contributions in every bootstrap resample of the units.
+def resampled_sums(contributions: Any, settings: BootstrapSettings, units: np.ndarray | None = None) -> np.ndarray:
+    """Column sums of the contributions in every bootstrap resample of the units (or clusters).
 
     Parameters
     ----------
-    contributions : ndarray or scipy sparse matrix, shape (n_units, d)
+    contributions : ndarray or scipy sparse matrix, shape (n_rows, d)
         One row per unit the figure uses.
     settings : BootstrapSettings
+        With ``clusters``, whole clusters are drawn: the rows of each cluster are
+        summed first, and every cluster of the table is a draw (one without rows of
+        this figure adds nothing), so all figures resample the same population.
+    units : ndarray of int, shape (n_rows,), optional
+        The table position of each row; needed with ``clusters``. Without it, row
+        ``i`` is unit ``i``.
 
     Returns
     -------
     ndarray of float64, shape (n_resamples, d)
     """
+    if settings.clusters is not None:
+        contributions = _sum_by_cluster(contributions, settings.clusters, units)
     n_units = contributions.shape[0]
     rng = np.random.default_rng(settings.seed)
     if n_units == 0:
@@ -86,6 +109,7 @@ def bootstrap(
     contributions: Any,
     statistic: Callable[[np.ndarray], np.ndarray],
     settings: BootstrapSettings,
+    units: np.ndarray | None = None,
 ) -> tuple[float, float] | None:
     """Percentile interval of a statistic of summed per-unit contributions.
 
@@ -97,6 +121,8 @@ def bootstrap(
         Maps summed contributions, shape (n_resamples, d), to values, shape
         (n_resamples,); NaN where undefined in a resample.
     settings : BootstrapSettings
+    units : ndarray of int, optional
+        The table position of each row (see :func:`resampled_sums`).
 
     Returns
     -------
@@ -114,7 +140,7 @@ def bootstrap(
     """
     if isinstance(contributions, np.ndarray) and contributions.ndim == 1:
         contributions = contributions[:, None]
-    return percentile_interval(statistic(resampled_sums(contributions, settings)), settings.confidence)
+    return percentile_interval(statistic(resampled_sums(contributions, settings, units)), settings.confidence)
 
 
 def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, float] | None:
@@ -125,6 +151,31 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
     tail = (1.0 - confidence) / 2.0 * 100.0
     low, high = np.percentile(finite, [tail, 100.0 - tail])
     return float(low), float(high)
+
+
+def _sum_by_cluster(contributions: Any, clusters: np.ndarray, units: np.ndarray | None) -> Any:
+    """The rows of each cluster added up: shape (number of clusters in the table, d).
+
+    Raises
+    ------
+    ValueError
+        When the rows' units are not given and the rows are not the table's units.
+    """
+    from scipy import sparse  # imported only for a clustered bootstrap
+
+    clusters = np.asarray(clusters)
+    _, cluster_index = np.unique(clusters, return_inverse=True)
+    n_clusters = int(cluster_index.max()) + 1 if len(cluster_index) else 0
+    n_rows = contributions.shape[0]
+    if units is None:
+        if n_rows != len(clusters):
+            raise ValueError(f"{n_rows} contribution rows need their table units to be resampled by cluster")
+        units = np.arange(n_rows)
+    membership = sparse.csr_array(
+        (np.ones(n_rows), (cluster_index[np.asarray(units)], np.arange(n_rows))), shape=(n_clusters, n_rows)
+    )
+    summed = membership @ contributions
+    return summed if isinstance(contributions, np.ndarray) else sparse.csr_array(summed)
 
 
 def _distinct_rows(contributions: Any) -> tuple[Any, np.ndarray, np.ndarray]:

@@ -80,6 +80,7 @@ class Settings:
             "bootstrap": boot.n_resamples if boot else None,
             "seed": boot.seed if boot else None,
             "confidence": boot.confidence if boot else None,
+            "resampling": boot.to_dict() if boot else None,
             **self.read,
             "codebook": self.codebook,
             "revision": list(self.revision),
