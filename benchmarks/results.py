@@ -15,7 +15,7 @@ GIB = 1024**3
 HEAVY_MODULES = ("pandas", "sklearn", "scipy", "numpy")
 """Modules whose import `reliability --help` must avoid (DESIGN §6 names pandas and scikit-learn)."""
 
-FORBIDDEN_AT_HELP = ("pandas", "sklearn")
+FORBIDDEN_AT_HELP = ("pandas", "scipy", "sklearn")
 
 CI_TARGET_RATIO = 20.0
 """``--ci`` with 1,000 resamples on 100,000 units: at most this many times read_csv of the same file."""
