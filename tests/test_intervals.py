@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from reliability.intervals import BootstrapSettings, bootstrap, percentile_interval, resampled_sums
+from reliability.figures.intervals import BootstrapSettings, bootstrap, percentile_interval, resampled_sums
 
 
 def test_same_seed_same_sums_other_seed_other_sums():
@@ -71,7 +71,7 @@ def test_rows_of_a_subset_are_placed_in_their_clusters():
 
 
 def test_a_missing_interval_says_why():
-    from reliability.figure import NO_INTERVAL, Figure
+    from reliability.figures.figure import NO_INTERVAL, Figure
 
     figure = Figure(value=0.5, n_units=10).with_ci(None)
     assert figure.ci is None and figure.note == NO_INTERVAL

@@ -6,7 +6,7 @@ import pytest
 
 import reliability
 from reliability.cli import common
-from reliability.intervals import BootstrapSettings
+from reliability.figures.intervals import BootstrapSettings
 
 from paths import GILLARD_CODERS
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import ReliabilityError
-from ..readers.options import CRLF_MODES, UNIT_MODES
+from ..codings.options import CRLF_MODES, UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
 
@@ -95,18 +95,20 @@ def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
     -------
     reliability.report.Report
     """
-    from ..codebook import read_codebook
-    from ..intervals import BootstrapSettings
+    from ..codings.revision import build_revision
+    from ..figures.intervals import BootstrapSettings
     from ..readers import load
+    from ..readers.codebook import read_codebook
+    from ..readers.recode import read_recode
     from ..report import compare
-    from ..revision import build_revision
 
     options = read_options(kwargs)
     codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None
     with terminal_progress() as progress:
         codings = load(list(kwargs["inputs"]), options, progress)
+        recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
         revision = build_revision(
-            codings.codes, codebook=codebook, level=kwargs["level"], recode=kwargs["recode"], merges=kwargs["merge"]
+            codings.codes, codebook=codebook, level=kwargs["level"], recode=recode, merges=kwargs["merge"]
         )
         bootstrap = (
             BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"]) if kwargs["ci"] else None
@@ -115,13 +117,6 @@ def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
             codings,
             reference=kwargs["reference"],
             bootstrap=bootstrap,
-            read_settings={
-                "code_sep": options.code_sep,
-                "ignore_case": options.ignore_case,
-                "units": options.units,
-                "min_overlap": options.min_overlap,
-                "crlf": options.crlf,
-            },
             codebook=codebook,
             revision=revision,
             sections=sections,
@@ -200,7 +195,7 @@ def terminal_progress() -> Iterator[Callable[[str, int, int], None] | None]:
 
 def read_options(kwargs: dict[str, Any]):
     """The reader options from the command's keyword arguments."""
-    from ..readers import ReadOptions
+    from ..codings.options import ReadOptions
 
     return ReadOptions(
         unit_col=kwargs["unit_col"],

@@ -44,7 +44,7 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
       reliability compare sample_data/gillard/coders --codebook sample_data/gillard/codebook.csv --disagreements
       reliability compare sample_data/gillard/coders --merge "Hierarchy and power+Team integration=Team"
     """
-    from ..render.disagreements import SHOWN_UNITS, Display
+    from ..render.style import SHOWN_UNITS, Display
     from ..render import render
 
     display = Display(

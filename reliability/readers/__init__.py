@@ -1,16 +1,17 @@
-"""Readers: every supported input → the canonical table (:class:`reliability.codings.Codings`)."""
+"""Readers: every supported input → the canonical table (:class:`reliability.codings.model.Codings`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import InputError, UsageError
-from .options import ReadOptions
+from ..codings.options import ReadOptions
 
 if TYPE_CHECKING:
-    from ..codings import Codings
+    from ..codings.model import Codings
     from ..progress import Progress
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -69,9 +70,11 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None, progress:
     else:
         if options.units is not None:
             notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
-        codings = build_codings(tables, ignore_case=options.ignore_case, notices=notices, built=lambda share: stage.reach(0.5 + share / 2))
+        codings = build_codings(
+            tables, ignore_case=options.ignore_case, notices=notices, built=lambda share: stage.reach(0.5 + share / 2)
+        )
     stage.finish()
-    return codings
+    return replace(codings, read=options)
 
 
 def read_input(path: Path, options: ReadOptions, done: Callable[[float], None] | None = None):
