@@ -306,6 +306,8 @@ def compare(
         codings = revision.apply(codings)
         book = codebook.revised(revision.mapping) if codebook is not None else None
     pairs = coder_pairs(codings, reference)
+    if bootstrap is not None and codings.clusters is not None and bootstrap.clusters is None:
+        bootstrap = replace(bootstrap, clusters=codings.clusters, resampling=codings.clusters_are or "clusters")
     stage = Stage(progress if bootstrap is None else None, "computing", 1000)
     resampling = Stage(None, "bootstrapping", 1)
     if bootstrap is not None:  # the resamples are the work: the computing steps then tell nothing

@@ -19,6 +19,7 @@ from reliability.figures.coefficients import (
     pooled_kappa,
     positive_agreement,
 )
+from reliability.figures.figure import NO_INTERVAL
 from reliability.figures.intervals import BootstrapSettings
 from tests.reference_data import load
 
@@ -63,14 +64,20 @@ def per_call_code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -
     return [
         replace(
             code,
-            fleiss_kappa=replace(code.fleiss_kappa, ci=None),
-            krippendorff_alpha=replace(code.krippendorff_alpha, ci=None),
-            gwet_ac1=replace(code.gwet_ac1, ci=None),
-            positive_agreement=replace(code.positive_agreement, ci=None),
-            pairs={pair: {name: replace(f, ci=None) for name, f in figures.items()} for pair, figures in code.pairs.items()},
+            fleiss_kappa=_without_interval(code.fleiss_kappa),
+            krippendorff_alpha=_without_interval(code.krippendorff_alpha),
+            gwet_ac1=_without_interval(code.gwet_ac1),
+            positive_agreement=_without_interval(code.positive_agreement),
+            pairs={pair: {name: _without_interval(f) for name, f in figures.items()} for pair, figures in code.pairs.items()},
         )
         for code in with_intervals
     ]
+
+
+def _without_interval(figure):
+    """The figure without its interval, nor the note saying why an interval was left out."""
+    notes = [part for part in (figure.note or "").split("; ") if part and part != NO_INTERVAL]
+    return replace(figure, ci=None, note="; ".join(notes) or None)
 
 
 def random_codings(seed: int) -> Codings:

@@ -70,6 +70,12 @@ class Codings:
         How the input rows were used.
     read : ReadOptions
         How the inputs were read (the report records it).
+    clusters : ndarray of int, shape (n_units,), optional
+        For units that are not independent observations (characters, sentences or
+        paragraphs of coded spans): the group each unit belongs to, which a
+        bootstrap draws whole. None: the units are independent.
+    clusters_are : str, optional
+        What one cluster is, for the report ("documents").
     """
 
     units: tuple[str, ...]
@@ -81,6 +87,8 @@ class Codings:
     notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     accounting: Accounting = field(default_factory=Accounting)
     read: ReadOptions = field(default_factory=ReadOptions)
+    clusters: np.ndarray | None = None
+    clusters_are: str | None = None
 
     def __post_init__(self) -> None:
         n_u, n_c, n_k = len(self.units), len(self.coders), len(self.codes)
@@ -93,6 +101,8 @@ class Codings:
             )
         if (applied & ~seen[:, :, None]).any():
             raise ValueError("a code is applied where the unit is missing for that coder")
+        if self.clusters is not None and len(self.clusters) != n_u:
+            raise ValueError(f"{len(self.clusters)} clusters for {n_u} units")
         applied.flags.writeable = False
         seen.flags.writeable = False
         object.__setattr__(self, "applied", applied)
@@ -221,6 +231,8 @@ class Codings:
             notes=self.notes,
             accounting=self.accounting,
             read=self.read,
+            clusters=self.clusters,
+            clusters_are=self.clusters_are,
         )
 
 

@@ -63,7 +63,10 @@ class Figure:
         }
 
 
-NO_INTERVAL = "no interval: the figure is undefined in more than half of the bootstrap resamples"
+NO_INTERVAL = (
+    "no interval: the figure is undefined in more than half of the bootstrap resamples "
+    "(or its units lie in fewer than two of the clusters resampled)"
+)
 
 
 def _clean(x: float | None) -> float | None:

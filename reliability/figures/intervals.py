@@ -18,7 +18,7 @@ data and the settings: the same seed gives the same intervals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -28,6 +28,10 @@ CHUNK = 64
 
 DENSE_UP_TO = 256
 """Sparse contributions this narrow are grouped as dense arrays (sparse comparisons are slow)."""
+
+MIN_CLUSTERS = 2
+"""A clustered bootstrap needs this many clusters holding a figure's units; with fewer
+the figure gets no interval (one cluster would give an interval of width zero)."""
 
 GROUPED_WHEN = 8
 """Draw over groups when there are at least this many units per distinct row."""
@@ -52,6 +56,10 @@ class BootstrapSettings:
     resampling: str = "units"
     """What one draw takes, for the report: "units", or the clusters' name ("segments")."""
 
+    def restricted(self, units: np.ndarray) -> "BootstrapSettings":
+        """The settings for a figure computed on some units only (boolean mask or indices of the table's)."""
+        return self if self.clusters is None else replace(self, clusters=np.asarray(self.clusters)[units])
+
     def to_dict(self) -> dict[str, Any]:
         """What a reader of the intervals needs: what one draw takes, how many clusters, resamples, confidence, seed."""
         return {
@@ -72,8 +80,7 @@ def resampled_sums(contributions: Any, settings: BootstrapSettings, units: np.nd
         One row per unit the figure uses.
     settings : BootstrapSettings
         With ``clusters``, whole clusters are drawn: the rows of each cluster are
-        summed first, and every cluster of the table is a draw (one without rows of
-        this figure adds nothing), so all figures resample the same population.
+        summed first, and each cluster holding rows of this figure is one draw.
     units : ndarray of int, shape (n_rows,), optional
         The table position of each row; needed with ``clusters``. Without it, row
         ``i`` is unit ``i``.
@@ -84,6 +91,8 @@ def resampled_sums(contributions: Any, settings: BootstrapSettings, units: np.nd
     """
     if settings.clusters is not None:
         contributions = _sum_by_cluster(contributions, settings.clusters, units)
+        if contributions.shape[0] < MIN_CLUSTERS:  # every resample would be the data itself
+            return np.full((settings.n_resamples, contributions.shape[1]), np.nan)
     n_units = contributions.shape[0]
     rng = np.random.default_rng(settings.seed)
     if n_units == 0:
@@ -154,7 +163,7 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
 
 
 def _sum_by_cluster(contributions: Any, clusters: np.ndarray, units: np.ndarray | None) -> Any:
-    """The rows of each cluster added up: shape (number of clusters in the table, d).
+    """The rows of each cluster added up: shape (clusters holding some row, d).
 
     Raises
     ------
@@ -164,15 +173,15 @@ def _sum_by_cluster(contributions: Any, clusters: np.ndarray, units: np.ndarray 
     from scipy import sparse  # imported only for a clustered bootstrap
 
     clusters = np.asarray(clusters)
-    _, cluster_index = np.unique(clusters, return_inverse=True)
-    n_clusters = int(cluster_index.max()) + 1 if len(cluster_index) else 0
     n_rows = contributions.shape[0]
     if units is None:
         if n_rows != len(clusters):
-            raise ValueError(f"{n_rows} contribution rows need their table units to be resampled by cluster")
+            raise ValueError(f"{n_rows} contribution rows need their units' positions to be resampled by cluster")
         units = np.arange(n_rows)
+    _, cluster_of_row = np.unique(clusters[np.asarray(units, dtype=np.int64)], return_inverse=True)
+    n_clusters = int(cluster_of_row.max()) + 1 if n_rows else 0
     membership = sparse.csr_array(
-        (np.ones(n_rows), (cluster_index[np.asarray(units)], np.arange(n_rows))), shape=(n_clusters, n_rows)
+        (np.ones(n_rows), (cluster_of_row.ravel(), np.arange(n_rows))), shape=(n_clusters, n_rows)
     )
     summed = membership @ contributions
     return summed if isinstance(contributions, np.ndarray) else sparse.csr_array(summed)

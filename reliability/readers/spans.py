@@ -49,6 +49,9 @@ SPAN_COLUMNS = ("document", "coder", "start", "end", "code", "text", "note")
 
 """Columns of :attr:`SpanTable.spans`."""
 
+DOCUMENT_CLUSTERED = ("characters", "coded-characters", "sentences", "paragraphs")
+"""Unit modes whose units are parts of a text that one reading coded together: intervals resample documents."""
+
 POSITIONS = ("characters", "paragraphs")
 
 """What a span's start and end count."""
@@ -172,6 +175,9 @@ def codings_from_spans(tables: list[SpanTable], options: ReadOptions, notices: l
         texts=units.texts,
         notes=units.notes,
         accounting=_accounting(tables, mode, notices),
+        # Characters, sentences and paragraphs of one document are not independent: a bootstrap draws documents.
+        clusters=np.asarray(units.doc, dtype=np.int64) if mode in DOCUMENT_CLUSTERED else None,
+        clusters_are="documents" if mode in DOCUMENT_CLUSTERED else None,
     )
 
 

@@ -115,7 +115,7 @@ def krippendorff_alpha_sets(
     too_many_sets = bootstrap is not None and len(patterns) > SET_BOOTSTRAP_LIMIT
     figure = _alpha_figure(
         unit_of_rating, set_of_rating, len(patterns), raters, disagreement,
-        _set_delta_times(patterns, distance), None if too_many_sets else bootstrap,
+        _set_delta_times(patterns, distance), None if too_many_sets else bootstrap, units=np.flatnonzero(paired),
     )
     if too_many_sets and figure.value is not None:
         figure = replace(
