@@ -129,3 +129,29 @@ def test_per_code_batch_path_covers_undefined_and_defined_figures() -> None:
             figures += [code.fleiss_kappa, code.krippendorff_alpha, code.gwet_ac1, code.positive_agreement]
     assert any(figure.value is None for figure in figures)
     assert sum(figure.se is not None for figure in figures) > 100
+
+
+@pytest.mark.parametrize("n_codes", [40, 400, 3000])
+def test_sparse_set_distances_equal_the_dense_form(n_codes, monkeypatch):
+    # Large codebooks take the sparse form; on the same sets it must give the dense form's x @ Delta.
+    from reliability.figures.coefficients import set_distance
+
+    rng = np.random.default_rng(n_codes)
+    patterns = np.unique(rng.random((600, n_codes)) < 2.5 / n_codes, axis=0)
+    counts = rng.integers(0, 9, (4, len(patterns))).astype(float)
+    for distance in ("masi", "jaccard"):
+        sparse_form = set_distance._sparse_set_delta_times(patterns, distance)(counts)
+        monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", float("inf"))
+        dense_form = set_distance._set_delta_times(patterns, distance)(counts)
+        monkeypatch.undo()
+        assert np.allclose(sparse_form, dense_form, rtol=0, atol=1e-9)
+
+
+def test_a_large_open_codebook_takes_the_sparse_form(monkeypatch):
+    from reliability.figures.coefficients import set_distance
+
+    called = []
+    monkeypatch.setattr(set_distance, "_sparse_set_delta_times", lambda p, d: called.append(p.shape) or (lambda x: x))
+    patterns = np.eye(3000, dtype=bool)[:2000]  # 2,000 one-code sets of 3,000 codes: no two share a code
+    set_distance._set_delta_times(patterns, "masi")
+    assert called == [(2000, 3000)]
