@@ -3,7 +3,7 @@
 import pytest
 
 from reliability.errors import InputError, UsageError
-from reliability.readers import ReadOptions, span_units, spans as span_module
+from reliability.readers import ReadOptions, span_units
 from reliability.readers.spans import SpanTable, codings_from_spans, span_frame
 from reliability.report import compare
 

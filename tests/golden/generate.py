@@ -83,6 +83,24 @@ EXTRA = {
 }
 
 VERSION = re.compile(r'("version": )"[^"]*"')
+STACK_FILE = Path(__file__).resolve().parent / "STACK"
+"""The numerical libraries the goldens were made with; on another stack the last
+bits of a float may differ, and the test compares floats to 10 significant digits."""
+NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def stack() -> str:
+    """numpy, scipy and pandas versions, one per line."""
+    import numpy
+    import pandas
+    import scipy
+
+    return f"numpy {numpy.__version__}\nscipy {scipy.__version__}\npandas {pandas.__version__}\n"
+
+
+def rounded(text: str) -> str:
+    """The text with every decimal number to 10 significant digits."""
+    return NUMBER.sub(lambda m: format(float(m.group()), ".10g"), text)
 
 
 def cases() -> dict[str, list[str]]:
@@ -114,6 +132,7 @@ def main() -> None:
         old.unlink()
     for name, args in cases().items():
         (GOLDEN / name).write_text(run(args), encoding="utf-8")
+    STACK_FILE.write_text(stack(), encoding="utf-8")
     print(f"wrote {len(cases())} goldens to {GOLDEN}", file=sys.stderr)
 
 
