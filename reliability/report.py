@@ -14,23 +14,29 @@ is computed on the codings as if the codebook had been revised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Collection
+from typing import TYPE_CHECKING, Any, Collection, Sequence
+
+import numpy as np
 
 from .version import __version__
 from .figures.agreement import coder_pairs, compare_all, compare_pair
 from .codings.model import Codings
 from .codings.options import ReadOptions
+from .codings.levels import LEVELS
+from .codings.scales import Scale, ordered_scale
 from .errors import UsageError
 from .figures.coefficients import chance_corrected
-from .findings.disagreements import Disagreements, count_disagreements, find_disagreements
 from .figures.figure import Figure
 from .figures.intervals import BootstrapSettings
 from .figures.registry import Scope, keys, ordered
+from .findings.disagreements import Disagreements, count_disagreements, find_disagreements
+from .findings.ranges import ranges, segments
 from .progress import Progress, Stage
 
-if TYPE_CHECKING:  # the sections' modules are imported when a section is computed: a small run starts faster
+if TYPE_CHECKING:  # the modules of optional parts are imported when a part is computed: a small run starts faster
     from .codings.codebook import Codebook
     from .codings.revision import Revision
+    from .figures.gold import GoldStandard
     from .findings.bias import Bias
     from .findings.confusions import Confusions
     from .findings.gaps import Gaps
@@ -40,13 +46,15 @@ MISSING_SHOWN = 5
 """How many missing units a report names per coder."""
 WORST_FIRST_BY = "fleiss_kappa"
 """The per-code figure that orders codes worst first and gives each code its reading."""
-
 SECTIONS = ("disagreements", "confusions", "bias", "gaps", "matrix")
 """The sections on where and why coders disagree, each computed only when asked for.
 
 ``matrix`` is the dense code × code confusion matrix (it implies ``confusions``).
 The disagreement summary (how many units disagree) is always computed.
 """
+CHANCE_SHARE, PAIRS_SHARE, OVERALL_SHARE = 0.8, 0.08, 0.04
+"""Shares of a compare's computing time: chance-corrected figures, observed pairs, all coders; sections the rest."""
+
 
 
 @dataclass(frozen=True)
@@ -61,9 +69,23 @@ class Settings:
     """The codebook file, when one was given."""
     revision: tuple[str, ...] = ()
     """The revision options in force (``--level``, ``--recode``, ``--merge``), in the order they apply."""
+    scale: Scale | None = None
+    """The ordered scale (``--scale``); None for nominal codes."""
+    gold: str | None = None
+    """The coder taken as the answer key (``--gold``)."""
+    rounds: bool = False
+    """The "coders" are one coder's rounds (``--rounds``: test–retest, intra-coder reliability)."""
 
     def to_dict(self) -> dict[str, Any]:
         boot = self.bootstrap
+        # The newer settings appear only when used, so nominal reports stay as they were.
+        extra: dict[str, Any] = {}
+        if self.scale is not None:
+            extra["scale"] = self.scale.to_dict()
+        if self.gold is not None:
+            extra["gold"] = self.gold
+        if self.rounds:
+            extra["rounds"] = True
         return {
             "reference": self.reference,
             "ci": boot is not None,
@@ -74,6 +96,7 @@ class Settings:
             **self.read.settings(),
             "codebook": self.codebook,
             "revision": list(self.revision),
+            **extra,
         }
 
 
@@ -184,6 +207,10 @@ class Report:
     codebook: Codebook | None = None
     """The codebook as read (before any revision)."""
     revision: Revision | None = None
+    gold: GoldStandard | None = None
+    """Every coder against the answer key (``--gold``)."""
+    findings_units: str | None = None
+    """What the findings count when the units are characters, sentences or paragraphs (ranges, segments)."""
     sections: tuple[str, ...] = SECTIONS
     """The sections of ``SECTIONS`` that were computed; the others are None (empty lists in JSON)."""
     disagreeing: tuple[int, int] = (0, 0)
@@ -197,11 +224,12 @@ class Report:
         return {"units": total, "listed": 0, "of_units": of_units, "code": None, "pair": None}
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of DESIGN §4 (schema_version 1).
-
+        """The JSON document of DESIGN §4 (schema_version 1); ``gold`` only when asked for,
+        ``findings_units`` only for units of text (characters, sentences, paragraphs).
         Sections not computed (see ``sections``) are empty lists or null; the
-        disagreement summary is always there.
-        """
+        disagreement summary is always there."""
+        gold = {} if self.gold is None else {"gold": self.gold.to_dict()}
+        findings = {} if self.findings_units is None else {"findings_units": self.findings_units}
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "reliability", "version": __version__},
@@ -221,6 +249,8 @@ class Report:
             "gaps": self.gaps.to_dict() if self.gaps else None,
             "codebook": self.codebook.to_dict() if self.codebook else None,
             "revision": self.revision.to_dict() if self.revision else None,
+            **gold,
+            **findings,
         }
 
     def warnings(self) -> list[str]:
@@ -230,6 +260,8 @@ class Report:
             lines += [f"{self.codebook.source}: {notice}" for notice in self.codebook.notices]
         if self.revision is not None:
             lines += list(self.revision.notices)
+        if self.findings_units:
+            lines.append(self.findings_units)
         for unknown in (self.gaps.not_in_codebook or ()) if self.gaps else ():
             hint = f" (did you mean '{unknown.did_you_mean}'?)" if unknown.did_you_mean else ""
             lines.append(f"the code '{unknown.code}' is not in the codebook{hint}")
@@ -262,6 +294,10 @@ def compare(
     bootstrap: BootstrapSettings | None = None,
     codebook: Codebook | None = None,
     revision: Revision | None = None,
+    scale: str = "nominal",
+    order: Sequence[str] | None = None,
+    gold: str | None = None,
+    rounds: bool = False,
     sections: Collection[str] = SECTIONS,
     progress: Progress | None = None,
 ) -> Report:
@@ -283,6 +319,18 @@ def compare(
         Compute everything as if the codebook had been revised
         (:func:`reliability.codings.revision.build_revision`); the input summary still
         describes the codings as read.
+    scale : {"nominal", "ordinal", "interval", "ratio"}
+        The level of measurement of single-label codes. On an ordered scale, overall
+        ``krippendorff_alpha`` is at that level, and ``gwet_ac2``, ``conger_kappa``
+        and per pair ``cohen_kappa_linear`` and ``cohen_kappa_quadratic`` are added.
+    order : sequence of str, optional
+        The codes from lowest to highest; by default from numeric codes or the
+        codebook's order (:func:`reliability.codings.scales.ordered_scale`).
+    gold : str, optional
+        A coder to take as the answer key: every other coder is scored against it
+        (:func:`reliability.figures.gold.against_gold`).
+    rounds : bool
+        The coders are one coder's rounds (test–retest); recorded for the renderers.
     sections : collection of str, default every one of ``SECTIONS``
         Which sections on where and why coders disagree to compute; the others
         cost nothing. Gaps are computed whenever a codebook is given: they hold
@@ -290,6 +338,10 @@ def compare(
     progress : callable, optional
         Told the progress of the ``"computing"`` stage, or with a bootstrap of the
         ``"bootstrapping"`` stage in resamples drawn (see :mod:`reliability.progress`).
+
+    Intervals on units of text (characters, sentences, paragraphs of coded spans)
+    resample whole documents (``codings.layout.document``): such units are not
+    independent observations.
 
     Returns
     -------
@@ -305,18 +357,29 @@ def compare(
     if revision is not None:
         codings = revision.apply(codings)
         book = codebook.revised(revision.mapping) if codebook is not None else None
+    on_scale = _scale(scale, order, codings, book)
     pairs = coder_pairs(codings, reference)
-    if bootstrap is not None and codings.clusters is not None and bootstrap.clusters is None:
-        bootstrap = replace(bootstrap, clusters=codings.clusters, resampling=codings.clusters_are or "clusters")
+    bootstrap = _by_document(bootstrap, codings)
     stage = Stage(progress if bootstrap is None else None, "computing", 1000)
     resampling = Stage(None, "bootstrapping", 1)
     if bootstrap is not None:  # the resamples are the work: the computing steps then tell nothing
-        resampling = Stage(progress, "bootstrapping", figures_to_bootstrap(codings, reference) * bootstrap.n_resamples)
+        to_draw = figures_to_bootstrap(codings, reference, on_scale is not None) * bootstrap.n_resamples
+        resampling = Stage(progress, "bootstrapping", to_draw)
         if bootstrap.progress is None:
             bootstrap = replace(bootstrap, progress=resampling.advance)
     chance = chance_corrected(codings, pairs, bootstrap)
     # Shares of the time measured at 200,000 units × 5 coders × 20 codes without a bootstrap.
     stage.reach(CHANCE_SHARE)
+    scaled = None
+    if on_scale is not None:
+        from .figures.coefficients.weighted import scaled_figures
+
+        scaled = scaled_figures(codings, on_scale, pairs, bootstrap)
+    gold_standard = None
+    if gold is not None:
+        from .figures.gold import against_gold
+
+        gold_standard = against_gold(codings, gold)
     pair_results = []
     for a, b in pairs:
         observed = compare_pair(codings, a, b, bootstrap)
@@ -332,39 +395,55 @@ def compare(
                         "shared_agreement": observed.shared_agreement,
                         "jaccard": observed.jaccard,
                         **chance.pairs[names],
+                        **(scaled.pairs[names] if scaled is not None else {}),
                     },
+                    ordered_scale=scaled is not None,
                 ),
             )
         )
         stage.advance(PAIRS_SHARE * stage.total / len(pairs))
     overall = compare_all(codings, bootstrap)
     stage.reach(CHANCE_SHARE + PAIRS_SHARE + OVERALL_SHARE)
+    continuum = codings.layout.continuum if codings.layout is not None else None
+    unitizing = None
+    if continuum is not None:
+        from .figures.unitizing import unitizing_alphas
+
+        unitizing = unitizing_alphas(continuum)
     overall_result = OverallResult(
         n_units=overall.n_units,
-        figures=ordered(
-            Scope.OVERALL,
-            {
-                "percent_agreement": overall.percent_agreement,
-                "shared_agreement": overall.shared_agreement,
-                **chance.overall,
-            },
-        ),
+        figures={
+            **ordered(
+                Scope.OVERALL,
+                {
+                    "percent_agreement": overall.percent_agreement,
+                    "shared_agreement": overall.shared_agreement,
+                    **chance.overall,
+                    **(scaled.overall if scaled is not None else {}),
+                },
+                ordered_scale=scaled is not None,
+            ),
+            **(ordered(Scope.SPANS, unitizing.overall) if unitizing is not None else {}),
+        },
         at_least_k=overall.at_least_k,
     )
+    # Disagreements and gaps count ranges of units of text coded alike, bias and confusions segments.
+    by_range = ranges(codings)
+    by_segment = segments(codings) if wanted & {"confusions", "bias"} else None
     # Each section's module is imported only when the section is computed: a small run starts faster.
     confusions = bias = gaps = None
     if "confusions" in wanted:
         from .findings.confusions import find_confusions
 
-        confusions = find_confusions(codings, book)
+        confusions = find_confusions(by_segment, book)
     if "bias" in wanted:
         from .findings.bias import find_bias
 
-        bias = find_bias(codings, pairs)
+        bias = find_bias(by_segment, pairs)
     if "gaps" in wanted:
         from .findings.gaps import find_gaps
 
-        gaps = find_gaps(codings, book)
+        gaps = find_gaps(by_range, book)
     stage.finish()
     resampling.finish()  # undefined figures are not bootstrapped: the estimate is an upper bound
     return Report(
@@ -375,34 +454,75 @@ def compare(
             read=as_read.read,
             codebook=codebook.source if codebook is not None else None,
             revision=revision.steps if revision is not None else (),
+            scale=on_scale,
+            gold=gold,
+            rounds=rounds,
         ),
         pairs=tuple(pair_results),
         overall=overall_result,
-        codes=_code_results(codings, chance.codes),
-        disagreements=find_disagreements(codings) if "disagreements" in wanted else None,
+        codes=_code_results(codings, chance.codes, unitizing),
+        disagreements=find_disagreements(by_range) if "disagreements" in wanted else None,
         confusions=confusions,
         bias=bias,
         gaps=gaps,
         codebook=codebook,
         revision=revision,
+        gold=gold_standard,
+        findings_units=_findings_units(codings, by_range, by_segment or segments(codings))
+        if codings.layout is not None and codings.layout.runs is not None
+        else None,
         sections=tuple(name for name in SECTIONS if name in wanted),
-        disagreeing=count_disagreements(codings) if "disagreements" not in wanted else (0, 0),
+        disagreeing=count_disagreements(by_range) if "disagreements" not in wanted else (0, 0),
     )
 
 
-CHANCE_SHARE, PAIRS_SHARE, OVERALL_SHARE = 0.8, 0.08, 0.04
-"""Shares of a compare's computing time: chance-corrected figures, observed pairs, all coders; sections the rest."""
+def _by_document(bootstrap: BootstrapSettings | None, codings: Codings) -> BootstrapSettings | None:
+    """The bootstrap for these units: whole documents for units of text, else units.
+
+    Characters, sentences and paragraphs of one document were read and coded in one
+    go, so they are not independent observations; resampling them one by one would
+    give intervals far too narrow.
+    """
+    layout = codings.layout
+    if bootstrap is None or bootstrap.clusters is not None or layout is None or layout.runs is None:
+        return bootstrap
+    return replace(bootstrap, clusters=np.asarray(layout.document), resampling="documents")
 
 
-def figures_to_bootstrap(codings: Codings, reference: str | None = None) -> int:
+def _findings_units(codings: Codings, by_range: Codings, by_segment: Codings) -> str | None:
+    """Say what the findings count when units are pieces of text that coders did not decide on one by one."""
+    if by_range is codings:
+        return None
+    noun = codings.layout.noun
+    return (
+        f"findings count what coders decided, not {noun}s: disagreements and codebook gaps list "
+        f"{by_range.n_units:,} ranges of consecutive {noun}s coded alike (of {codings.n_units:,} {noun}s); "
+        f"coder bias and confusions count {by_segment.n_units:,} segments (stretches that overlapping spans "
+        "cover together, and the uncoded stretches between them)"
+    )
+
+
+def figures_to_bootstrap(codings: Codings, reference: str | None = None, ordered_scale: bool = False) -> int:
     """How many figures :func:`compare` bootstraps (an upper bound: undefined ones are skipped)."""
     n_pairs = len(coder_pairs(codings, reference))
     at_least_k = max(codings.n_coders - 1, 0)
     per_code = len(keys(Scope.CODE)) + len(keys(Scope.CODE_PAIR)) * n_pairs
-    return n_pairs * len(keys(Scope.PAIR)) + len(keys(Scope.OVERALL)) + at_least_k + codings.n_codes * per_code
+    pair_figures, overall_figures = keys(Scope.PAIR, ordered_scale), keys(Scope.OVERALL, ordered_scale)
+    return n_pairs * len(pair_figures) + len(overall_figures) + at_least_k + codings.n_codes * per_code
 
 
-def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
+def _scale(level: str, order: Sequence[str] | None, codings: Codings, codebook: Codebook | None) -> Scale | None:
+    """The ordered scale asked for, or None for nominal codes."""
+    if level == "nominal":
+        if order is not None:
+            raise UsageError("--order gives the order of an ordered scale; add --scale ordinal (or interval, ratio)")
+        return None
+    if level not in LEVELS:
+        raise UsageError(f"unknown scale '{level}'; choose one of {', '.join(LEVELS)}")
+    return ordered_scale(level, codings.codes, order, codebook.names if codebook is not None else None)
+
+
+def _code_results(codings: Codings, per_code, unitizing=None) -> tuple[CodeResult, ...]:
     applied = codings.applied.sum(axis=0)  # (n_coders, n_codes)
     rated = int(codings.seen.sum())
     results = []
@@ -412,7 +532,10 @@ def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
                 code=codings.codes[k],
                 applied={coder: int(applied[c, k]) for c, coder in enumerate(codings.coders)},
                 prevalence=float(applied[:, k].sum() / rated) if rated else 0.0,
-                figures={key: getattr(code_figures, key) for key in keys(Scope.CODE)},
+                figures={
+                    **{key: getattr(code_figures, key) for key in keys(Scope.CODE)},
+                    **(ordered(Scope.SPANS_CODE, unitizing.codes[k]) if unitizing is not None else {}),
+                },
                 pairs=tuple(
                     PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=ordered(Scope.CODE_PAIR, figs))
                     for pair, figs in code_figures.pairs.items()

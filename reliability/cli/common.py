@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import ReliabilityError
+from ..codings.levels import LEVELS
 from ..codings.options import CRLF_MODES, UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
@@ -49,7 +50,7 @@ def read_option_decorators(command: Callable) -> Callable:
         click.option("--ignore-case", is_flag=True, help="Treat codes that differ only in case as one code."),
         click.option("--units", "unit_mode", type=click.Choice(UNIT_MODES), help="For span exports of QDA programs: how coded spans become units."),
         click.option("--crlf", type=click.Choice(CRLF_MODES), default="auto", show_default=True, help="REFI-QDA projects: count a Windows line break (\\r\\n) as one or two characters; auto decides from the project."),
-        click.option("--min-overlap", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.5, show_default=True, help="With --units segments: share of the longer span two spans must share to match."),
+        click.option("--min-overlap", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.5, show_default=True, help="With --units segments: share of the shorter span two spans must share to join one segment."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -85,6 +86,19 @@ def figure_options(command: Callable) -> Callable:
     return command
 
 
+def scale_options(command: Callable) -> Callable:
+    """Levels of measurement, a gold standard and test–retest rounds (``compare``, ``check``, ``init``)."""
+    decorators = [
+        click.option("--scale", type=click.Choice(LEVELS), default="nominal", show_default=True, help="Level of measurement of single-label codes. ordinal, interval or ratio add weighted figures: alpha at that level, Gwet's AC2, Conger's kappa, and linear and quadratic Cohen's kappa per pair."),
+        click.option("--order", metavar='"LOW,…,HIGH"', help="With --scale: the codes from lowest to highest (default: numeric codes in numeric order, else the codebook's order)."),
+        click.option("--gold", metavar="CODER", help="Take CODER as the answer key: precision, recall and F1 of every other coder, per code."),
+        click.option("--rounds", is_flag=True, help="The inputs are one coder's rounds (test–retest): intra-coder reliability, reported as rounds, not coders."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
 def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
     """Read the inputs and compute the report the options ask for; warnings go to stderr.
 
@@ -96,6 +110,7 @@ def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
     reliability.report.Report
     """
     from ..codings.revision import build_revision
+    from ..codings.scales import parse_order
     from ..figures.intervals import BootstrapSettings
     from ..readers import load
     from ..readers.codebook import read_codebook
@@ -104,6 +119,7 @@ def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
 
     options = read_options(kwargs)
     codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None
+    scale = kwargs.get("scale", "nominal")
     with terminal_progress() as progress:
         codings = load(list(kwargs["inputs"]), options, progress)
         recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
@@ -119,6 +135,10 @@ def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
             bootstrap=bootstrap,
             codebook=codebook,
             revision=revision,
+            scale=scale,
+            order=parse_order(kwargs["order"]) if kwargs.get("order") is not None else None,
+            gold=kwargs.get("gold"),
+            rounds=kwargs.get("rounds", False),
             sections=sections,
             progress=progress,
         )

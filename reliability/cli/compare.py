@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORMATS, analysis_options, emit, reports_errors, run_analysis
+from .common import FORMATS, analysis_options, emit, reports_errors, run_analysis, scale_options
 
 
 def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
@@ -21,6 +21,7 @@ def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 @click.command()
 @analysis_options
+@scale_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of the terminal.")
 @click.option("--disagreements", "show_disagreements", is_flag=True, help="Add where and why coders disagree: the disagreeing units with text and notes, the codes coders confuse, coder bias and codebook gaps. With --format csv: write the disagreement list instead of the figures.")
@@ -43,6 +44,9 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
       reliability compare coding.csv --format json -o report.json
       reliability compare sample_data/gillard/coders --codebook sample_data/gillard/codebook.csv --disagreements
       reliability compare sample_data/gillard/coders --merge "Hierarchy and power+Team integration=Team"
+      reliability compare ratings.csv --scale ordinal --order "low,medium,high"
+      reliability compare coders/ --gold lead
+      reliability compare anna_round1.csv anna_round2.csv --rounds
     """
     from ..render.style import SHOWN_UNITS, Display
     from ..render import render
