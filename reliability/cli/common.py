@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -66,6 +68,13 @@ def analysis_options(command: Callable) -> Callable:
     return click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))(command)
 
 
+def settings_analysis_options(command: Callable) -> Callable:
+    """As :func:`analysis_options`, but INPUTS may come from the settings file instead
+    (``check``): optional on the command line, and ``--help`` shows them so."""
+    command = figure_options(command)
+    return click.argument("inputs", nargs=-1, required=False, type=click.Path(path_type=Path))(command)
+
+
 def figure_options(command: Callable) -> Callable:
     """Everything that decides the figures but the inputs: how to read them, pairs,
     intervals, the codebook and a revision of it."""
@@ -76,7 +85,7 @@ def figure_options(command: Callable) -> Callable:
         click.option("--bootstrap", "n_resamples", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap resamples (with --ci)."),
         click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap: same seed, same intervals."),
         click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True, help="Confidence level of the intervals."),
-        click.option("--codebook", type=click.Path(path_type=Path), metavar="FILE", help="Codebook: CSV (code,definition[,parent]) or REFI-QDA .qdc/.qde/.qdpx; checks the codes in use and quotes definitions."),
+        click.option("--codebook", type=click.Path(path_type=Path), metavar="FILE", help="Codebook: CSV or .xlsx (code,definition[,parent]; Taguette's tag,description), REFI-QDA .qdc/.qde/.qdpx, a Taguette .sqlite3 or QualCoder project; checks the codes in use and quotes definitions."),
         click.option("--level", type=click.IntRange(min=1), metavar="N", help="Roll codes up to level N of the codebook's hierarchy (1 = top level); needs --codebook."),
         click.option("--recode", type=click.Path(path_type=Path), metavar="FILE", help="Revise the codebook: CSV old,new mapping each old code to a new one (a blank new drops the code)."),
         click.option("--merge", multiple=True, metavar='"A+B=NEW"', help="Merge codes A and B into NEW before computing (repeatable; applies after --level and --recode)."),
@@ -230,6 +239,38 @@ def read_options(kwargs: dict[str, Any]):
         min_overlap=kwargs["min_overlap"],
         crlf=kwargs["crlf"],
     )
+
+
+NARROWEST_TERMINAL = 40
+"""Text is never fitted to fewer columns than this, however narrow the terminal says it is."""
+
+
+def wide_option(command: Callable) -> Callable:
+    """``--wide``: tables at their natural width, whatever the terminal's."""
+    return click.option(
+        "--wide",
+        is_flag=True,
+        help="Show every column of every table at its natural width; by default, tables in a terminal "
+        "(or with COLUMNS set) leave out secondary columns and wrap to fit, and say what they left out.",
+    )(command)
+
+
+def terminal_width(wide: bool, output: Path | None) -> int | None:
+    """The width text output must fit, or None for no limit.
+
+    ``COLUMNS`` wins when set (so piped output can be fitted too); otherwise the
+    terminal's width when standard output is one. Piped output without
+    ``COLUMNS``, a file (``-o``) and ``--wide`` are not fitted: scripts reading
+    them see every column.
+    """
+    if wide or output is not None:
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), NARROWEST_TERMINAL)
+    if sys.stdout.isatty():
+        return max(shutil.get_terminal_size().columns, NARROWEST_TERMINAL)
+    return None
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from .common import FORMATS, analysis_options, emit, reports_errors, run_analysis, scale_options
+from .common import (
+    FORMATS,
+    analysis_options,
+    emit,
+    reports_errors,
+    run_analysis,
+    scale_options,
+    terminal_width,
+    wide_option,
+)
 
 
 def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
@@ -29,14 +38,16 @@ def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--pair", "pair_filter", metavar="A,B", callback=_coder_pair, help="List only the units where coders A and B differ (implies --disagreements).")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Disagreeing units shown in table and markdown output (default 25; 0 shows all). CSV and JSON list all.")
 @click.option("--matrix", "show_matrix", is_flag=True, help="Add the code × code confusion matrix. With --format csv: write the matrix instead of the figures.")
+@wide_option
 @reports_errors
-def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, **kwargs):
+def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, wide, **kwargs):
     """Measure how far coders agree, and show where and why they disagree.
 
     INPUTS are coders' exports: CSV/TSV files (one per coder, the file name
     being the coder, or one long file with a coder column), Excel .xlsx files,
-    REFI-QDA projects (.qdpx, .qde) and the exports of QualCoder, Dedoose and
-    MAXQDA, or folders of them.
+    REFI-QDA projects (.qdpx, .qde), Taguette highlight exports and project
+    files (.sqlite3, one per coder), QualCoder projects (the .qda folder) and the
+    exports of QualCoder, Dedoose and MAXQDA, or folders of them.
 
     \b
     Examples:
@@ -55,6 +66,7 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
         disagreements=show_disagreements or code_filter is not None or pair_filter is not None,
         matrix=show_matrix,
         limit=SHOWN_UNITS if limit is None else limit,
+        width=terminal_width(wide, output),
     )
     report = run_analysis(kwargs, sections_shown(fmt, display))
     report = report.with_disagreement_filter(code=code_filter, pair=pair_filter)

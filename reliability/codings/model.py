@@ -30,6 +30,8 @@ class Ignored:
 
     reason: str
     rows: int
+    rows_at: tuple[tuple[str, int], ...] = ()
+    """The first few of them as (file, row number a spreadsheet shows); empty when the reader only counts them (blank rows)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,17 @@ class Source:
     path: str
     shape: str
     rows: int
+    used: tuple[tuple[str, str], ...] = ()
+    """(role, column or element): what the reader took the unit, coder, code and text from."""
+
+    def roles(self) -> dict[str, str | None]:
+        """Unit, coder, code and text → the column or element used for it, or None.
+
+        >>> Source("a.csv", "long", 3, (("unit", "segment"), ("coder", "file name"))).roles()
+        {'unit': 'segment', 'coder': 'file name', 'code': None, 'text': None}
+        """
+        used = dict(self.used)
+        return {role: used.get(role) for role in ("unit", "coder", "code", "text")}
 
 
 @dataclass(frozen=True)

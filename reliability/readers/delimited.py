@@ -20,6 +20,7 @@ import csv
 import io
 import itertools
 import re
+from dataclasses import replace
 from typing import Callable
 from pathlib import Path
 
@@ -45,9 +46,12 @@ _DECLARED = re.compile(r"sep=(.)\r?\n")
 """The first line Excel writes to name a CSV file's delimiter, e.g. ``sep=;``."""
 
 
-def read_delimited(path: Path, options: ReadOptions, done: Callable[[float], None] | None = None) -> Rows:
+def read_delimited(
+    path: Path, options: ReadOptions, data: bytes | None = None, done: Callable[[float], None] | None = None
+) -> Rows:
     """Read one delimited file into rows of (unit, coder, codes, text, note).
 
+    ``data``: the file's content as UTF-8 CSV, when it comes from elsewhere (a workbook's sheet).
     ``done``, when given, is told the share of the work done (0 to 1) as it advances,
     for a progress bar; the shares follow measured costs (200,000 units: loading and
     checking the bytes a third, parsing a fifth, splitting the code cells the rest).
@@ -59,7 +63,7 @@ def read_delimited(path: Path, options: ReadOptions, done: Callable[[float], Non
         column and the fix.
     """
     told = done or (lambda share: None)
-    data = read_utf8(path, options.encoding)
+    data = read_utf8(path, options.encoding) if data is None else data
     told(0.35)
     skip = _leading_blank_lines(data)
     sample = data[: SNIFF_CHARS * 4].decode("utf-8", errors="ignore").lstrip()[:SNIFF_CHARS]
@@ -98,7 +102,12 @@ def read_delimited(path: Path, options: ReadOptions, done: Callable[[float], Non
     coder = column("coder")
     if coder is None:
         coder = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[path.stem.strip()])
-    return Rows.from_codesets(
+    used = [(role, columns[role]) for role in ("unit", "coder", "code", "text", "note") if columns[role]]
+    if columns["coder"] is None:
+        used.insert(1, ("coder", "file name"))
+    if shape == "wide":
+        used.insert(2, ("code", "one column per code (presence/absence)"))
+    rows = Rows.from_codesets(
         source=str(path),
         shape=shape,
         rows_read=len(blank),
@@ -113,6 +122,7 @@ def read_delimited(path: Path, options: ReadOptions, done: Callable[[float], Non
         coder_from_file_name=columns["coder"] is None,
         code_spellings=code_spellings,
     )
+    return replace(rows, used=tuple(used))
 
 
 def sniff_delimiter(text: str) -> str:
