@@ -64,11 +64,27 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
     from ..render import render
 
     refuse_overwriting({"-o": output}, kwargs)
-    report = run_analysis(kwargs).with_disagreement_filter(code=code_filter, pair=pair_filter)
     display = Display(
         disagreements=show_disagreements or code_filter is not None or pair_filter is not None,
         matrix=show_matrix,
         limit=SHOWN_UNITS if limit is None else limit,
         width=terminal_width(wide, output),
     )
+    report = run_analysis(kwargs, sections_shown(fmt, display))
+    report = report.with_disagreement_filter(code=code_filter, pair=pair_filter)
     emit(render(report, fmt, display), output)
+
+
+def sections_shown(fmt: str, display) -> tuple[str, ...]:
+    """The report sections an output shows: only these are computed.
+
+    ``--disagreements`` shows the units, confusions, bias and gaps (CSV: the
+    units alone); ``--matrix`` the confusion matrix. Without either, every format
+    carries the disagreement summary alone (DESIGN §4).
+    """
+    sections: list[str] = []
+    if display.disagreements:
+        sections += ["disagreements"] if fmt == "csv" else ["disagreements", "confusions", "bias", "gaps"]
+    if display.matrix:
+        sections.append("matrix")
+    return tuple(sections)

@@ -72,6 +72,18 @@ def _read_csv(path: Path, data: bytes) -> Codebook:
     return codebook_from_rows(read_csv_rows(text, delimiter, f"codebook {path}"), path)
 
 
+def _read_sheet(path: Path, data: bytes) -> Codebook:
+    """A codebook from the first sheet of a workbook, read exactly as the same table saved as CSV.
+
+    ``data`` (the file, read within the size cap) is checked by :func:`workbook_table`, which reads it again.
+    """
+    from .excel import workbook_table
+
+    table, _ = workbook_table(path)
+    header = [str(c) for c in table.frame.columns]
+    return codebook_from_rows([header, *table.frame.astype(str).to_numpy().tolist()], path)
+
+
 def codebook_from_rows(rows: list[list[str]], path: Path) -> Codebook:
     """A codebook from a table's rows (the first is the header): code, definition, parent columns."""
     header = [cell.strip() for cell in rows[0]]
@@ -274,6 +286,7 @@ CODEBOOK_READERS: dict[str, Callable[[Path, bytes], Codebook]] = {
     ".csv": _read_csv,
     ".tsv": _read_csv,
     ".txt": _read_csv,
+    ".xlsx": _read_sheet,
     ".qdc": _read_refi_xml,
     ".qde": _read_refi_xml,
     ".qdpx": _read_qdpx,
