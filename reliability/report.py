@@ -20,7 +20,8 @@ import numpy as np
 
 from .version import __version__
 from .figures.agreement import coder_pairs, compare_all, compare_pair
-from .codings.model import Codings, Source
+from .codings.model import Codings
+from .input_summary import InputSummary, summarise_input
 from .codings.options import ReadOptions
 from .codings.levels import LEVELS
 from .codings.scales import Scale, ordered_scale
@@ -42,8 +43,6 @@ if TYPE_CHECKING:  # the modules of optional parts are imported when a part is c
     from .findings.gaps import Gaps
 
 SCHEMA_VERSION = 1
-MISSING_SHOWN = 5
-"""How many missing units a report names per coder."""
 WORST_FIRST_BY = "fleiss_kappa"
 """The per-code figure that orders codes worst first and gives each code its reading."""
 FEW_UNITS = 10
@@ -168,55 +167,6 @@ class CodeResult:
             **_figures_dict(self.figures),
             "caveats": list(self.caveats()),
             "pairs": [p.to_dict() for p in self.pairs],
-        }
-
-
-@dataclass(frozen=True)
-class InputSummary:
-    """What was read: the table's dimensions and where every row went."""
-
-    units: int
-    coders: tuple[str, ...]
-    codes: tuple[str, ...]
-    multi_label: bool
-    rows_read: int
-    rows_used: int
-    ignored: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]
-    """(reason, rows, the first few as (file, row)) per reason rows were ignored."""
-    missing: dict[str, tuple[int, tuple[str, ...]]]
-    """Per coder: how many units the coder never coded, and the first few."""
-    sources: tuple[Source, ...]
-    """Each file: how it was read, its rows, and the column or element used as unit, coder, code and text."""
-    notices: tuple[str, ...]
-
-    def warnings(self) -> list[str]:
-        """What a user must know about the input: ignored rows, missing units, notices."""
-        lines = [f"ignored {n:,} row{'s' if n != 1 else ''}: {reason}{_located(n, at)}" for reason, n, at in self.ignored]
-        for coder, (count, first) in self.missing.items():
-            more = ", …" if count > len(first) else ""
-            lines.append(
-                f"{coder} did not code {count:,} of {self.units:,} unit{'s' if self.units != 1 else ''}: "
-                f"{', '.join(first)}{more}"
-            )
-        return lines + list(self.notices)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "units": self.units,
-            "coders": list(self.coders),
-            "codes": list(self.codes),
-            "multi_label": self.multi_label,
-            "rows_read": self.rows_read,
-            "rows_used": self.rows_used,
-            "ignored": [
-                {"reason": r, "rows": n, "rows_at": [{"file": f, "row": row} for f, row in at]} for r, n, at in self.ignored
-            ],
-            "missing": {c: {"count": n, "first": list(first)} for c, (n, first) in self.missing.items()},
-            "sources": [
-                {"file": s.path, "shape": s.shape, "rows": s.rows, "format": s.shape, **s.roles()}
-                for s in self.sources
-            ],
-            "notices": list(self.notices),
         }
 
 
@@ -573,37 +523,6 @@ def _code_results(codings: Codings, per_code, unitizing=None) -> tuple[CodeResul
             )
         )
     return tuple(results)
-
-
-def summarise_input(codings: Codings) -> InputSummary:
-    """Dimensions, accounting and missing units of a coding."""
-    acc = codings.accounting
-    missing = {
-        coder: (len(units), units[:MISSING_SHOWN]) for coder, units in codings.missing_units().items() if units
-    }
-    return InputSummary(
-        units=codings.n_units,
-        coders=codings.coders,
-        codes=codings.codes,
-        multi_label=codings.multi_label,
-        rows_read=acc.rows_read,
-        rows_used=acc.rows_used,
-        ignored=tuple((i.reason, i.rows, i.rows_at) for i in acc.ignored),
-        missing=missing,
-        sources=acc.sources,
-        notices=acc.notices,
-    )
-
-
-def _located(n: int, at: tuple[tuple[str, int], ...]) -> str:
-    """Where ignored rows are: `` (KO.csv row 4, 9; lead.csv row 2, …)``; empty when not located."""
-    if not at:
-        return ""
-    by_file: dict[str, list[str]] = {}
-    for path, row in at:
-        by_file.setdefault(path, []).append(str(row))
-    where = "; ".join(f"{path} row{'s' if len(rows) > 1 else ''} {', '.join(rows)}" for path, rows in by_file.items())
-    return f" ({where}{', …' if n > len(at) else ''})"
 
 
 def _figures_dict(figures: dict[str, Figure]) -> dict[str, Any]:

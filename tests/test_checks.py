@@ -15,8 +15,8 @@ from reliability.gate.thresholds import (
     figures_of,
     minimums,
     parse_minimum,
-    read_report,
 )
+from reliability.gate.baseline import read_report
 from reliability.errors import InputError, UsageError
 
 

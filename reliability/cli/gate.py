@@ -298,7 +298,7 @@ def diff(old, new, fmt, output, wide, **kwargs):
 
 def _side(path: Path, kwargs: dict[str, Any]) -> dict[str, Any]:
     """One side of a diff: a JSON report as written, or the report of coders' exports."""
-    from ..gate.thresholds import read_report
+    from ..gate.baseline import read_report
 
     if path.suffix.lower() == ".json":
         return read_report(path)

@@ -48,7 +48,8 @@ from ..errors import InputError, UsageError
 from ..figures.registry import BY_KEY, Scope, keys
 from ..files import load_toml
 from .commands import baseline_command
-from .thresholds import SCOPES, Gate, minimums, pair_label, parse_minimum, read_report
+from .baseline import read_report
+from .thresholds import SCOPES, Gate, minimums, pair_label, parse_minimum
 
 CONFIG_NAME = "reliability.toml"
 PYPROJECT_NAME = "pyproject.toml"
