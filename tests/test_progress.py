@@ -50,7 +50,7 @@ def test_no_bar_when_stderr_is_not_a_terminal(monkeypatch):
 def test_time_left_only_once_the_rate_is_steady(monkeypatch):
     clock = iter([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
     monkeypatch.setattr(common.time, "monotonic", lambda: next(clock))
-    bar = common.TerminalBar()
+    bar = common.TerminalBar(show_after=0.0)
     monkeypatch.setattr(common.click, "progressbar", lambda **kw: _FakeBar(**kw))
     shown = []
     # 1 a second, then a steady 10 a second: no estimate until two quarters agree.
@@ -58,6 +58,19 @@ def test_time_left_only_once_the_rate_is_steady(monkeypatch):
         bar("bootstrapping", done, 100)
         shown.append(bar.bar.show_eta)
     assert shown == [False] * 5 + [True] * 4
+
+
+def test_no_bar_on_a_quick_run_a_bar_once_it_takes_long(monkeypatch):
+    clock = iter([0.0, 0.5, 0.9, 1.2, 1.5])
+    monkeypatch.setattr(common.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(common.click, "progressbar", lambda **kw: _FakeBar(**kw))
+    bar = common.TerminalBar(show_after=1.0)
+    drawn = []
+    for stage, done in (("reading", 0), ("reading", 10), ("computing", 0), ("computing", 5), ("computing", 9)):
+        bar(stage, done, 10)
+        drawn.append(None if bar.bar is None else bar.bar.pos)
+    # Nothing in the first second; then the running stage's bar, already at its position.
+    assert drawn == [None, None, None, 5, 9]
 
 
 class _FakeBar:

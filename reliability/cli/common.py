@@ -176,6 +176,9 @@ def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
 
 
 STAGE_LABELS = {"reading": "Reading", "computing": "Computing", "bootstrapping": "Bootstrapping"}
+SHOW_AFTER_SECONDS = 1.0
+"""Bars appear only once a run has taken this long: a quick run prints no bars (DESIGN §6:
+progress on anything over about 2 s)."""
 ETA_AFTER_SHARE = 0.1
 ETA_AFTER_SECONDS = 2.0
 ETA_AGREEMENT = 0.25
@@ -187,20 +190,27 @@ fraction: an estimate that would jump about is not shown."""
 class TerminalBar:
     """The core's progress (``reliability.progress``) as one click progress bar per stage on stderr."""
 
-    def __init__(self) -> None:
+    def __init__(self, show_after: float = SHOW_AFTER_SECONDS) -> None:
         self.bar: Any = None
         self.stage: str | None = None
         self.history: list[tuple[float, int]] = []
+        self.show_after = show_after
+        self.started: float | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        self.started = now if self.started is None else self.started
         if stage != self.stage:
             self.close()
             self.stage, self.history = stage, []
+        self.history.append((now, done))
+        if self.bar is None:
+            if now - self.started < self.show_after:
+                return
             self.bar = click.progressbar(
                 length=total, label=STAGE_LABELS.get(stage, stage), file=sys.stderr, show_eta=False
             )
             self.bar.__enter__()
-        self.history.append((time.monotonic(), done))
         self.bar.show_eta = self.bar.show_eta or self._steady(done, total)
         self.bar.update(done - self.bar.pos)
 
