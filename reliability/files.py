@@ -393,12 +393,16 @@ def _mode_for(path: Path) -> int:
 
 
 
-def refuse_overwriting(outputs: dict[str, Path | None], inputs: dict[str, list[Path]]) -> None:
-    """Refuse outputs that are one of the inputs, or that two outputs share.
+def refuse_overwriting(
+    outputs: dict[str, Path | None], inputs: dict[str, list[Path]], read_suffixes: tuple[str, ...] = ()
+) -> None:
+    """Refuse outputs that are one of the inputs, that two outputs share, or that the next run would read.
 
     Called before anything is read or written. Paths are compared by the file
     they lead to (symbolic links followed, hard links by device and inode); an
-    input folder stands for every file in it.
+    input folder stands for every file in it, and a new file written into it
+    with a suffix the readers take (``read_suffixes``) would be read as one
+    more coder's file by the next run of the same command.
 
     Parameters
     ----------
@@ -406,6 +410,8 @@ def refuse_overwriting(outputs: dict[str, Path | None], inputs: dict[str, list[P
         The files the command will write, by the option that names them (None: not written).
     inputs : dict option -> list of Path
         The files and folders the command will read, by the option that names them.
+    read_suffixes : tuple of str, default ()
+        Lower-case suffixes of the files read from an input folder.
 
     Raises
     ------
@@ -433,6 +439,22 @@ def refuse_overwriting(outputs: dict[str, Path | None], inputs: dict[str, list[P
                         f"{written[identity]} {member} is an input ({option}); writing there would destroy it: "
                         "give another output file"
                     )
+            if path.is_dir():
+                _refuse_writing_into(path, option, outputs, read_suffixes)
+
+
+def _refuse_writing_into(
+    folder: Path, option: str, outputs: dict[str, Path | None], read_suffixes: tuple[str, ...]
+) -> None:
+    """Refuse a new output inside an input folder that the folder's reader would take as an input."""
+    for written, path in outputs.items():
+        if path is None or path.suffix.lower() not in read_suffixes:
+            continue
+        if _identity(path.parent) == _identity(folder):
+            raise UsageError(
+                f"{written} {path} is inside the input folder {folder} ({option}), so the next run would read it "
+                "as one more coder's file; write it outside that folder"
+            )
 
 
 def _files_of(path: Path) -> list[Path]:

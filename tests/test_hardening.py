@@ -79,6 +79,16 @@ class TestNoInputOverwritten:
         refused(invoke("compare", folder, "-o", folder / "bob.csv"), "is an input (INPUTS)")
         assert (folder / "bob.csv").read_text(encoding="utf-8") == "unit,code\nU1,x\n"
 
+    def test_new_output_inside_an_input_folder_that_the_next_run_would_read(self, tmp_path):
+        folder = tmp_path / "coders"
+        folder.mkdir()
+        (folder / "ann.csv").write_text("unit,code\nU1,x\n", encoding="utf-8")
+        (folder / "bob.csv").write_text("unit,code\nU1,x\n", encoding="utf-8")
+        refused(invoke("compare", folder, "--format", "csv", "-o", folder / "report.csv"), "next run would read it")
+        assert sorted(p.name for p in folder.iterdir()) == ["ann.csv", "bob.csv"]
+        # A suffix the folder's reader skips is written there as asked.
+        assert invoke("compare", folder, "--format", "json", "-o", folder / "report.json").exit_code == 0
+
     @pytest.mark.parametrize("option", ["--codebook", "--recode"])
     def test_output_naming_the_codebook_or_recode_file(self, coding, tmp_path, option):
         side = tmp_path / "side.csv"

@@ -349,6 +349,7 @@ def refuse_overwriting(outputs: dict[str, Path | None], kwargs: dict[str, Any], 
         Other files the command reads, by option name (``baseline``, ``config``, ``old``, ``new``).
     """
     from ..files import refuse_overwriting as refuse
+    from ..readers import INPUT_SUFFIXES
 
     named = {"INPUTS": list(kwargs.get("inputs") or ())}
     for option in ("codebook", "recode"):
@@ -358,7 +359,7 @@ def refuse_overwriting(outputs: dict[str, Path | None], kwargs: dict[str, Any], 
         if path is not None:
             named[option.upper() if option in ("old", "new") else f"--{option}"] = [path]
     try:
-        refuse(outputs, named)
+        refuse(outputs, named, INPUT_SUFFIXES)
     except ReliabilityError as exc:
         raise InputProblem(shown(str(exc))) from None
 
