@@ -16,7 +16,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import ReliabilityError, UsageError
-from .common import FORMATS, InputProblem, analysis_options, emit, figure_options, reports_errors, run_analysis, warn
+from .common import FORMATS, REPORT_FORMATS, InputProblem, analysis_options, emit, figure_options, reports_errors, run_analysis, warn
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 """Environment variable naming the file GitHub Actions shows as the job summary."""
@@ -211,7 +211,7 @@ def _setting(value: Any, folder: Path) -> Any:
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @figure_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True, help="Output format; html: one self-contained page with charts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the diff to FILE instead of the terminal.")
 @reports_errors
 def diff(old, new, fmt, output, **kwargs):

@@ -14,6 +14,8 @@ from ..errors import ReliabilityError
 from ..readers.options import CRLF_MODES, UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
+REPORT_FORMATS = FORMATS + ("html",)
+"""``compare`` and ``diff`` also write a self-contained HTML page; ``check`` does not."""
 
 
 class InputProblem(click.ClickException):
@@ -84,8 +86,8 @@ def figure_options(command: Callable) -> Callable:
     return command
 
 
-def run_analysis(kwargs: dict[str, Any]):
-    """Read the inputs and compute the report the options ask for; warnings go to stderr.
+def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
+    """Read the inputs and compute the report the options ask for; warnings go to stderr unless ``quiet``.
 
     Returns
     -------
@@ -123,7 +125,7 @@ def run_analysis(kwargs: dict[str, Any]):
             codebook=codebook,
             revision=revision,
         )
-    for line in report.warnings():
+    for line in () if quiet else report.warnings():
         warn(line)
     return report
 

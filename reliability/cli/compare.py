@@ -6,7 +6,10 @@ from pathlib import Path
 
 import click
 
-from .common import FORMATS, analysis_options, emit, reports_errors, run_analysis
+from .common import REPORT_FORMATS, analysis_options, emit, reports_errors, run_analysis, warn
+
+AS_CODED = {"level": None, "recode": None, "merge": ()}
+"""Options that compute the figures without any codebook revision (the what-if's "before")."""
 
 
 def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
@@ -21,15 +24,16 @@ def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 @click.command()
 @analysis_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True, help="Output format; html: one self-contained page with charts (use with -o report.html).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of the terminal.")
 @click.option("--disagreements", "show_disagreements", is_flag=True, help="Add where and why coders disagree: the disagreeing units with text and notes, the codes coders confuse, coder bias and codebook gaps. With --format csv: write the disagreement list instead of the figures.")
 @click.option("--code", "code_filter", metavar="NAME", help="List only the units where this code is disputed (implies --disagreements).")
 @click.option("--pair", "pair_filter", metavar="A,B", callback=_coder_pair, help="List only the units where coders A and B differ (implies --disagreements).")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Disagreeing units shown in table and markdown output (default 25; 0 shows all). CSV and JSON list all.")
+@click.option("--figures", "figures_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Also write the forest plot and the heatmaps as SVG and PNG into DIR.")
 @click.option("--matrix", "show_matrix", is_flag=True, help="Add the code × code confusion matrix. With --format csv: write the matrix instead of the figures.")
 @reports_errors
-def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, **kwargs):
+def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, figures_dir, **kwargs):
     """Measure how far coders agree, and show where and why they disagree.
 
     INPUTS are coders' exports: CSV/TSV files (one per coder, the file name
@@ -43,14 +47,34 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
       reliability compare coding.csv --format json -o report.json
       reliability compare sample_data/gillard/coders --codebook sample_data/gillard/codebook.csv --disagreements
       reliability compare sample_data/gillard/coders --merge "Hierarchy and power+Team integration=Team"
+      reliability compare sample_data/gillard/coders --reference lead --ci --format html -o report.html
     """
     from ..render.disagreements import SHOWN_UNITS, Display
     from ..render import render
 
     report = run_analysis(kwargs).with_disagreement_filter(code=code_filter, pair=pair_filter)
+    html = fmt == "html"
+    if limit is None:
+        from ..render.html import HTML_UNITS
+
+        limit = HTML_UNITS if html else SHOWN_UNITS
     display = Display(
         disagreements=show_disagreements or code_filter is not None or pair_filter is not None,
         matrix=show_matrix,
-        limit=SHOWN_UNITS if limit is None else limit,
+        limit=limit,
+        what_if=_what_if(report, kwargs) if html and report.revision is not None else None,
     )
+    if figures_dir is not None:
+        from ..render.html import write_figures
+
+        written = write_figures(report, figures_dir)
+        warn(f"wrote {len(written)} figure files to {figures_dir}")
     emit(render(report, fmt, display), output)
+
+
+def _what_if(report, kwargs):
+    """The figures without the revision against the report's, for the page's what-if comparison."""
+    from ..diff import diff_reports
+
+    before = run_analysis({**kwargs, **AS_CODED}, quiet=True)
+    return diff_reports(before.to_dict(), report.to_dict(), report.revision.mapping, "as coded", "revised")

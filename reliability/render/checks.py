@@ -223,10 +223,17 @@ def diff_csv(diff: ReportDiff) -> str:
     return write_csv(DIFF_CSV_COLUMNS, rows)
 
 
+def diff_html(diff: ReportDiff) -> str:
+    from .html import render_diff_html  # Jinja2 and matplotlib load only for the page
+
+    return render_diff_html(diff)
+
+
 DIFF_RENDERERS: dict[str, Callable[[ReportDiff], str]] = {
     "table": diff_text,
     "markdown": lambda diff: diff_text(diff, markdown=True),
     "json": diff_json,
     "csv": diff_csv,
+    "html": diff_html,
 }
 """Output format name → function from diff to text."""

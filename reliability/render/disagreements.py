@@ -18,6 +18,7 @@ from ..report import Report
 from .cells import percent
 
 if TYPE_CHECKING:
+    from ..diff import ReportDiff
     from .tables import Style
 
 SHOWN_UNITS = 25
@@ -44,11 +45,14 @@ class Display:
         Add the code × code confusion matrix.
     limit : int
         Disagreeing units shown; 0 shows every one.
+    what_if : ReportDiff, optional
+        The figures before and after a codebook revision, for the HTML page's what-if comparison.
     """
 
     disagreements: bool = False
     matrix: bool = False
     limit: int = SHOWN_UNITS
+    what_if: "ReportDiff | None" = None
 
 
 def where_and_why(report: Report, style: "Style", display: Display) -> list[str]:

@@ -54,6 +54,7 @@ def render_text(report: Report, markdown: bool = False, display: where.Display |
         _codes(report, style),
         style.heading("Input"),
         _input(report, style),
+        *(_reporting(report, style) if markdown else ()),
         *where.where_and_why(report, style, display),
         "" if display.disagreements else where.hint(report, style),
     ]
@@ -196,6 +197,13 @@ def _codes(report: Report, style: Style) -> str:
         )
     headers = ["Code"] + [f"× {c}" for c in coders] + ["Prevalence", "Fleiss' κ", "α", "AC1", "Pos. agr.", "Reading"]
     return style.table(rows, headers)
+
+
+def _reporting(report: Report, style: Style) -> list[str]:
+    """The methods-section paragraph (Markdown only: it is for pasting into a paper)."""
+    from .reporting import STILL_TO_REPORT, paragraph
+
+    return [style.heading("Reporting"), style.escape(paragraph(report)), "_" + style.escape(STILL_TO_REPORT) + "_"]
 
 
 def _input(report: Report, style: Style) -> str:
