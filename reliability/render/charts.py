@@ -138,20 +138,23 @@ def heatmap(
     colours : str
         A matplotlib colour map name.
     """
+    import matplotlib
+
     plt = _pyplot()
     n_rows, n_columns = matrix.shape
     longest = max((len(r) for r in rows), default=0)
     size = max(0.45, min(0.8, 3.0 / max(n_rows, n_columns, 1)))
     width = size * n_columns + min(longest, 40) * 0.075 + 1.4
     fig, ax = plt.subplots(figsize=(width, size * n_rows + 1.0), layout="constrained")
-    cmap = plt.get_cmap(colours).with_extremes(bad=(0, 0, 0, 0))
+    cmap = matplotlib.colormaps[colours].with_extremes(bad=(0, 0, 0, 0))
     shown = np.ma.masked_invalid(matrix.astype(float))
     image = ax.imshow(shown, cmap=cmap, vmin=low, vmax=high, aspect="auto")
     for (r, c), text in np.ndenumerate(np.array(labels, dtype=object).reshape(n_rows, n_columns)):
         if text:
-            shade = (matrix[r, c] - low) / (high - low) if high > low else 0.0
-            ax.text(c, r, text, ha="center", va="center", fontsize=8,
-                    color="white" if shade > 0.6 else CELL_DARK_TEXT)
+            value = matrix[r, c]
+            shade = (value - low) / (high - low) if high > low and np.isfinite(value) else 0.0
+            colour = INK if not np.isfinite(value) else "white" if shade > 0.6 else CELL_DARK_TEXT
+            ax.text(c, r, text, ha="center", va="center", fontsize=8, color=colour)
     ax.set_xticks(np.arange(n_columns), [visible(c) for c in columns])
     ax.set_yticks(np.arange(n_rows), [visible(r) for r in rows])
     ax.tick_params(length=0)
