@@ -38,7 +38,7 @@ COLOURS = ("#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#a16207", "#0e7490", "#b
 RISE, FALL = "#15803d", "#b91c1c"
 """Before/after arrows: a figure that rose, one that fell."""
 BANDS: dict[str, tuple[tuple[float, str], ...]] = {
-    "landis_koch": (
+    "landis-koch": (
         (0.0, "#b91c1c"), (0.20, "#ea580c"), (0.40, "#ca8a04"), (0.60, "#84cc16"), (0.80, "#22c55e"), (1.0, "#15803d"),
     ),
     "krippendorff": ((0.667, "#b91c1c"), (0.800, "#ca8a04"), (1.0, "#15803d")),

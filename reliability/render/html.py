@@ -32,7 +32,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 HTML_UNITS = 2000
 """Disagreeing units the page lists unless ``--limit`` says otherwise; each one is a few hundred bytes."""
 
-BAND_SCHEMES = {"krippendorff": "Krippendorff (2004)", "landis_koch": "Landis & Koch (1977)"}
+
 
 
 def title(name: str) -> str:
@@ -44,7 +44,7 @@ def band_scheme(name: str) -> str | None:
     """Which interpretation bands a figure is read by: a key of :data:`charts.BANDS`, or None."""
     if "krippendorff_alpha" in name:
         return "krippendorff"
-    return "landis_koch" if band(name, Figure(value=0.5, n_units=1)) else None
+    return "landis-koch" if band(name, Figure(value=0.5, n_units=1)) else None
 
 
 @dataclass(frozen=True)
