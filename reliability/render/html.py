@@ -31,6 +31,12 @@ from .tables import TITLES
 TEMPLATES = Path(__file__).parent / "templates"
 HTML_UNITS = 2000
 """Disagreeing units the page lists unless ``--limit`` says otherwise; each one is a few hundred bytes."""
+SHOWN_CONFUSIONS = 10
+"""Confused pairs of codes the page ranks; JSON lists every pair."""
+FOREST_CODES = 40
+"""Codes in the forest plot, worst first; the table under it lists every code."""
+CONFUSION_CODES = 30
+"""Codes in the confusion heatmap: those confused in the most units; the ranking and JSON cover all."""
 
 
 
@@ -223,7 +229,7 @@ def code_rows(report: Report) -> dict[str, Any]:
 
 def forest_figure(report: Report):
     """The per-code forest plot as a matplotlib figure (for the page and ``--figures``)."""
-    codes = report.codes_worst_first()
+    codes = report.codes_worst_first()[:FOREST_CODES]
     series = []
     for name in CODE_FIGURES:
         figures = [code.figures[name] for code in codes]
@@ -237,7 +243,8 @@ def forest_figure(report: Report):
             )
         )
     boot = report.settings.bootstrap
-    note = (
+    shown = f"The {len(codes)} worst of {len(report.codes)} codes. " if len(codes) < len(report.codes) else ""
+    note = shown + (
         f"Lines: {percent(boot.confidence)} bootstrap intervals ({boot.n_resamples:,} resamples). Shading: "
         "Landis & Koch bands for κ and AC1, Krippendorff's for α."
         if boot else "No intervals: add --ci. Shading: Landis & Koch bands for κ and AC1, Krippendorff's for α."
@@ -293,15 +300,21 @@ def confusion_figure(report: Report):
     c = report.confusions
     if c is None or not c.pairs:
         return None
-    n = len(c.codes)
-    matrix = c.matrix.astype(float)
+    confused = c.matrix.sum(axis=1)
+    kept = np.sort(np.argsort(-confused, kind="stable")[:CONFUSION_CODES])
+    kept = kept[confused[kept] > 0]
+    counts = c.matrix[np.ix_(kept, kept)]
+    n = len(kept)
+    matrix = counts.astype(float)
     matrix[matrix == 0] = np.nan  # blank: never confused (and the diagonal)
-    labels = [["" if x == y or not c.matrix[x, y] else str(int(c.matrix[x, y])) for y in range(n)] for x in range(n)]
-    rows = [f"{k} {code}" for k, code in enumerate(c.codes, start=1)]
+    labels = [[str(int(counts[x, y])) if counts[x, y] else "" for y in range(n)] for x in range(n)]
+    rows = [f"{k} {c.codes[code]}" for k, code in enumerate(kept, start=1)]
     columns = [str(k) for k in range(1, n + 1)]
-    top = float(np.nanmax(matrix)) if n > 1 else 1.0
-    return charts.heatmap(matrix, rows, columns, "Units where two codes stood in for each other", labels,
-                          low=0.0, high=max(top, 1.0), colours="Oranges")
+    heading = "Units where two codes stood in for each other"
+    if n < len(c.codes):
+        heading += f" (the {n} most confused of {len(c.codes)} codes)"
+    return charts.heatmap(matrix, rows, columns, heading, labels, low=0.0, high=max(float(np.nanmax(matrix)), 1.0),
+                          colours="Oranges")
 
 
 def confusion_heatmap(report: Report) -> Chart | None:
@@ -335,9 +348,6 @@ def confusion_rows(report: Report) -> dict[str, Any]:
         ],
     }
 
-
-SHOWN_CONFUSIONS = 10
-"""Confused pairs of codes the page ranks; JSON lists every pair."""
 
 
 def browser(report: Report, limit: int) -> dict[str, Any]:
