@@ -81,7 +81,7 @@ def test_page_loads_nothing_from_outside(gillard_page):
 
 
 def test_page_has_light_dark_and_print_styles(gillard_page):
-    assert "@media (prefers-color-scheme: dark)" in gillard_page
+    assert "@media screen and (prefers-color-scheme: dark)" in gillard_page
     assert "@media print" in gillard_page
 
 
