@@ -158,7 +158,7 @@ def test_what_if_shows_figures_before_and_after_a_merge():
     assert "What if: before and after the revision" in codebook
     assert "Team ← Hierarchy and power + Team integration" in codebook
     # lead vs KO share a code in 74 % as coded (Gillard et al. 2013); merging two confused codes raises it
-    row = re.search(r"<tr class=\"(\w+)\"><td>lead–KO</td><td>≥1 shared code</td><td class=\"num\">74 %</td>", codebook)
+    row = re.search(r"<tr data-direction=\"(\w+)\"><td>lead–KO</td><td>≥1 shared code</td><td class=\"num\">74 %</td>", codebook)
     assert row and row.group(1) == "up"
 
 
@@ -172,7 +172,7 @@ def test_diff_page_has_every_figure_with_arrows(tmp_path):
     assert tables == {"overall", "pair", "code"}
     assert "▲" in page and "12 → 8" in page
     assert parsed.all("svg"), "a before/after chart per code figure"
-    assert len(parsed.all("tr", **{"class": "up"})) + len(parsed.all("tr", **{"class": "down"})) > 10
+    assert len(parsed.all("tr", **{"data-direction": "up"})) + len(parsed.all("tr", **{"data-direction": "down"})) > 10
 
 
 def test_help_and_table_do_not_import_jinja_or_matplotlib():

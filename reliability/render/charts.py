@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 INK = "#262626"
 """Axis, tick and label colour; the page's dark mode recolours exactly this colour."""
+MID = "#8a8f98"
+"""Markers drawn through ``<use>`` (tick marks, hollow points), which the page's stylesheet cannot
+recolour: a grey that reads on light and dark backgrounds."""
 CELL_DARK_TEXT = "#111111"
 """Numbers on light heatmap cells: not :data:`INK`, so dark mode leaves them dark on their light cell."""
 MARKERS = ("o", "s", "D", "^", "v", "P", "X")
@@ -163,7 +166,7 @@ def heatmap(
         spine.set_visible(False)
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
     bar.outline.set_visible(False)
-    bar.ax.tick_params(colors=INK, labelsize=8)
+    bar.ax.tick_params(color=MID, labelcolor=INK, labelsize=8)
     _ink(ax)
     return fig
 
@@ -193,7 +196,8 @@ def before_after(subjects: Sequence[str], before: Sequence[float | None], after:
             continue
         ax.annotate("", xy=(b, row), xytext=(a, row),
                     arrowprops={"arrowstyle": "-|>", "color": RISE if b > a else FALL, "linewidth": 1.6})
-    ax.plot(old, y, linestyle="none", marker="o", markerfacecolor="none", color=INK, markersize=5, label="before")
+    ax.plot(old, y, linestyle="none", marker="o", markerfacecolor="none", markeredgewidth=1.4, color=MID,
+            markersize=5.5, label="before")
     ax.plot(new, y, linestyle="none", marker="o", color=COLOURS[0], markersize=5, label="after")
     ax.set_yticks(y, [visible(s) for s in subjects])
     ax.set_ylim(len(subjects) - 0.5, -0.5)
@@ -280,6 +284,6 @@ def _short_number(value: float, _position=None) -> str:
 
 
 def _ink(ax) -> None:
-    ax.tick_params(colors=INK, labelsize=8)
+    ax.tick_params(color=MID, labelcolor=INK, labelsize=8)
     for spine in ax.spines.values():
         spine.set_color(INK)
