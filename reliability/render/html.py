@@ -39,8 +39,6 @@ CONFUSION_CODES = 30
 """Codes in the confusion heatmap: those confused in the most units; the ranking and JSON cover all."""
 
 
-
-
 def title(name: str) -> str:
     """A figure's title as readers know it."""
     return TITLES.get(name, name.replace("_", " "))
