@@ -30,6 +30,8 @@ REFERENCES = (
     "O'Connor, C., & Joffe, H. (2020). Intercoder reliability in qualitative research: Debates and "
     "practical guidelines. International Journal of Qualitative Methods, 19, 1–13.",
 )
+LISTED_PAIRS = 4
+"""Up to this many pairs of coders the paragraph names each pair's value; beyond, their range."""
 UNIT_MODE_TEXT = {
     "segments": "coders' coded spans that overlap by at least {overlap} of the shorter span were joined into one unit",
     "paragraphs": "each paragraph of the source texts was one unit",
@@ -93,14 +95,21 @@ def paragraph(report: Report) -> str:
     else:
         sentences.append(f"Each coder applied one of {len(report.codes)} codes to a unit.")
         verb = "applied the same code in"
-    pair_parts = [
-        f"{value(agreement_name, p.figures[agreement_name])} of units for {p.coders[0]} and {p.coders[1]}"
-        for p in report.pairs
-        if agreement_name in p.figures
-    ]
-    everyone = report.overall.figures[agreement_name]
-    if pair_parts:
-        sentences.append(f"Coders {verb} {_series(pair_parts)}; all {len(i.coders)} coders in {value(agreement_name, everyone)}.")
+    pairs = [p for p in report.pairs if agreement_name in p.figures]
+    everyone = f"all {len(i.coders)} coders in {value(agreement_name, report.overall.figures[agreement_name])}"
+    if 0 < len(pairs) <= LISTED_PAIRS:
+        pair_parts = [
+            f"{value(agreement_name, p.figures[agreement_name])} of units for {p.coders[0]} and {p.coders[1]}"
+            for p in pairs
+        ]
+        sentences.append(f"Coders {verb} {_series(pair_parts)}; {everyone}.")
+    elif pairs:
+        defined = [p.figures[agreement_name].value for p in pairs if p.figures[agreement_name].value is not None]
+        spread = f"ranged from {percent(min(defined))} to {percent(max(defined))}" if defined else "was undefined"
+        deed = verb.removesuffix(" in")
+        overall = value(agreement_name, report.overall.figures[agreement_name])
+        sentences.append(f"Over the {len(pairs)} pairs of coders, the share of units where both {deed} {spread}; "
+                         f"all {len(i.coders)} coders did so in {overall} of units.")
     alpha = report.overall.figures.get(alpha_name)
     kappa = report.overall.figures.get("fleiss_kappa")
     chance = []
