@@ -7,8 +7,7 @@ coders used, to quote definitions next to confused codes, and to roll codes up
 to a parent level (``--level``).
 
 XML is parsed with defusedxml, which refuses the entity tricks that make plain
-XML parsers unsafe on files from elsewhere; it is an optional dependency
-(``pip install 'intercoder-reliability[xml]'``), imported only when needed.
+XML parsers unsafe on files from elsewhere; it is imported only when needed.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .errors import InputError, MissingExtraError
+from .errors import InputError
 from .limits import MAX_FILE_BYTES, size_text
 
 CODE_COLUMNS = ("code", "name", "category", "label", "codes")
@@ -30,7 +29,6 @@ DEFINITION_COLUMNS = ("definition", "description", "meaning", "memo", "desc")
 PARENT_COLUMNS = ("parent", "parent_code", "parent_category", "group")
 """Codebook CSV column names recognised for each role, in order of preference (case-insensitive)."""
 
-XML_EXTRA = "pip install 'intercoder-reliability[xml]'"
 PATH_SEPARATOR = " / "
 """Joins a parent's name to a child's when two codes of a REFI-QDA codebook share a name."""
 
@@ -243,8 +241,6 @@ def read_codebook(path: Path | str) -> Codebook:
     ------
     InputError
         The file is missing or malformed; the message names the row or element.
-    MissingExtraError
-        A REFI-QDA file was given and defusedxml is not installed.
     """
     path = Path(path)
     if not path.is_file():
@@ -360,16 +356,12 @@ def parse_xml(data: bytes, source: str):
 
     Raises
     ------
-    MissingExtraError
-        defusedxml is not installed.
     InputError
         The XML is malformed or uses entities or DTDs, which are refused.
     """
-    try:
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import ParseError, fromstring
-    except ImportError:
-        raise MissingExtraError(f"reading {source} needs the XML extra: {XML_EXTRA}") from None
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
     try:
         return fromstring(data)
     except ParseError as exc:

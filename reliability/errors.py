@@ -12,6 +12,3 @@ class InputError(ReliabilityError):
 class UsageError(ReliabilityError):
     """Options or configuration contradict each other or name something that does not exist."""
 
-
-class MissingExtraError(ReliabilityError):
-    """An optional feature needs a package that is not installed."""

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# Runs in irrCAC's own environment (tests/fixtures/irrcac/regenerate.sh), not in the suite's.
+collect_ignore = ["fixtures/irrcac/generate.py"]
+
 
 @pytest.fixture
 def write(tmp_path):

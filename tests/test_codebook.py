@@ -1,6 +1,5 @@
 """Reading codebooks: CSV and REFI-QDA (.qdc, .qde, .qdpx), hierarchy, revision, errors."""
 
-import sys
 import zipfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -8,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reliability.codebook import CodeDefinition, Codebook, codebook_from_refi_xml, did_you_mean, read_codebook
-from reliability.errors import InputError, MissingExtraError
+from reliability.errors import InputError
 
 from paths import SAMPLE
 
@@ -214,10 +213,3 @@ def test_archive_without_project(tmp_path):
         zf.writestr("sources/readme.txt", "a source")
     with pytest.raises(InputError, match=r"holds no project.qde"):
         read_codebook(archive)
-
-
-def test_xml_needs_the_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "defusedxml", None)
-    monkeypatch.setitem(sys.modules, "defusedxml.ElementTree", None)
-    with pytest.raises(MissingExtraError, match=r"pip install 'intercoder-reliability\[xml\]'"):
-        read_codebook(FIXTURES / "gillard_hierarchy.qdc")

@@ -8,7 +8,6 @@ comment beside it.
 
 import csv
 import json
-import sys
 import zipfile
 
 import openpyxl
@@ -16,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from reliability.cli import main
-from reliability.errors import InputError, MissingExtraError, UsageError
+from reliability.errors import InputError, UsageError
 from reliability.readers import ReadOptions, load, refi
 from reliability.report import compare
 
@@ -291,12 +290,6 @@ def test_refi_xml_entities_are_refused(tmp_path):
         load([path])
 
 
-def test_refi_needs_the_xml_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "defusedxml", None)
-    with pytest.raises(MissingExtraError, match=r"pip install 'intercoder-reliability\[xml\]'"):
-        load([PROJECT / "project.qde"])
-
-
 def test_refi_archive_members_have_a_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 100)
     with pytest.raises(InputError, match=r"project.qde would unpack to [\d,]+ bytes, more than the 100 allowed"):
@@ -512,13 +505,6 @@ def test_named_unit_column_reads_a_plain_table(write):
 
 
 # --- workbooks, folders, mixing -----------------------------------------------------------------
-
-
-def test_workbook_needs_the_excel_extra(tmp_path, monkeypatch):
-    path = to_xlsx(FIXTURES / "spans.csv", tmp_path / "s.xlsx")
-    monkeypatch.setitem(sys.modules, "openpyxl", None)
-    with pytest.raises(MissingExtraError, match=r"needs the Excel extra: pip install 'intercoder-reliability\[excel\]'"):
-        load([path])
 
 
 def test_workbook_that_is_not_one(tmp_path):

@@ -8,9 +8,10 @@
 * **wide presence/absence**: a unit column and one column per code holding
   1/0, yes/no, true/false or x/blank.
 
-Every column is parsed as a categorical, so that trimming, splitting and checking
-run once per distinct value rather than once per row. Ids are text: ``007`` and
-``7`` are two units.
+Every column is read as the text of its cells (never parsed as numbers) and held
+as a categorical, so that trimming, splitting and checking run once per distinct
+value rather than once per row. Ids and codes are text: ``007`` and ``7`` are two
+units, ``01`` and ``1`` two codes, on every pandas version.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import csv
 import io
 import itertools
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -183,11 +183,22 @@ def _header(path: Path, data: bytes, delimiter: str, skip: int) -> tuple[list[st
         No header row, or two columns with the same name.
     """
     try:
+        # The first data row too: pandas drops the fields of rows wider than the header
+        # when the first one is (a trailing delimiter on every row), so that is refused here.
         first = pd.read_csv(
-            io.BytesIO(data), sep=delimiter, header=None, nrows=1, skiprows=skip, dtype=object,
+            io.BytesIO(data), sep=delimiter, header=None, nrows=2, skiprows=skip, dtype=object,
             na_filter=False, engine="c", encoding="utf-8",
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except pd.errors.ParserError as exc:
+        if match := re.search(r"Expected (\d+) fields in line 2, saw", str(exc)):
+            raise InputError(
+                f"{path}: the rows have more fields than the header has columns ({match.group(1)}); "
+                f"name every column in the header, or quote cells that contain '{_shown(delimiter)}'"
+            ) from None
+        raise InputError(
+            f"{path} has no readable header row ({_first_line(exc)}); the first row must name the columns"
+        ) from None
+    except pd.errors.EmptyDataError as exc:
         raise InputError(
             f"{path} has no readable header row ({_first_line(exc)}); the first row must name the columns"
         ) from None
@@ -202,26 +213,29 @@ def _header(path: Path, data: bytes, delimiter: str, skip: int) -> tuple[list[st
 
 
 def _parse(path: Path, data: bytes, delimiter: str, header: list[str], skip: int) -> pd.DataFrame:
-    """Every row of the file, each column a categorical of the cells' text."""
+    """Every row of the file, each column a categorical of the cells' exact text."""
     try:
-        with warnings.catch_warnings():
-            # pandas only warns when every row has more fields than the header.
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.BytesIO(data), sep=delimiter, header=0, names=header, index_col=False, skiprows=skip,
-                dtype="category", na_filter=False, skip_blank_lines=False, low_memory=False,
-                engine="c", encoding="utf-8",
-            )
-    except pd.errors.ParserWarning:
-        raise InputError(
-            f"{path}: the rows have more fields than the header has columns ({len(header)}); "
-            f"name every column in the header, or quote cells that contain '{_shown(delimiter)}'"
-        ) from None
+        # As text: pandas 3 parses numbers in category columns (007 and 7 would become one).
+        # A first row wider than the header was refused by _header.
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=delimiter, header=0, names=header, index_col=False, skiprows=skip,
+            dtype=str, na_filter=False, skip_blank_lines=False, low_memory=False,
+            engine="c", encoding="utf-8",
+        )
     except pd.errors.ParserError as exc:
         raise InputError(_parser_message(path, exc, delimiter, len(header), skip)) from None
     if len(frame) == 0:
         raise InputError(f"{path} has a header but no rows; export the coding again or leave the file out")
-    return frame
+    return frame.apply(_categorical_text)
+
+
+def _categorical_text(column: pd.Series) -> pd.Series:
+    """A column of cell texts as a categorical whose categories are those texts, sorted."""
+    codes, texts = pd.factorize(column.to_numpy(dtype=object), sort=True)
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False),
+        index=column.index, name=column.name,
+    )
 
 
 def _parser_message(path: Path, exc: Exception, delimiter: str, width: int, skip: int) -> str:

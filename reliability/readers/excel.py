@@ -1,7 +1,6 @@
 """Excel workbooks (``.xlsx``) that QDA programs export, read through pandas and openpyxl.
 
-openpyxl is optional (``pip install 'intercoder-reliability[excel]'``) and imported
-only when a workbook is read. The first sheet is read; its first row is the header.
+openpyxl (a core dependency) is imported only when a workbook is read. The first sheet is read; its first row is the header.
 The shapes are those of :mod:`.qda` (QualCoder, Dedoose, MAXQDA, span files).
 """
 
@@ -10,13 +9,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..errors import InputError, MissingExtraError
+from ..errors import InputError
 from .options import ReadOptions
 from .qda import Table, detect_shape, read_export, table_from_frame
 from .rows import Rows
 from .spans import SpanTable
-
-EXCEL_EXTRA = "pip install 'intercoder-reliability[excel]'"
 
 
 def read_workbook(path: Path, options: ReadOptions) -> tuple[Rows | SpanTable, list[str]]:
@@ -24,8 +21,6 @@ def read_workbook(path: Path, options: ReadOptions) -> tuple[Rows | SpanTable, l
 
     Raises
     ------
-    MissingExtraError
-        openpyxl is not installed.
     InputError
         The file is not a workbook, its first sheet is empty, or the sheet is not
         a QDA export (other tables are read from CSV).
@@ -45,19 +40,14 @@ def read_workbook(path: Path, options: ReadOptions) -> tuple[Rows | SpanTable, l
 
 def workbook_table(path: Path) -> tuple[Table, list[str]]:
     """The first sheet as a :class:`Table` of str cells, and a notice when other sheets were left out."""
-    try:
-        import openpyxl  # noqa: F401  (pandas reads .xlsx through it)
-        from openpyxl.utils.exceptions import InvalidFileException
-    except ImportError:
-        raise MissingExtraError(
-            f"reading the Excel workbook {path} needs the Excel extra: {EXCEL_EXTRA} (or save the sheet as CSV)"
-        ) from None
     import pandas as pd
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             names = book.sheet_names
-            frame = book.parse(names[0], dtype=str, keep_default_na=False, na_filter=False)
+            # A text cell ("007") stays as written; a number cell becomes the text of its value.
+            frame = pd.read_excel(book, sheet_name=names[0], dtype=str, keep_default_na=False, na_filter=False)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path") from None
     except (zipfile.BadZipFile, InvalidFileException, KeyError):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 COLUMN_NAMES = {
-    "unit": ("unit", "unit_id", "segment", "segment_id", "section", "section_id", "excerpt", "excerpt_id", "item", "id"),
+    "unit": ("unit", "unit_id", "segment", "segment_id", "section", "section_id", "excerpt", "excerpt_id", "item", "id",
+             "subject", "subject_id"),  # irr / irrCAC call units subjects
     "coder": ("coder", "rater", "annotator", "user", "coder_id", "rater_id", "annotator_id"),
-    "code": ("code", "codes", "category", "categories", "label", "labels"),
+    "code": ("code", "codes", "category", "categories", "label", "labels", "rating", "ratings", "diagnosis"),
     "text": ("text", "segment_text", "excerpt_text"),
     "note": ("note", "notes", "memo", "memos", "comment", "comments"),
 }

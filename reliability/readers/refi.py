@@ -28,7 +28,7 @@ selections' names (which many programs fill with the start of the selected
 text) match the text; without that evidence, one character when the project's
 ``origin`` is ATLAS.ti, else two. The report says which was used.
 
-XML is parsed with defusedxml (``pip install 'intercoder-reliability[xml]'``).
+XML is parsed with defusedxml, which refuses entity tricks.
 """
 
 from __future__ import annotations
@@ -74,8 +74,6 @@ def read_refi(path: Path, options: ReadOptions) -> tuple[SpanTable, list[str]]:
 
     Raises
     ------
-    MissingExtraError
-        defusedxml is not installed.
     InputError
         The file is not a REFI-QDA project, or holds no coded text.
     """

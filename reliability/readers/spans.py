@@ -269,7 +269,7 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
         coder=pd.Categorical(frame["coder"], categories=coders).codes.astype(np.int64),
         start=frame["start"].to_numpy(dtype=np.int64),
         end=frame["end"].to_numpy(dtype=np.int64),
-        code=pd.Categorical(code, categories=codes).codes.astype(np.int64),
+        code=pd.Index(codes, dtype=object).get_indexer(code).astype(np.int64),  # -1: "" (no code)
         text=frame["text"].to_numpy(dtype=object),
         note=frame["note"].to_numpy(dtype=object),
         texts=texts,
