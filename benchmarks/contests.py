@@ -133,7 +133,7 @@ def _value(figure) -> float | None:
 
 def contests(nltk_max_units: int) -> list[Contest]:
     """The coefficients DESIGN §6 compares, each with its peers."""
-    from reliability import coefficients as ours
+    from reliability.figures import coefficients as ours
 
     def krippendorff_alpha(p: Prepared) -> float:
         import krippendorff

@@ -6,7 +6,7 @@
 0.5
 """
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["Codings", "ReadOptions", "Report", "compare", "from_sets", "load", "__version__"]
 
@@ -14,7 +14,7 @@ __all__ = ["Codings", "ReadOptions", "Report", "compare", "from_sets", "load", "
 def __getattr__(name: str):
     # Lazy, so that `reliability --help` does not import pandas or scikit-learn.
     if name in ("Codings", "from_sets"):
-        from . import codings
+        from .codings import model as codings
 
         return getattr(codings, name)
     if name in ("load", "ReadOptions"):

@@ -7,7 +7,7 @@ Markdown or CSV.
 
 Besides the figures, a report holds what a team needs to refine the codebook:
 the disagreeing units, the codes coders confuse, coder bias and codebook gaps.
-With a :class:`~reliability.revision.Revision`, every figure and every section
+With a :class:`~reliability.codings.revision.Revision`, every figure and every section
 is computed on the codings as if the codebook had been revised.
 """
 
@@ -16,37 +16,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import __version__
-from .agreement import coder_pairs, compare_all, compare_pair
-from .bias import Bias, find_bias
-from .codebook import Codebook
-from .codings import Codings
-from .coefficients import chance_corrected, interpret
-from .confusions import Confusions, find_confusions
-from .disagreements import Disagreements, find_disagreements
-from .figure import Figure
-from .gaps import Gaps, find_gaps
-from .intervals import BootstrapSettings
-from .revision import Revision
+from .version import __version__
+from .figures.agreement import coder_pairs, compare_all, compare_pair
+from .findings.bias import Bias, find_bias
+from .codings.codebook import Codebook
+from .codings.model import Codings
+from .codings.options import ReadOptions
+from .figures.coefficients import chance_corrected
+from .findings.confusions import Confusions, find_confusions
+from .findings.disagreements import Disagreements, find_disagreements
+from .figures.figure import Figure
+from .findings.gaps import Gaps, find_gaps
+from .figures.intervals import BootstrapSettings
+from .figures.registry import Scope, keys, ordered
+from .codings.revision import Revision
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
 """How many missing units a report names per coder."""
+WORST_FIRST_BY = "fleiss_kappa"
+"""The per-code figure that orders codes worst first and gives each code its reading."""
 
-PAIR_FIGURES = ("percent_agreement", "shared_agreement", "jaccard", "cohen_kappa", "pooled_kappa")
-OVERALL_FIGURES = (
-    "percent_agreement",
-    "shared_agreement",
-    "fleiss_kappa",
-    "krippendorff_alpha",
-    "krippendorff_alpha_masi",
-    "krippendorff_alpha_jaccard",
-    "gwet_ac1",
-    "brennan_prediger",
-)
-CODE_FIGURES = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement")
-CODE_PAIR_FIGURES = ("cohen_kappa", "positive_agreement")
-"""Figures of each pair of coders within one code (``codes[].pairs[]`` in JSON)."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +45,8 @@ class Settings:
 
     reference: str | None = None
     bootstrap: BootstrapSettings | None = None
-    read: dict[str, Any] = field(default_factory=dict)
-    """Reader options that change what the figures are computed on (separator, case folding …)."""
+    read: ReadOptions = field(default_factory=ReadOptions)
+    """How the inputs were read; the options that change the figures are recorded (separator, case folding …)."""
     codebook: str | None = None
     """The codebook file, when one was given."""
     revision: tuple[str, ...] = ()
@@ -70,7 +60,7 @@ class Settings:
             "bootstrap": boot.n_resamples if boot else None,
             "seed": boot.seed if boot else None,
             "confidence": boot.confidence if boot else None,
-            **self.read,
+            **self.read.settings(),
             "codebook": self.codebook,
             "revision": list(self.revision),
         }
@@ -78,7 +68,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class PairResult:
-    """Every figure for one pair of coders, by name (see ``PAIR_FIGURES``)."""
+    """Every figure for one pair of coders, by key, in registry order (:mod:`reliability.figures.registry`)."""
 
     coders: tuple[str, str]
     n_units: int
@@ -90,7 +80,7 @@ class PairResult:
 
 @dataclass(frozen=True)
 class OverallResult:
-    """Every figure across all coders (see ``OVERALL_FIGURES``) and the k-of-n shares."""
+    """Every figure across all coders, by key in registry order, and the k-of-n shares."""
 
     n_units: int
     figures: dict[str, Figure]
@@ -229,9 +219,9 @@ class Report:
         return replace(self, disagreements=self.disagreements.filtered(code, pair))
 
     def codes_worst_first(self) -> list[CodeResult]:
-        """Codes ordered by per-code kappa, lowest first; undefined ones last."""
+        """Codes ordered by per-code kappa (:data:`WORST_FIRST_BY`), lowest first; undefined ones last."""
         def key(code: CodeResult) -> tuple[int, float, str]:
-            value = code.figures["fleiss_kappa"].value
+            value = code.figures[WORST_FIRST_BY].value
             return (value is None, value if value is not None else 0.0, code.code)
 
         return sorted(self.codes, key=key)
@@ -241,7 +231,6 @@ def compare(
     codings: Codings,
     reference: str | None = None,
     bootstrap: BootstrapSettings | None = None,
-    read_settings: dict[str, Any] | None = None,
     codebook: Codebook | None = None,
     revision: Revision | None = None,
 ) -> Report:
@@ -250,19 +239,18 @@ def compare(
     Parameters
     ----------
     codings : Codings
-        The canonical table, e.g. from :func:`reliability.load`.
+        The canonical table, e.g. from :func:`reliability.load`; the options it was
+        read with (``codings.read``) are recorded in the settings.
     reference : str, optional
         A lead coder: pairs are then each other coder against this one.
     bootstrap : BootstrapSettings, optional
         Add percentile bootstrap intervals to every figure.
-    read_settings : dict, optional
-        Reader options to record in the report's settings.
     codebook : Codebook, optional
         Validates the codes in use and supplies definitions
-        (:func:`reliability.codebook.read_codebook`).
+        (:func:`reliability.readers.codebook.read_codebook`).
     revision : Revision, optional
         Compute everything as if the codebook had been revised
-        (:func:`reliability.revision.build_revision`); the input summary still
+        (:func:`reliability.codings.revision.build_revision`); the input summary still
         describes the codings as read.
 
     Returns
@@ -284,22 +272,28 @@ def compare(
             PairResult(
                 coders=names,
                 n_units=observed.n_units,
-                figures={
-                    "percent_agreement": observed.percent_agreement,
-                    "shared_agreement": observed.shared_agreement,
-                    "jaccard": observed.jaccard,
-                    **chance.pairs[names],
-                },
+                figures=ordered(
+                    Scope.PAIR,
+                    {
+                        "percent_agreement": observed.percent_agreement,
+                        "shared_agreement": observed.shared_agreement,
+                        "jaccard": observed.jaccard,
+                        **chance.pairs[names],
+                    },
+                ),
             )
         )
     overall = compare_all(codings, bootstrap)
     overall_result = OverallResult(
         n_units=overall.n_units,
-        figures={
-            "percent_agreement": overall.percent_agreement,
-            "shared_agreement": overall.shared_agreement,
-            **chance.overall,
-        },
+        figures=ordered(
+            Scope.OVERALL,
+            {
+                "percent_agreement": overall.percent_agreement,
+                "shared_agreement": overall.shared_agreement,
+                **chance.overall,
+            },
+        ),
         at_least_k=overall.at_least_k,
     )
     return Report(
@@ -307,7 +301,7 @@ def compare(
         settings=Settings(
             reference=reference,
             bootstrap=bootstrap,
-            read=dict(read_settings or {}),
+            read=as_read.read,
             codebook=codebook.source if codebook is not None else None,
             revision=revision.steps if revision is not None else (),
         ),
@@ -327,8 +321,8 @@ def figures_to_bootstrap(codings: Codings, reference: str | None = None) -> int:
     """How many figures :func:`compare` bootstraps (an upper bound: undefined ones are skipped)."""
     n_pairs = len(coder_pairs(codings, reference))
     at_least_k = max(codings.n_coders - 1, 0)
-    per_code = len(CODE_FIGURES) + 2 * n_pairs
-    return n_pairs * len(PAIR_FIGURES) + len(OVERALL_FIGURES) + at_least_k + codings.n_codes * per_code
+    per_code = len(keys(Scope.CODE)) + len(keys(Scope.CODE_PAIR)) * n_pairs
+    return n_pairs * len(keys(Scope.PAIR)) + len(keys(Scope.OVERALL)) + at_least_k + codings.n_codes * per_code
 
 
 def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
@@ -341,9 +335,9 @@ def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
                 code=codings.codes[k],
                 applied={coder: int(applied[c, k]) for c, coder in enumerate(codings.coders)},
                 prevalence=float(applied[:, k].sum() / rated) if rated else 0.0,
-                figures={name: getattr(code_figures, name) for name in CODE_FIGURES},
+                figures={key: getattr(code_figures, key) for key in keys(Scope.CODE)},
                 pairs=tuple(
-                    PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=figs)
+                    PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=ordered(Scope.CODE_PAIR, figs))
                     for pair, figs in code_figures.pairs.items()
                 ),
             )
@@ -369,11 +363,6 @@ def summarise_input(codings: Codings) -> InputSummary:
         sources=tuple((s.path, s.shape, s.rows) for s in acc.sources),
         notices=acc.notices,
     )
-
-
-def band(name: str, figure: Figure) -> str:
-    """The interpretation band of a figure (Landis & Koch, or Krippendorff for alpha)."""
-    return interpret(name, figure.value)
 
 
 def _figures_dict(figures: dict[str, Figure]) -> dict[str, Any]:

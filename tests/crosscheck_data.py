@@ -10,7 +10,7 @@ import hashlib
 
 import numpy as np
 
-from reliability.codings import Codings
+from reliability.codings.model import Codings
 
 SEEDS = range(8)
 CASES = [(seed, multi) for seed in SEEDS for multi in (False, True)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reliability.codings import Codings, from_sets
+from reliability.codings.model import Codings, from_sets
 
 REFERENCE = Path(__file__).parent / "reference"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reliability.agreement import coder_pairs, compare_all, compare_pair
-from reliability.codings import from_sets
+from reliability.figures.agreement import coder_pairs, compare_all, compare_pair
+from reliability.codings.model import from_sets
 from reliability.errors import UsageError
-from reliability.intervals import BootstrapSettings
+from reliability.figures.intervals import BootstrapSettings
 from reliability.readers import load
 
 REFERENCE = Path(__file__).parent / "reference"

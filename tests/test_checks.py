@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from reliability.checks import (
+from reliability.gate.thresholds import (
     Gate,
     baseline_checks,
     baseline_warnings,

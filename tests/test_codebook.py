@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reliability.codebook import CodeDefinition, Codebook, codebook_from_refi_xml, did_you_mean, read_codebook
+from reliability.codings.codebook import CodeDefinition, Codebook, did_you_mean
+from reliability.readers.codebook import codebook_from_refi_xml, read_codebook
 from reliability.errors import InputError
 
 from paths import SAMPLE

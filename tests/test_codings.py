@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from reliability.codings import Codings, from_sets
+from reliability.codings.model import Codings, from_sets
 
 
 def test_missing_and_empty_stay_apart():
@@ -57,8 +57,3 @@ def test_multi_label_flag():
     assert not from_sets({"A": {"u": {"a"}}, "B": {"u": set()}}).multi_label
 
 
-def test_subset_keeps_units_and_coders():
-    c = from_sets({"A": {"u1": {"a"}, "u2": {"b"}}, "B": {"u1": {"a"}}, "C": {"u2": set()}})
-    s = c.subset(units=np.array([False, True]), coders=[0, 2])
-    assert s.units == ("u2",) and s.coders == ("A", "C")
-    assert s.code_set(0, 0) == frozenset({"b"}) and s.code_set(0, 1) == frozenset()

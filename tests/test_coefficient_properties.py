@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from reliability.coefficients import (
+from reliability.figures.coefficients import (
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,
@@ -18,8 +18,8 @@ from reliability.coefficients import (
     pooled_kappa,
     positive_agreement,
 )
-from reliability.figure import Figure
-from reliability.intervals import BootstrapSettings
+from reliability.figures.figure import Figure
+from reliability.figures.intervals import BootstrapSettings
 
 PROPERTY_SETTINGS = settings(max_examples=50, deadline=None)
 

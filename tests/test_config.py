@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reliability.config import Config, build_gate, find_config, load_config, option_value, starter_config, toml_value
+from reliability.gate.config import Config, build_gate, find_config, load_config, option_value, starter_config, toml_value
 from reliability.errors import InputError, UsageError
 
 

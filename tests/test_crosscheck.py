@@ -30,8 +30,8 @@ from crosscheck_data import (
     CASE_IDS, CASES, ONE_VALUE, digest, label_views, nltk_set_distance, random_codings, set_distance_weights,
 )
 from paths import ROOT
-from reliability.codings import Codings
-from reliability.coefficients import (
+from reliability.codings.model import Codings
+from reliability.figures.coefficients import (
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reliability.cli import main
-from reliability.readers.build import natural_key, natural_order, natural_sorted
+from reliability.readers.natural import natural_key, natural_order, natural_sorted
 
 FILES = {
     "lead.csv": [

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from reliability.cli import main
-from reliability.diff import diff_reports
-from reliability.render.checks import render_diff
+from reliability.gate.diff import diff_reports
+from reliability.render.gate import render_diff
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "check"
@@ -110,12 +110,13 @@ class TestRenderDiff:
         assert text.startswith("Before and after: v1.json → v2.json\n")
         assert "team and power ← hierarchy + team" in text
         assert "misc dropped" in text
-        assert _row(text, "percent_agreement") == ["percent_agreement", "50", "%", "75", "%", "+25", "points"]
-        assert _row(text, "hierarchy → team and power") == ["hierarchy", "→", "team", "and", "power", "fleiss_kappa", "0.100", "0.600", "+0.500"]
+        # Figures are labelled with the registry's titles, as compare labels them.
+        assert _row(text, "Identical sets") == ["Identical", "sets", "50", "%", "75", "%", "+25", "points"]
+        assert _row(text, "hierarchy → team and power") == ["hierarchy", "→", "team", "and", "power", "Fleiss'", "κ", "0.100", "0.600", "+0.500"]
 
-    def test_markdown_escapes_names(self):
+    def test_markdown_labels_figures_with_titles(self):
         text = render_diff(diff_reports(OLD, NEW), "markdown")
-        assert "| percent\\_agreement " in text
+        assert "| Identical sets " in text and "percent_agreement" not in text
 
     def test_json_has_every_change(self):
         document = json.loads(render_diff(diff_reports(OLD, NEW, REVISION), "json"))
@@ -171,7 +172,7 @@ class TestCommand:
         runner.invoke(main, ["compare", str(FIXTURES / "v1"), "--format", "json", "-o", str(tmp_path / "v1.json")])
         result = runner.invoke(main, ["diff", str(tmp_path / "v1.json"), str(FIXTURES / "v2_agree")])
         assert result.exit_code == 0, result.output
-        assert _row(result.stdout, "ann–bob cohen_kappa") == ["ann–bob", "cohen_kappa", "0.500", "1.000", "+0.500"]
+        assert _row(result.stdout, "ann–bob Cohen's κ") == ["ann–bob", "Cohen's", "κ", "0.500", "1.000", "+0.500"]
 
     def test_needs_exactly_two_inputs(self):
         result = CliRunner().invoke(main, ["diff", str(FIXTURES / "v1")])

@@ -13,16 +13,16 @@ import pytest
 from statsmodels.stats.contingency_tables import SquareTable, mcnemar
 
 import reliability
-from reliability import confusions as confusions_module
-from reliability.agreement import coder_pairs
-from reliability.bias import find_bias, mcnemar_exact, stuart_maxwell
-from reliability.codebook import read_codebook
-from reliability.codings import Codings, from_sets
-from reliability.confusions import find_confusions
-from reliability.disagreements import find_disagreements
+from reliability.findings import confusions as confusions_module
+from reliability.figures.agreement import coder_pairs
+from reliability.findings.bias import find_bias, mcnemar_exact, stuart_maxwell
+from reliability.readers.codebook import read_codebook
+from reliability.codings.model import Codings, from_sets
+from reliability.findings.confusions import find_confusions
+from reliability.findings.disagreements import find_disagreements
 from reliability.errors import UsageError
-from reliability.gaps import find_gaps
-from reliability.revision import build_revision
+from reliability.findings.gaps import find_gaps
+from reliability.codings.revision import build_revision
 
 from paths import GILLARD_CODERS, SAMPLE
 

@@ -20,7 +20,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reliability.codings import Codings
+from reliability.codings.model import Codings
 from reliability.errors import InputError
 from reliability.readers import ReadOptions, load
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from paths import ROOT
-from reliability.coefficients import brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha
+from reliability.figures.coefficients import brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha
 
 DATASETS = json.loads((ROOT / "tests" / "fixtures" / "irrcac" / "gwet_datasets.json").read_text(encoding="utf-8"))[
     "datasets"

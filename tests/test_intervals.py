@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from reliability.intervals import BootstrapSettings, bootstrap, percentile_interval, resampled_sums
+from reliability.figures.intervals import BootstrapSettings, bootstrap, percentile_interval, resampled_sums
 
 
 def test_same_seed_same_sums_other_seed_other_sums():

@@ -149,7 +149,7 @@ def test_bare_qde_reads_sources_beside_it():
 
 
 def test_project_codebook_is_read_by_the_codebook_reader(tmp_path):
-    from reliability.codebook import read_codebook
+    from reliability.readers.codebook import read_codebook
 
     book = read_codebook(qdpx(tmp_path))
     assert book.definition("Waiting times") == "Time spent waiting for care"

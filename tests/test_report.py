@@ -3,7 +3,7 @@
 import pytest
 
 import reliability
-from reliability.intervals import BootstrapSettings
+from reliability.figures.intervals import BootstrapSettings
 from reliability.report import figures_to_bootstrap
 
 from paths import GILLARD_CODERS

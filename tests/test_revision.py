@@ -5,10 +5,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reliability.codebook import read_codebook
-from reliability.codings import from_sets
+from reliability.readers.codebook import read_codebook
+from reliability.codings.model import from_sets
 from reliability.errors import InputError, UsageError
-from reliability.revision import Revision, build_revision, parse_merge, read_recode
+from reliability.codings.revision import Revision, build_revision, parse_merge
+from reliability.readers.recode import read_recode
 
 from paths import SAMPLE
 
@@ -39,11 +40,11 @@ def test_merge_naming_a_code_twice():
 
 def test_read_recode_blank_new_drops(write):
     path = write("map.csv", "old,new\nA,X\nB,X\nC,\n\nD,D\nA,X\n")
-    assert read_recode(path) == {"A": "X", "B": "X", "C": None, "D": "D"}
+    assert read_recode(path).mapping == {"A": "X", "B": "X", "C": None, "D": "D"}
 
 
 def test_read_recode_with_old_mac_line_endings(write):
-    assert read_recode(write("map.csv", "old,new\rA,X\rB,\r")) == {"A": "X", "B": None}
+    assert read_recode(write("map.csv", "old,new\rA,X\rB,\r")).mapping == {"A": "X", "B": None}
 
 
 def test_recode_that_is_not_well_formed(write):
@@ -52,7 +53,7 @@ def test_recode_that_is_not_well_formed(write):
 
 
 def test_read_gillard_revision():
-    mapping = read_recode(SAMPLE / "gillard" / "revision.csv")
+    mapping = read_recode(SAMPLE / "gillard" / "revision.csv").mapping
     assert set(mapping) == set(GILLARD_CODES)
     assert len(set(mapping.values())) == 8
 
@@ -84,7 +85,7 @@ def test_no_options_no_revision():
 def test_steps_apply_in_order(write):
     # --level first (child → parent), then --recode on the rolled-up names, then --merge on the result.
     book = read_codebook(FIXTURES / "gillard_hierarchy.csv")
-    recode = write("map.csv", "old,new\nTeam relationships and power,Team\nRecruitment,unused\n")
+    recode = read_recode(write("map.csv", "old,new\nTeam relationships and power,Team\nRecruitment,unused\n"))
     revision = build_revision(
         GILLARD_CODES, codebook=book, level=1, recode=recode, merges=["Team+Role definition=Roles and team"]
     )
@@ -92,9 +93,9 @@ def test_steps_apply_in_order(write):
     assert revision.new_name("Role definition") == "Roles and team"
     assert revision.new_name("Supervision") == "Training and supervision"
     assert revision.new_name("Organisational culture") == "Organisational culture"
-    assert revision.steps == ("--level 1", f"--recode {recode}", '--merge "Team+Role definition=Roles and team"')
-    assert revision.notices[0] == f"{recode} maps codes no coder used: Recruitment"
-    assert revision.notices[1].startswith(f"codes not in {recode} keep their names: Using lived experience, ")
+    assert revision.steps == ("--level 1", f"--recode {recode.source}", '--merge "Team+Role definition=Roles and team"')
+    assert revision.notices[0] == f"{recode.source} maps codes no coder used: Recruitment"
+    assert revision.notices[1].startswith(f"codes not in {recode.source} keep their names: Using lived experience, ")
 
 
 def test_revision_summaries():
@@ -140,7 +141,7 @@ def test_level_notice_for_codes_outside_the_codebook():
 
 def test_dropping_every_code(write):
     with pytest.raises(UsageError, match=r"drops every code; keep at least one code"):
-        build_revision(["A"], recode=write("map.csv", "old,new\nA,\n"))
+        build_revision(["A"], recode=read_recode(write("map.csv", "old,new\nA,\n")))
 
 
 def test_apply_merges_and_drops_by_hand():

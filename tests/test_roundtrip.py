@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reliability.readers import load
-from reliability.readers.build import natural_sorted
+from reliability.readers.natural import natural_sorted
 from reliability.readers.delimited import column_key
 from reliability.readers.options import COLUMN_NAMES
 

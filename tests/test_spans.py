@@ -3,7 +3,7 @@
 import pytest
 
 from reliability.errors import InputError, UsageError
-from reliability.readers import ReadOptions, spans as span_module
+from reliability.readers import ReadOptions, span_units
 from reliability.readers.spans import SpanTable, codings_from_spans, span_frame
 from reliability.report import compare
 
@@ -193,7 +193,7 @@ def test_characters_count_the_whole_text_when_known():
 
 
 def test_characters_have_a_limit(monkeypatch):
-    monkeypatch.setattr(span_module, "CHARACTER_UNITS_LIMIT", 10)
+    monkeypatch.setattr(span_units, "CHARACTER_UNITS_LIMIT", 10)
     with pytest.raises(UsageError, match=r"--units characters compares documents of 12 characters in all, more than the 10"):
         load_spans(CHARACTER_ROWS, "characters")
 

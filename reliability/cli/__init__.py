@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
-from .check import check, diff, init
+from ..version import __version__
+from .gate import check, diff, init
 from .compare import compare
 
 

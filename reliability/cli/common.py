@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import ReliabilityError
-from ..readers.options import CRLF_MODES, UNIT_MODES
+from ..codings.options import CRLF_MODES, UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
 REPORT_FORMATS = FORMATS + ("html",)
@@ -93,18 +93,18 @@ def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
     -------
     reliability.report.Report
     """
-    from ..codebook import read_codebook
-    from ..intervals import BootstrapSettings
+    from ..codings.revision import build_revision
+    from ..figures.intervals import BootstrapSettings
     from ..readers import load
+    from ..readers.codebook import read_codebook
+    from ..readers.recode import read_recode
     from ..report import compare, figures_to_bootstrap
-    from ..revision import build_revision
 
     options = read_options(kwargs)
     codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None
     codings = load(list(kwargs["inputs"]), options)
-    revision = build_revision(
-        codings.codes, codebook=codebook, level=kwargs["level"], recode=kwargs["recode"], merges=kwargs["merge"]
-    )
+    recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
+    revision = build_revision(codings.codes, codebook=codebook, level=kwargs["level"], recode=recode, merges=kwargs["merge"])
     with bootstrap_progress(kwargs["ci"], figures_to_bootstrap(codings, kwargs["reference"])) as tick:
         bootstrap = (
             BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"], progress=tick)
@@ -115,13 +115,6 @@ def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
             codings,
             reference=kwargs["reference"],
             bootstrap=bootstrap,
-            read_settings={
-                "code_sep": options.code_sep,
-                "ignore_case": options.ignore_case,
-                "units": options.units,
-                "min_overlap": options.min_overlap,
-                "crlf": options.crlf,
-            },
             codebook=codebook,
             revision=revision,
         )
@@ -142,7 +135,7 @@ def bootstrap_progress(active: bool, figures: int) -> Iterator[Callable[[], None
 
 def read_options(kwargs: dict[str, Any]):
     """The reader options from the command's keyword arguments."""
-    from ..readers import ReadOptions
+    from ..codings.options import ReadOptions
 
     return ReadOptions(
         unit_col=kwargs["unit_col"],

@@ -49,7 +49,7 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
       reliability compare sample_data/gillard/coders --merge "Hierarchy and power+Team integration=Team"
       reliability compare sample_data/gillard/coders --reference lead --ci --format html -o report.html
     """
-    from ..render.disagreements import SHOWN_UNITS, Display
+    from ..render.style import SHOWN_UNITS, Display
     from ..render import render
 
     report = run_analysis(kwargs).with_disagreement_filter(code=code_filter, pair=pair_filter)
@@ -74,7 +74,7 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
 
 def _what_if(report, kwargs):
     """The figures without the revision against the report's, for the page's what-if comparison."""
-    from ..diff import diff_reports
+    from ..gate.diff import diff_reports
 
     before = run_analysis({**kwargs, **AS_CODED}, quiet=True)
     return diff_reports(before.to_dict(), report.to_dict(), report.revision.mapping, "as coded", "revised")

@@ -1,16 +1,17 @@
-"""Readers: every supported input → the canonical table (:class:`reliability.codings.Codings`)."""
+"""Readers: every supported input → the canonical table (:class:`reliability.codings.model.Codings`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, UsageError
-from .options import ReadOptions
+from ..codings.options import ReadOptions
 
 if TYPE_CHECKING:
-    from ..codings import Codings
+    from ..codings.model import Codings
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 INPUT_SUFFIXES = (*TABLE_SUFFIXES, ".xlsx", ".qdpx", ".qde")
@@ -55,10 +56,12 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
             "ids; they cannot be compared together: give the exports of one program (or tables of unit ids) only"
         )
     if span_tables:
-        return codings_from_spans(span_tables, options, notices)
-    if options.units is not None:
-        notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
-    return build_codings(tables, ignore_case=options.ignore_case, notices=notices)
+        codings = codings_from_spans(span_tables, options, notices)
+    else:
+        if options.units is not None:
+            notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
+        codings = build_codings(tables, ignore_case=options.ignore_case, notices=notices)
+    return replace(codings, read=options)
 
 
 def read_input(path: Path, options: ReadOptions):

@@ -27,7 +27,8 @@ import pandas as pd
 
 from ..errors import InputError
 from ..limits import MAX_FIELD_CHARS
-from .options import COLUMN_NAMES, ReadOptions
+from ..codings.options import ReadOptions
+from .options import COLUMN_NAMES
 from .rows import Rows, codesets_from_pieces, split_codes
 from .text import read_utf8
 

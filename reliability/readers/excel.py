@@ -9,8 +9,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from ..codings.options import ReadOptions
 from ..errors import InputError
-from .options import ReadOptions
 from .qda import Table, detect_shape, read_export, table_from_frame
 from .rows import Rows
 from .spans import SpanTable

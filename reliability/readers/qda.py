@@ -39,7 +39,8 @@ import pandas as pd
 from ..errors import InputError
 from .build import BLANK, NO_CODER
 from .delimited import ABSENT, PRESENT, column_key, sniff_delimiter
-from .options import COLUMN_NAMES, ReadOptions
+from ..codings.options import ReadOptions
+from .options import COLUMN_NAMES
 from .rows import Rows, split_codes
 from .spans import SpanTable, span_frame
 from .text import read_text

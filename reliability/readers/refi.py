@@ -5,7 +5,7 @@ What is read:
 * ``<Users>``: every user who made a coding is a coder, by name (a user who
   coded nothing is not a coder; the report names them).
 * ``<CodeBook>``: code names by GUID, through
-  :func:`reliability.codebook.codebook_from_refi_xml` (nested codes keep their own
+  :func:`reliability.readers.codebook.codebook_from_refi_xml` (nested codes keep their own
   name; two codes that share one are told apart by their parent's).
 * Each ``<TextSource>``, and the text ``<Representation>`` of each
   ``<PDFSource>``: every ``<PlainTextSelection>`` (``startPosition``,
@@ -38,9 +38,9 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
-from ..codebook import codebook_from_refi_xml, parse_xml
+from .codebook import codebook_from_refi_xml, parse_xml
 from ..errors import InputError, UsageError
-from .options import CRLF_MODES, ReadOptions
+from ..codings.options import CRLF_MODES, ReadOptions
 from .spans import SpanTable, span_frame
 
 NO_CODING = "selection with no code (an annotation or memo)"

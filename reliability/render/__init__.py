@@ -1,7 +1,7 @@
 """Renderers: they only format what the report holds.
 
 JSON always holds every section. Text and Markdown add the sections that
-:class:`~reliability.render.disagreements.Display` asks for. CSV writes one table:
+:class:`~reliability.render.style.Display` asks for. CSV writes one table:
 the figures, the disagreement list (``--disagreements``) or the confusion matrix
 (``--matrix``).
 """
@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..errors import UsageError
 from ..report import Report
-from .disagreements import Display
+from .style import Display
 from .machine import render_csv, render_disagreements_csv, render_json, render_matrix_csv
 from .tables import render_text
 

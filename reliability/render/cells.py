@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..figure import Figure
+from ..figures.figure import Figure
+from ..figures.registry import is_proportion
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-PROPORTIONS = frozenset({"percent_agreement", "shared_agreement", "positive_agreement", "prevalence"})
-"""Figures that are shares of units and read as percentages."""
-
 
 def percent(value: float) -> str:
     """A share as a percentage with at most one decimal: 0.74 → '74 %', 0.655 → '65.5 %'."""
@@ -25,7 +22,7 @@ def coefficient(value: float) -> str:
 
 def number(name: str, value: float) -> str:
     """A value formatted as its figure is read."""
-    return percent(value) if name in PROPORTIONS or name.startswith("at_least_") else coefficient(value)
+    return percent(value) if is_proportion(name) else coefficient(value)
 
 
 def cell(name: str, figure: Figure | None, with_ci: bool = False) -> str:

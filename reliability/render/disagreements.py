@@ -3,26 +3,18 @@
 The sections only format what the report holds: the disagreeing units (text,
 each coder's codes and notes), the codes coders confuse with the suggestions,
 coder bias, codebook gaps, the code × code matrix, and the revision in force.
-They take the table style of :mod:`reliability.render.tables`, so one function
+They take the table style of :mod:`reliability.render.style`, so one function
 writes both the terminal and the Markdown form.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from ..codings import UNCODED
-from ..disagreements import DisagreeingUnit
+from ..codings.model import UNCODED
+from ..findings.disagreements import DisagreeingUnit
 from ..report import Report
 from .cells import percent
+from .style import Display, Style
 
-if TYPE_CHECKING:
-    from ..diff import ReportDiff
-    from .tables import Style
-
-SHOWN_UNITS = 25
-"""Disagreeing units shown in a table or Markdown report unless ``--limit`` says otherwise."""
 SHOWN_CONFUSIONS = 10
 """Confused pairs of codes shown in the ranking; JSON lists every pair."""
 TEXT_CHARS = {False: 160, True: 400}
@@ -33,29 +25,7 @@ MISSING = "—"
 """How a coder who never coded a unit shows in a table."""
 
 
-@dataclass(frozen=True)
-class Display:
-    """What a text or Markdown report shows besides the figures.
-
-    Parameters
-    ----------
-    disagreements : bool
-        Add where and why coders disagree: the units, confusions, bias and gaps.
-    matrix : bool
-        Add the code × code confusion matrix.
-    limit : int
-        Disagreeing units shown; 0 shows every one.
-    what_if : ReportDiff, optional
-        The figures before and after a codebook revision, for the HTML page's what-if comparison.
-    """
-
-    disagreements: bool = False
-    matrix: bool = False
-    limit: int = SHOWN_UNITS
-    what_if: "ReportDiff | None" = None
-
-
-def where_and_why(report: Report, style: "Style", display: Display) -> list[str]:
+def where_and_why(report: Report, style: Style, display: Display) -> list[str]:
     """The sections a codebook meeting works from, in reading order."""
     parts: list[str] = []
     if display.disagreements:
@@ -75,7 +45,7 @@ def where_and_why(report: Report, style: "Style", display: Display) -> list[str]
     return parts
 
 
-def revision(report: Report, style: "Style") -> str:
+def revision(report: Report, style: Style) -> str:
     """The mapping in force, so nobody mistakes revised figures for the coders' own."""
     r = report.revision
     if r is None:
@@ -87,7 +57,7 @@ def revision(report: Report, style: "Style") -> str:
     return style.lines(lines + r.describe())
 
 
-def hint(report: Report, style: "Style") -> str:
+def hint(report: Report, style: Style) -> str:
     """One line that says how many units disagree and how to see them."""
     d = report.disagreements
     if d is None or not d.total:
@@ -98,7 +68,7 @@ def hint(report: Report, style: "Style") -> str:
     )
 
 
-def disagreeing_units(report: Report, style: "Style", limit: int) -> str:
+def disagreeing_units(report: Report, style: Style, limit: int) -> str:
     d = report.disagreements
     if d is None or len(d) == 0:
         return style.lines(["No disagreeing unit matches the filter." if d is not None and d.total else "The coders agree on every unit."])
@@ -120,7 +90,7 @@ def disagreeing_units(report: Report, style: "Style", limit: int) -> str:
     return "\n\n".join([style.lines(intro)] + [_unit(row, style) for row in rows])
 
 
-def _unit(row: DisagreeingUnit, style: "Style") -> str:
+def _unit(row: DisagreeingUnit, style: Style) -> str:
     table = style.table(
         [[c.coder, _codes(c.codes), c.note or ""] for c in row.codings],
         ["Coder", "Codes", "Note"],
@@ -136,7 +106,7 @@ def _unit(row: DisagreeingUnit, style: "Style") -> str:
     return "\n\n".join(parts) if style.markdown else "\n".join(parts)
 
 
-def confusions(report: Report, style: "Style") -> str:
+def confusions(report: Report, style: Style) -> str:
     c = report.confusions
     if c is None or not c.pairs:
         return style.lines(["No two codes were used in place of each other."])
@@ -179,7 +149,7 @@ def confusions(report: Report, style: "Style") -> str:
     return "\n\n".join(parts)
 
 
-def bias(report: Report, style: "Style") -> str:
+def bias(report: Report, style: Style) -> str:
     b = report.bias
     if b is None:
         return ""
@@ -205,14 +175,14 @@ def bias(report: Report, style: "Style") -> str:
     return "\n\n".join(parts)
 
 
-def gaps(report: Report, style: "Style") -> str:
+def gaps(report: Report, style: Style) -> str:
     g = report.gaps
     if g is None:
         return ""
     return style.lines(g.findings() or ["No gaps: every unit got a code and every code was used by several coders."])
 
 
-def matrix(report: Report, style: "Style") -> str:
+def matrix(report: Report, style: Style) -> str:
     c = report.confusions
     if c is None or not c.codes:
         return ""

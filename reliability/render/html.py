@@ -18,15 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
-from ..codings import UNCODED
-from ..diff import FigureChange, ReportDiff
-from ..figure import Figure
-from ..report import CODE_FIGURES, PAIR_FIGURES, Report, band
+from ..codings.model import UNCODED
+from ..figures.figure import Figure
+from ..figures.registry import BY_KEY, Band, Scope, interpret, is_proportion, keys, title
+from ..gate.diff import FigureChange, ReportDiff
+from ..report import WORST_FIRST_BY, Report
+from ..version import __version__
 from . import charts, reporting
 from .cells import cell, number, percent
-from .disagreements import Display, MISSING
-from .tables import TITLES
+from .disagreements import MISSING
+from .style import Display
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTML_UNITS = 2000
@@ -37,18 +38,19 @@ FOREST_CODES = 40
 """Codes in the forest plot, worst first; the table under it lists every code."""
 CONFUSION_CODES = 30
 """Codes in the confusion heatmap: those confused in the most units; the ranking and JSON cover all."""
-
-
-def title(name: str) -> str:
-    """A figure's title as readers know it."""
-    return TITLES.get(name, name.replace("_", " "))
+BAND_NOTES = {Band.LANDIS_KOCH: "Landis & Koch (1977) bands", Band.KRIPPENDORFF: "Krippendorff's (2004) bands for α"}
+"""How the forest plot's caption names each band it shades."""
 
 
 def band_scheme(name: str) -> str | None:
-    """Which interpretation bands a figure is read by: a key of :data:`charts.BANDS`, or None."""
-    if "krippendorff_alpha" in name:
-        return "krippendorff"
-    return "landis-koch" if band(name, Figure(value=0.5, n_units=1)) else None
+    """The registry's band of a figure, as a key of :data:`charts.BANDS`; None when it has none."""
+    info = BY_KEY.get(name)
+    return None if info is None or info.band is Band.NONE else info.band.value
+
+
+def band(name: str, figure: Figure) -> str:
+    """The word for a figure's value in its band ("fair", "tentative"); "" when it has none."""
+    return interpret(name, figure.value)
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ def _figure_row(label: str, name: str, figure: Figure) -> dict[str, Any]:
 
 def pair_rows(report: Report) -> dict[str, Any]:
     """Each pair's figures: the pairwise heatmaps' text alternative."""
-    names = [n for n in PAIR_FIGURES if any(n in p.figures for p in report.pairs)]
+    names = [n for n in keys(Scope.PAIR) if any(n in p.figures for p in report.pairs)]
     return {
         "headers": [title(n) for n in names],
         "rows": [
@@ -208,29 +210,37 @@ def _value_and_interval(name: str, figure: Figure | None) -> tuple[str, str]:
 def code_rows(report: Report) -> dict[str, Any]:
     """Each code, worst first: applications per coder, prevalence, every figure with its interval, band."""
     coders = list(report.input.coders)
+    names = _code_figures(report)
     return {
         "coders": coders,
-        "headers": [title(n) for n in CODE_FIGURES],
+        "headers": [title(n) for n in names],
+        "reading": title(WORST_FIRST_BY),
         "rows": [
             {
                 "code": code.code,
                 "applied": [code.applied[c] for c in coders],
                 "prevalence": percent(code.prevalence),
-                "cells": [_value_and_interval(n, code.figures[n]) for n in CODE_FIGURES],
-                "band": band("fleiss_kappa", code.figures["fleiss_kappa"]),
-                "band_class": _band_class("fleiss_kappa", code.figures["fleiss_kappa"]),
+                "cells": [_value_and_interval(n, code.figures.get(n)) for n in names],
+                "band": band(WORST_FIRST_BY, code.figures[WORST_FIRST_BY]),
+                "band_class": _band_class(WORST_FIRST_BY, code.figures[WORST_FIRST_BY]),
             }
             for code in report.codes_worst_first()
         ],
     }
 
 
+def _code_figures(report: Report) -> list[str]:
+    """The per-code figures the report holds, in registry order."""
+    return [n for n in keys(Scope.CODE) if any(n in code.figures for code in report.codes)]
+
+
 def forest_figure(report: Report):
     """The per-code forest plot as a matplotlib figure (for the page and ``--figures``)."""
     codes = report.codes_worst_first()[:FOREST_CODES]
     series = []
-    for name in CODE_FIGURES:
-        figures = [code.figures[name] for code in codes]
+    names = _code_figures(report)
+    for name in names:
+        figures = [code.figures.get(name) or Figure.undefined(0, "not computed") for code in codes]
         series.append(
             charts.Series(
                 title=title(name),
@@ -242,11 +252,13 @@ def forest_figure(report: Report):
         )
     boot = report.settings.bootstrap
     shown = f"The {len(codes)} worst of {len(report.codes)} codes. " if len(codes) < len(report.codes) else ""
-    note = shown + (
-        f"Lines: {percent(boot.confidence)} bootstrap intervals ({boot.n_resamples:,} resamples). Shading: "
-        "Landis & Koch bands for κ and AC1, Krippendorff's for α."
-        if boot else "No intervals: add --ci. Shading: Landis & Koch bands for κ and AC1, Krippendorff's for α."
+    intervals = (
+        f"Lines: {percent(boot.confidence)} bootstrap intervals ({boot.n_resamples:,} resamples). "
+        if boot else "No intervals: add --ci. "
     )
+    schemes = {BY_KEY[n].band for n in names} - {Band.NONE}
+    shading = "Shading: " + "; ".join(BAND_NOTES[b] for b in Band if b in schemes) + "." if schemes else ""
+    note = shown + intervals + shading
     return charts.forest([code.code for code in codes], series, note)
 
 
@@ -266,7 +278,7 @@ def pair_heatmap_figures(report: Report) -> list[tuple[str, Any]]:
     coders = list(report.input.coders)
     index = {c: k for k, c in enumerate(coders)}
     out = []
-    for name in PAIR_FIGURES:
+    for name in keys(Scope.PAIR):
         pairs = [p for p in report.pairs if name in p.figures]
         if not pairs:
             continue
@@ -466,20 +478,16 @@ def _change_row(change: FigureChange) -> dict[str, Any]:
     else:
         direction = "up" if difference > 0 else "down" if difference < 0 else "same"
         size = abs(difference)
-        amount = (f"{size * 100:.1f} pts".replace(".0 ", " ") if _is_share(change.figure) else f"{size:.3f}")
+        amount = (f"{size * 100:.1f} pts".replace(".0 ", " ") if is_proportion(change.figure) else f"{size:.3f}")
     return {
         "subject": change.subject,
-        "figure": title(change.figure) if not change.figure.startswith("at_least_") else change.figure.replace("_", " "),
+        "figure": title(change.figure),
         "before": before,
         "after": after,
         "direction": direction,
         "amount": amount,
         "note": change.note or "",
     }
-
-
-def _is_share(name: str) -> bool:
-    return name in ("percent_agreement", "shared_agreement", "positive_agreement") or name.startswith("at_least_")
 
 
 def _mapping_lines(mapping) -> list[str]:

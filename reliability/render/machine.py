@@ -6,8 +6,9 @@ import csv
 import io
 import json
 
-from ..codings import UNCODED
-from ..figure import Figure
+from ..codings.model import UNCODED
+from ..figures.figure import Figure
+from ..figures.registry import AT_LEAST
 from ..report import Report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -75,7 +76,7 @@ def render_csv(report: Report) -> str:
     for name, figure in report.overall.figures.items():
         add("overall", everyone, "", name, figure)
     for k, figure in report.overall.at_least_k.items():
-        add("overall", everyone, "", f"at_least_{k}", figure)
+        add("overall", everyone, "", f"{AT_LEAST}{k}", figure)
     for code in report.codes:
         for name, figure in code.figures.items():
             add("code", everyone, code.code, name, figure)

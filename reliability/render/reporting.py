@@ -14,10 +14,11 @@ Text, Markdown and HTML all use these sentences, so the paper and the page agree
 
 from __future__ import annotations
 
-from .. import __version__
-from ..figure import Figure
-from ..report import Report, band
-from .cells import coefficient, percent
+from ..figures.figure import Figure
+from ..figures.registry import interpret, title
+from ..report import WORST_FIRST_BY, Report
+from ..version import __version__
+from .cells import coefficient, number, percent
 
 STILL_TO_REPORT = (
     "Also state, as Lombard et al. (2002) and O'Connor & Joffe (2020) recommend: how the units "
@@ -56,9 +57,8 @@ def headline_names(report: Report) -> tuple[str, str]:
 def units_formed(report: Report) -> str:
     """One sentence on what a unit is and where the units came from."""
     read = report.settings.read
-    mode = read.get("units")
-    if mode in UNIT_MODE_TEXT:
-        how = UNIT_MODE_TEXT[mode].format(overlap=percent(read.get("min_overlap", 0.5)))
+    if read.units in UNIT_MODE_TEXT:
+        how = UNIT_MODE_TEXT[read.units].format(overlap=percent(read.min_overlap))
         return f"Units were formed from the coders' span exports: {how}."
     return "Units were the sections identified by id in the coders' exports; each coder coded each whole unit."
 
@@ -135,14 +135,16 @@ def paragraph(report: Report) -> str:
 
 
 def _per_code(report: Report) -> str:
-    defined = [(c.code, c.figures["fleiss_kappa"].value) for c in report.codes if c.figures["fleiss_kappa"].value is not None]
+    defined = [
+        (c.code, c.figures[WORST_FIRST_BY].value) for c in report.codes if c.figures[WORST_FIRST_BY].value is not None
+    ]
     if len(defined) < 2:
         return ""
     low = min(defined, key=lambda item: item[1])
     high = max(defined, key=lambda item: item[1])
     below = sum(1 for _, value in defined if value < 0.6)
     return (
-        f"Per code (presence or absence), Fleiss' κ ranged from {coefficient(low[1])} ({low[0]}) to "
+        f"Per code (presence or absence), {title(WORST_FIRST_BY)} ranged from {coefficient(low[1])} ({low[0]}) to "
         f"{coefficient(high[1])} ({high[0]}); {below} of {len(defined)} codes were below 0.60."
     )
 
@@ -150,15 +152,14 @@ def _per_code(report: Report) -> str:
 def _value(name: str, figure: Figure, level: str = "95 %") -> str:
     if figure.value is None:
         return f"undefined ({figure.note})" if figure.note else "undefined"
-    text = percent(figure.value) if name in ("percent_agreement", "shared_agreement") else coefficient(figure.value)
+    text = number(name, figure.value)
     if figure.ci is None:
         return text
-    show = percent if name in ("percent_agreement", "shared_agreement") else coefficient
-    return f"{text} ({level} CI {show(figure.ci[0])}–{show(figure.ci[1])})"
+    return f"{text} ({level} CI {number(name, figure.ci[0])}–{number(name, figure.ci[1])})"
 
 
 def _reading(name: str, figure: Figure) -> str:
-    reading = band(name, figure)
+    reading = interpret(name, figure.value)
     return f", {reading}" if reading else ""
 
 

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
-
-from tabulate import tabulate
-
-from ..report import Report, band
+from ..figures.registry import BY_KEY, Scope, interpret, keys, title
+from ..report import WORST_FIRST_BY, Report
 from . import disagreements as where
 from .cells import cell, percent, plain, visible
+from .style import Display, Style
 
-TITLES = {
-    "percent_agreement": "Identical sets",
-    "shared_agreement": "≥1 shared code",
-    "jaccard": "Jaccard",
-    "cohen_kappa": "Cohen's κ",
-    "pooled_kappa": "Pooled κ",
-    "fleiss_kappa": "Fleiss' κ",
-    "krippendorff_alpha": "Krippendorff's α",
-    "krippendorff_alpha_masi": "Krippendorff's α (MASI)",
-    "krippendorff_alpha_jaccard": "Krippendorff's α (Jaccard)",
-    "gwet_ac1": "Gwet's AC1",
-    "brennan_prediger": "Brennan–Prediger",
-    "positive_agreement": "Positive agreement",
-}
-
-
-def render_text(report: Report, markdown: bool = False, display: where.Display | None = None) -> str:
+def render_text(report: Report, markdown: bool = False, display: Display | None = None) -> str:
     """The whole report as plain-text tables, or as Markdown when ``markdown``.
 
     Parameters
@@ -38,7 +20,7 @@ def render_text(report: Report, markdown: bool = False, display: where.Display |
         Which sections on disagreements to add; by default one line says how to see them.
     """
     style = Style(markdown)
-    display = display or where.Display()
+    display = display or Display()
     parts = [
         style.heading("Inter-coder reliability", 1),
         _header(report, style),
@@ -61,58 +43,6 @@ def render_text(report: Report, markdown: bool = False, display: where.Display |
     return visible("\n\n".join(p for p in parts if p) + "\n")
 
 
-class Style:
-    """Plain text or Markdown: headings, tables and escaping differ, nothing else."""
-
-    def __init__(self, markdown: bool) -> None:
-        self.markdown = markdown
-
-    def heading(self, text: str, level: int = 2) -> str:
-        if self.markdown:
-            return "#" * level + " " + self.escape(text)
-        if level > 2:
-            return text
-        return f"{text}\n{('=' if level == 1 else '-') * len(text)}"
-
-    def table(self, rows: list[list[str]], headers: list[str], widths: list[int | None] | None = None) -> str:
-        """A table; in the terminal, columns with a width wrap at it."""
-        if self.markdown:
-            rows = [[self.escape(c) for c in row] for row in rows]
-            headers = [self.escape(h) for h in headers]
-            return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
-        return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, maxcolwidths=widths)
-
-    def quote(self, text: str) -> str:
-        """A passage of the data (a unit's text), set off from the report's own words."""
-        if self.markdown:
-            return "> " + self.escape(text)
-        return textwrap.fill(f"“{text}”", width=100, initial_indent="  ", subsequent_indent="  ")
-
-    def escape(self, text: str) -> str:
-        """Neutralise Markdown markup and table pipes in data (codes, coder names, notes)."""
-        if not self.markdown:
-            return text
-        for ch in "\\`*_[]<>|#":
-            text = text.replace(ch, "\\" + ch)
-        return text.replace("\n", " ")
-
-    def bullets(self, items: list[tuple[str, list[str]]]) -> str:
-        """Items with sub-items (e.g. a suggestion and the definitions it rests on); wrapped in the terminal."""
-        out = []
-        for text, subitems in items:
-            if self.markdown:
-                out.append("- " + self.escape(text))
-                out += ["  - " + self.escape(sub) for sub in subitems]
-            else:
-                out.append(textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="    "))
-                out += [textwrap.fill(sub, width=100, initial_indent="      ", subsequent_indent="        ") for sub in subitems]
-        return "\n".join(out)
-
-    def lines(self, items: list[str]) -> str:
-        prefix = "- " if self.markdown else "  "
-        return "\n".join(prefix + self.escape(i) for i in items)
-
-
 def _header(report: Report, style: Style) -> str:
     i = report.input
     kind = "multi-label (a unit may get several codes)" if i.multi_label else "single-label"
@@ -127,12 +57,12 @@ def _header(report: Report, style: Style) -> str:
 
 def _pairs(report: Report, style: Style) -> str:
     with_ci = report.settings.bootstrap is not None
-    names = ["percent_agreement", "shared_agreement", "jaccard", "cohen_kappa", "pooled_kappa"]
+    names = keys(Scope.PAIR)
     rows = [
         [f"{p.coders[0]} – {p.coders[1]}", str(p.n_units)] + [cell(n, p.figures.get(n), with_ci) for n in names]
         for p in report.pairs
     ]
-    return style.table(rows, ["Pair", "Units"] + [TITLES[n] for n in names])
+    return style.table(rows, ["Pair", "Units"] + [title(n) for n in names])
 
 
 def _overall(report: Report, style: Style) -> str:
@@ -156,14 +86,14 @@ def _coefficients(report: Report, style: Style) -> str:
             continue
         rows.append(
             [
-                TITLES.get(name, name),
+                title(name),
                 cell(name, figure),
                 _interval(name, figure) if with_ci else None,
                 plain(name, figure.se),
                 plain(name, figure.p_o),
                 plain(name, figure.p_e),
                 str(figure.n_units),
-                band(name, figure),
+                interpret(name, figure.value),
             ]
         )
     headers = ["Coefficient", "Value", "Interval", "SE", "p_o", "p_e", "Units", "Reading"]
@@ -181,6 +111,7 @@ def _interval(name: str, figure) -> str:
 
 def _codes(report: Report, style: Style) -> str:
     coders = list(report.input.coders)
+    figures = keys(Scope.CODE)
     rows = []
     for code in report.codes_worst_first():
         rows.append(
@@ -188,14 +119,11 @@ def _codes(report: Report, style: Style) -> str:
             + [str(code.applied[c]) for c in coders]
             + [
                 percent(code.prevalence),
-                cell("fleiss_kappa", code.figures["fleiss_kappa"]),
-                cell("krippendorff_alpha", code.figures["krippendorff_alpha"]),
-                cell("gwet_ac1", code.figures["gwet_ac1"]),
-                cell("positive_agreement", code.figures["positive_agreement"]),
-                band("fleiss_kappa", code.figures["fleiss_kappa"]),
+                *(cell(key, code.figures[key]) for key in figures),
+                interpret(WORST_FIRST_BY, code.figures[WORST_FIRST_BY].value),
             ]
         )
-    headers = ["Code"] + [f"× {c}" for c in coders] + ["Prevalence", "Fleiss' κ", "α", "AC1", "Pos. agr.", "Reading"]
+    headers = ["Code"] + [f"× {c}" for c in coders] + ["Prevalence", *(BY_KEY[key].short for key in figures), "Reading"]
     return style.table(rows, headers)
 
 

@@ -1,0 +1,249 @@
+"""``reliability check`` (the CI gate), ``reliability init`` and ``reliability diff``.
+
+The settings file becomes the options' defaults through click's ``default_map``,
+so the command line overrides it and click converts its values like typed ones;
+the gate itself (:mod:`reliability.gate.thresholds`, :mod:`reliability.gate.config`) knows
+nothing of click.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from click.core import ParameterSource
+
+from ..errors import ReliabilityError, UsageError
+from .common import FORMATS, REPORT_FORMATS, InputProblem, analysis_options, emit, figure_options, reports_errors, run_analysis, warn
+
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+"""Environment variable naming the file GitHub Actions shows as the job summary."""
+
+NOT_SETTINGS = ("config", "minimum", "code_minimum")
+"""Parameters the settings file does not set as plain keys (``min`` and ``min-code`` are tables there)."""
+
+NO_REVISION = {"recode": None, "merge": ()}
+"""``diff`` computes each side as it is; ``--recode``/``--merge`` only match old codes to new ones."""
+
+
+def _load_config(ctx: click.Context, param: click.Parameter, value: Path | None):
+    """Eager callback of ``--config``: read the settings and make them the options' defaults."""
+    from ..gate.config import find_config
+
+    try:
+        config, notices = find_config(value)
+        for notice in notices:
+            warn(notice)
+        if config is not None:
+            ctx.default_map = {**(ctx.default_map or {}), **_defaults(ctx, config)}
+    except ReliabilityError as exc:
+        raise InputProblem(str(exc)) from None
+    return config
+
+
+def _defaults(ctx: click.Context, config) -> dict[str, Any]:
+    """The settings as a ``default_map``: keys checked against the command's options."""
+    from ..gate.config import option_value, unknown_key
+
+    params = {setting_key(p): p for p in ctx.command.params if p.name not in NOT_SETTINGS and p.expose_value}
+    defaults = {}
+    for key, value in config.options.items():
+        param = params.get(key)
+        if param is None:
+            raise unknown_key(config, key, list(params))
+        value = option_value(config, key, value, _kind(param), many=param.multiple or param.nargs == -1)
+        try:
+            param.type_cast_value(ctx, value)
+        except click.BadParameter as exc:
+            raise UsageError(f"{config.where(key)}: {exc.message}") from None
+        defaults[param.name] = value
+    return defaults
+
+
+def setting_key(param: click.Parameter) -> str:
+    """The settings-file key of an option: its long name (``--max-drop`` → ``max-drop``)."""
+    if isinstance(param, click.Argument):
+        return param.name
+    long_names = [opt for opt in param.opts if opt.startswith("--")]
+    return long_names[0].removeprefix("--") if long_names else param.name
+
+
+PARAM_KINDS: tuple[tuple[type, str], ...] = (
+    (click.types.BoolParamType, "flag"),
+    (click.Path, "path"),
+    (click.types.IntParamType, "int"),
+    (click.types.FloatParamType, "float"),
+    (click.Choice, "text"),
+    (click.types.StringParamType, "text"),
+)
+"""Click parameter type → kind of TOML value it takes (see ``reliability.gate.config.KINDS``)."""
+
+
+def _kind(param: click.Parameter) -> str:
+    for param_type, kind in PARAM_KINDS:
+        if isinstance(param.type, param_type):
+            return kind
+    raise TypeError(f"no settings-file kind for option {param.name} of type {param.type!r}")
+
+
+@click.command()
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    is_eager=True,
+    callback=_load_config,
+    help="Settings file: a reliability.toml, or a pyproject.toml with [tool.reliability] "
+    "(default: whichever is in the working directory).",
+)
+@analysis_options
+@click.option("--min", "minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of an overall or pairwise figure (every pair must reach it); repeatable.")
+@click.option("--min-code", "code_minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of a per-code figure, for every code; repeatable.")
+@click.option("--use-lower-bound", is_flag=True, help="Test the lower bound of each figure's bootstrap interval (implies --ci).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.json", help="Fail when an overall or pairwise figure drops below this earlier JSON report by more than --max-drop.")
+@click.option("--max-drop", type=click.FloatRange(min=0.0), default=0.05, show_default=True, help="Largest drop allowed below the baseline.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format of the checks.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the checks to FILE instead of the terminal.")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write the checks as JUnit XML, one test case per check.")
+@click.pass_context
+@reports_errors
+def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_drop, fmt, output, junit, **kwargs):
+    """Fail (exit 1) when agreement is below a minimum or fell since a baseline.
+
+    The CI gate for codebook revisions. Settings come from reliability.toml or
+    the [tool.reliability] table of pyproject.toml (see `reliability init`);
+    options given here override them. A bare figure name is tested across all
+    coders and for every pair; write overall.NAME or pairs.NAME to test one.
+
+    \b
+    Examples:
+      reliability check coders --min shared_agreement=0.7 --min krippendorff_alpha_masi=0.667
+      reliability check --baseline baseline.json --junit reliability.xml
+
+    \b
+    Exit codes: 0 every check passed; 1 a check failed; 2 usage or input error.
+    """
+    from ..gate.thresholds import baseline_warnings, evaluate, failed
+    from ..gate.config import build_gate
+    from ..render.gate import render_checks, render_junit
+
+    gate = build_gate(config, minimum, code_minimum, use_lower_bound, baseline, max_drop)
+    if gate.empty:
+        raise UsageError(
+            "nothing to check: give a minimum (--min FIGURE=VALUE, --min-code FIGURE=VALUE) or a baseline "
+            "(--baseline REPORT.json), or set them in reliability.toml (`reliability init` writes one)"
+        )
+    if use_lower_bound:
+        kwargs["ci"] = True
+    report = run_analysis(kwargs)
+    document = report.to_dict()
+    if gate.baseline is not None:
+        for line in baseline_warnings(document, gate.baseline, str(baseline)):
+            warn(line)
+    checks = evaluate(document, gate)
+    emit(render_checks(report, checks, fmt), output)
+    if junit is not None:
+        _write(junit, render_junit(checks), append=False)
+    summary = os.environ.get(STEP_SUMMARY)
+    if summary:
+        try:
+            _write(Path(summary), render_checks(report, checks, "markdown"), append=True)
+        except InputProblem as exc:
+            warn(f"{STEP_SUMMARY}: {exc.message}")
+    bad = failed(checks)
+    if output is not None or fmt in ("json", "csv"):
+        verdict = f"{len(bad)} of {len(checks)} checks failed" if bad else f"all {len(checks)} checks passed"
+        click.echo(f"reliability check: {verdict}", err=True)
+    if bad:
+        ctx.exit(1)
+
+
+def _write(path: Path, text: str, append: bool) -> None:
+    try:
+        with path.open("a" if append else "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise InputProblem(f"cannot write {path} ({exc.strerror}); check the folder exists and is writable") from None
+
+
+@click.command()
+@analysis_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("reliability.toml"), show_default=True, help="The settings file to write.")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@click.pass_context
+@reports_errors
+def init(ctx, output, force, **kwargs):
+    """Write a commented starter reliability.toml for `reliability check`.
+
+    Reads INPUTS once to show each figure's current value beside its proposed
+    minimum. The options given here (columns, --reference …) are written as
+    settings; paths are made relative to the file.
+
+    \b
+    Example:
+      reliability init coders --reference lead
+    """
+    from ..gate.config import starter_config
+
+    if output.exists() and not force:
+        raise UsageError(f"{output} exists; edit it, or give --force to replace it")
+    report = run_analysis(kwargs)
+    settings = {
+        setting_key(param): _setting(kwargs[param.name], output.parent)
+        for param in ctx.command.params
+        if param.name in kwargs and ctx.get_parameter_source(param.name) == ParameterSource.COMMANDLINE
+    }
+    _write(output, starter_config(settings, report.to_dict()), append=False)
+    click.echo(f"wrote {output}; edit its minimums, then run: reliability check", err=True)
+
+
+def _setting(value: Any, folder: Path) -> Any:
+    """An option's value as a TOML setting: paths relative to the settings file's folder."""
+    if isinstance(value, tuple):
+        return [_setting(item, folder) for item in value]
+    if isinstance(value, Path):
+        return Path(os.path.relpath(value, folder)).as_posix()
+    return value
+
+
+@click.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@figure_options
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True, help="Output format; html: one self-contained page with charts.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the diff to FILE instead of the terminal.")
+@reports_errors
+def diff(old, new, fmt, output, **kwargs):
+    """Show what a revision changed: every figure before and after.
+
+    OLD and NEW: each is a JSON report (from `reliability
+    compare --format json`) or coders' exports (a file, or a folder of files).
+    Pairs of coders are matched by name; codes by name, or through --recode and
+    --merge when the revision renamed or merged codes (here they only match
+    codes: each side's figures are computed as its codings stand).
+
+    \b
+    Examples:
+      reliability diff before.json after.json
+      reliability diff old/coders new/coders --recode revision.csv
+    """
+    from ..codings.revision import build_revision
+    from ..gate.diff import diff_reports
+    from ..readers.recode import read_recode
+    from ..render.gate import render_diff
+
+    old_report, new_report = _side(old, kwargs), _side(new, kwargs)
+    recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
+    revision = build_revision(old_report["input"]["codes"], recode=recode, merges=kwargs["merge"])
+    changes = diff_reports(old_report, new_report, revision.mapping if revision else {}, str(old), str(new))
+    emit(render_diff(changes, fmt), output)
+
+
+def _side(path: Path, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """One side of a diff: a JSON report as written, or the report of coders' exports."""
+    from ..gate.thresholds import read_report
+
+    if path.suffix.lower() == ".json":
+        return read_report(path)
+    return run_analysis({**kwargs, **NO_REVISION, "inputs": (path,)}).to_dict()

@@ -1,0 +1,287 @@
+"""The canonical table: units × coders → a set of codes, or missing.
+
+Every reader produces a :class:`Codings`; every metric runs on its arrays.
+
+* ``seen[u, c]`` is True when coder ``c`` coded unit ``u`` (possibly with no code);
+  False means the coder never coded the unit (*missing*).
+* ``applied[u, c, k]`` is True when coder ``c`` applied code ``k`` to unit ``u``.
+  A seen unit with no code applied is the *empty set* ("no appropriate category").
+  ``applied`` is always False where ``seen`` is False.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping
+
+import numpy as np
+
+from ..errors import InputError, UsageError
+from .options import ReadOptions
+
+UNCODED = "(uncoded)"
+"""Pseudo-code that stands for the empty set wherever a set is shown as one label."""
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """Input rows that were read but not used, with the reason."""
+
+    reason: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: how it was read and how many rows it had."""
+
+    path: str
+    shape: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """Where every input row went: used, or ignored with a reason."""
+
+    rows_read: int = 0
+    rows_used: int = 0
+    ignored: tuple[Ignored, ...] = ()
+    notices: tuple[str, ...] = ()
+    """Things the reader did that change what the figures mean (merged names, skipped files)."""
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Codings:
+    """Units × coders → set of codes, or missing.
+
+    Parameters
+    ----------
+    units : tuple of str, length n_units
+    coders : tuple of str, length n_coders
+    codes : tuple of str, length n_codes
+    applied : ndarray of bool, shape (n_units, n_coders, n_codes)
+    seen : ndarray of bool, shape (n_units, n_coders)
+    texts : mapping unit -> text, optional
+    notes : mapping (unit, coder) -> note, optional
+    accounting : Accounting
+        How the input rows were used.
+    read : ReadOptions
+        How the inputs were read (the report records it).
+    """
+
+    units: tuple[str, ...]
+    coders: tuple[str, ...]
+    codes: tuple[str, ...]
+    applied: np.ndarray
+    seen: np.ndarray
+    texts: Mapping[str, str] = field(default_factory=dict)
+    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    accounting: Accounting = field(default_factory=Accounting)
+    read: ReadOptions = field(default_factory=ReadOptions)
+
+    def __post_init__(self) -> None:
+        n_u, n_c, n_k = len(self.units), len(self.coders), len(self.codes)
+        applied = np.asarray(self.applied, dtype=bool)
+        seen = np.asarray(self.seen, dtype=bool)
+        if applied.shape != (n_u, n_c, n_k) or seen.shape != (n_u, n_c):
+            raise ValueError(
+                f"applied {applied.shape} / seen {seen.shape} do not match "
+                f"{n_u} units × {n_c} coders × {n_k} codes"
+            )
+        if (applied & ~seen[:, :, None]).any():
+            raise ValueError("a code is applied where the unit is missing for that coder")
+        applied.flags.writeable = False
+        seen.flags.writeable = False
+        object.__setattr__(self, "applied", applied)
+        object.__setattr__(self, "seen", seen)
+
+    @property
+    def n_units(self) -> int:
+        return len(self.units)
+
+    @property
+    def n_coders(self) -> int:
+        return len(self.coders)
+
+    @property
+    def n_codes(self) -> int:
+        return len(self.codes)
+
+    @cached_property
+    def with_uncoded(self) -> np.ndarray:
+        """``applied`` with the pseudo-code "(uncoded)" as a last code (see :func:`sets_with_uncoded`).
+
+        Computed once per table: every observed-agreement figure reads it.
+        """
+        return sets_with_uncoded(self.applied, self.seen)
+
+    @property
+    def multi_label(self) -> bool:
+        """True when some coder gave some unit more than one code."""
+        return bool((self.applied.sum(axis=2) > 1).any())
+
+    def coder_index(self, name: str) -> int:
+        """Position of a coder, or a UsageError listing the coders there are."""
+        try:
+            return self.coders.index(name)
+        except ValueError:
+            raise UsageError(
+                f"there is no coder '{name}'; the coders are: {', '.join(self.coders)}"
+            ) from None
+
+    def code_set(self, unit: int, coder: int) -> frozenset[str] | None:
+        """The codes one coder gave one unit; None when missing."""
+        if not self.seen[unit, coder]:
+            return None
+        return frozenset(self.codes[k] for k in np.flatnonzero(self.applied[unit, coder]))
+
+    def missing_units(self) -> dict[str, tuple[str, ...]]:
+        """For each coder, the units that coder never coded."""
+        return {
+            coder: tuple(self.units[u] for u in np.flatnonzero(~self.seen[:, c]))
+            for c, coder in enumerate(self.coders)
+        }
+
+    def set_labels(self) -> tuple[np.ndarray, tuple[frozenset[str], ...]]:
+        """Each distinct code set as one nominal category.
+
+        Returns
+        -------
+        labels : ndarray of int, shape (n_units, n_coders)
+            Index into ``sets``; -1 where missing.
+        sets : tuple of frozenset
+            The distinct code sets that occur, in the order of their bit patterns.
+        """
+        n_u, n_c, n_k = self.applied.shape
+        if n_k == 0 or n_u == 0:
+            labels = np.where(self.seen, 0, -1).astype(np.int64)
+            return labels, ((frozenset(),) if self.seen.any() else ())
+        # One fixed-width byte key per (unit, coder) set: sorting keys is far faster
+        # than np.unique(axis=0) over boolean rows.
+        packed = np.packbits(self.applied.reshape(n_u * n_c, n_k), axis=1)
+        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        patterns = self.applied.reshape(n_u * n_c, n_k)[first]
+        inverse = inverse.ravel()
+        labels = inverse.reshape(n_u, n_c).astype(np.int64)
+        labels[~self.seen] = -1
+        used = np.unique(labels[labels >= 0])
+        remap = np.full(len(patterns), -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        labels = np.where(labels >= 0, remap[np.maximum(labels, 0)], -1)
+        sets = tuple(frozenset(self.codes[k] for k in np.flatnonzero(patterns[i])) for i in used)
+        return labels, sets
+
+    def code_labels(self, code: int) -> np.ndarray:
+        """Presence (1) / absence (0) of one code as labels, -1 where missing.
+
+        Returns
+        -------
+        ndarray of int, shape (n_units, n_coders)
+        """
+        labels = self.applied[:, :, code].astype(np.int64)
+        labels[~self.seen] = -1
+        return labels
+
+    def recode(self, mapping: Mapping[str, str | None]) -> "Codings":
+        """Rename, merge or drop codes as a codebook revision would.
+
+        Parameters
+        ----------
+        mapping : mapping old code -> new code, or None to drop it
+            Codes not in the mapping keep their name. Several old codes mapped to one
+            new code merge: a coder who applied any of them applied the new code.
+        """
+        new_names: list[str] = []
+        target = np.full(self.n_codes, -1, dtype=np.int64)
+        for k, code in enumerate(self.codes):
+            new = mapping.get(code, code)
+            if new is None or new == "":
+                continue
+            if new not in new_names:
+                new_names.append(new)
+            target[k] = new_names.index(new)
+        order = sorted(range(len(new_names)), key=lambda i: new_names[i])
+        rank = np.empty(len(new_names), dtype=np.int64)
+        rank[order] = np.arange(len(new_names))
+        applied = np.zeros((self.n_units, self.n_coders, len(new_names)), dtype=bool)
+        for k in range(self.n_codes):
+            if target[k] >= 0:
+                applied[:, :, rank[target[k]]] |= self.applied[:, :, k]
+        return Codings(
+            units=self.units,
+            coders=self.coders,
+            codes=tuple(new_names[i] for i in order),
+            applied=applied,
+            seen=self.seen,
+            texts=self.texts,
+            notes=self.notes,
+            accounting=self.accounting,
+            read=self.read,
+        )
+
+
+def sets_with_uncoded(applied: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Code sets with the pseudo-code "(uncoded)" as a last column, for any slice of units.
+
+    Parameters
+    ----------
+    applied : ndarray of bool, shape (n_units, n_coders, n_codes)
+    seen : ndarray of bool, shape (n_units, n_coders)
+
+    Returns
+    -------
+    ndarray of bool, shape (n_units, n_coders, n_codes + 1)
+        True in the last column where the coder coded the unit with no code.
+    """
+    uncoded = seen & ~applied.any(axis=2)
+    return np.concatenate([applied, uncoded[:, :, None]], axis=2)
+
+
+def from_sets(
+    data: Mapping[str, Mapping[str, "set[str] | frozenset[str] | list[str] | None"]],
+    codes: list[str] | None = None,
+) -> Codings:
+    """Build a Codings from ``{coder: {unit: codes or None}}``; handy in tests and notebooks.
+
+    A unit absent from a coder's mapping, or mapped to None, is missing for that coder;
+    an empty collection is the empty set.
+
+    Examples
+    --------
+    >>> c = from_sets({"A": {"u1": {"x"}, "u2": set()}, "B": {"u1": {"x", "y"}}})
+    >>> c.units, c.coders, c.codes
+    (('u1', 'u2'), ('A', 'B'), ('x', 'y'))
+    >>> c.code_set(1, 1) is None
+    True
+    """
+    coders = tuple(data)
+    units: list[str] = []
+    seen_units: set[str] = set()
+    all_codes: set[str] = set()
+    for per_unit in data.values():
+        for unit, value in per_unit.items():
+            if unit not in seen_units:
+                seen_units.add(unit)
+                units.append(unit)
+            if value is not None:
+                all_codes.update(value)
+    code_list = tuple(codes) if codes is not None else tuple(sorted(all_codes))
+    unknown = all_codes - set(code_list)
+    if unknown:
+        raise InputError(f"codes not in the code list: {', '.join(sorted(unknown))}")
+    unit_pos = {u: i for i, u in enumerate(units)}
+    code_pos = {k: i for i, k in enumerate(code_list)}
+    applied = np.zeros((len(units), len(coders), len(code_list)), dtype=bool)
+    seen = np.zeros((len(units), len(coders)), dtype=bool)
+    for c, per_unit in enumerate(data.values()):
+        for unit, value in per_unit.items():
+            if value is None:
+                continue
+            seen[unit_pos[unit], c] = True
+            for code in value:
+                applied[unit_pos[unit], c, code_pos[code]] = True
+    return Codings(tuple(units), coders, code_list, applied, seen)

@@ -1,0 +1,161 @@
+"""Observed agreement on code sets (DESIGN §3).
+
+An empty set takes part as the pseudo-code "(uncoded)": two coders who both
+found no appropriate category agree. Everything is computed per unit with numpy
+over the whole ``applied`` array; no per-unit Python loops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..codings.model import Codings
+from .figure import Figure, proportion
+from .intervals import BootstrapSettings, bootstrap
+
+
+@dataclass(frozen=True)
+class UnitAgreement:
+    """Per-unit agreement indicators for a pair or for all coders.
+
+    Attributes
+    ----------
+    counted : ndarray of bool, shape (n_units,)
+        Units that take part (both coders, or every coder, coded them).
+    identical, shared : ndarray of bool, shape (n_units,)
+        Code sets identical; at least one code in common.
+    jaccard : ndarray of float, shape (n_units,), or None
+        For a pair: |A∩B| / |A∪B| (1 for two empty sets); 0 where not counted.
+        None for all coders, where no Jaccard figure is reported.
+    """
+
+    counted: np.ndarray
+    identical: np.ndarray
+    shared: np.ndarray
+    jaccard: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    """Observed agreement of one pair of coders."""
+
+    coders: tuple[str, str]
+    n_units: int
+    percent_agreement: Figure
+    shared_agreement: Figure
+    jaccard: Figure
+
+
+@dataclass(frozen=True)
+class OverallAgreement:
+    """Observed agreement across all coders."""
+
+    n_units: int
+    percent_agreement: Figure
+    shared_agreement: Figure
+    at_least_k: dict[int, Figure]
+
+
+def pair_units(codings: Codings, a: int, b: int) -> UnitAgreement:
+    """Per-unit agreement of coders ``a`` and ``b``."""
+    sets = codings.with_uncoded
+    counted = codings.seen[:, a] & codings.seen[:, b]
+    set_a, set_b = sets[:, a], sets[:, b]
+    both = (set_a & set_b).sum(axis=1)
+    either = (set_a | set_b).sum(axis=1)
+    jaccard = np.divide(both, either, out=np.zeros(len(both)), where=counted & (either > 0))
+    return UnitAgreement(
+        counted=counted,
+        identical=counted & (set_a == set_b).all(axis=1),
+        shared=counted & (both > 0),
+        jaccard=jaccard,
+    )
+
+
+def all_units(codings: Codings) -> UnitAgreement:
+    """Per-unit agreement of every coder: units every coder coded."""
+    sets = codings.with_uncoded
+    counted = codings.seen.all(axis=1)
+    every = sets.all(axis=1)
+    some = sets.any(axis=1)
+    return UnitAgreement(
+        counted=counted,
+        identical=counted & (every == some).all(axis=1),
+        shared=counted & every.any(axis=1),
+    )
+
+
+def at_least_k_units(codings: Codings, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Units where some code was applied by at least ``k`` of the coders who coded them.
+
+    Returns
+    -------
+    counted : ndarray of bool, shape (n_units,)
+        Units coded by at least ``k`` coders (only these can reach ``k``).
+    agreed : ndarray of bool, shape (n_units,)
+    """
+    counts = codings.with_uncoded.sum(axis=1)
+    counted = codings.seen.sum(axis=1) >= k
+    agreed = counted & (counts.max(axis=1, initial=0) >= k)
+    return counted, agreed
+
+
+def share(indicator: np.ndarray, counted: np.ndarray, ci: BootstrapSettings | None = None) -> Figure:
+    """Mean of a per-unit indicator (or score) over the counted units, with an optional interval."""
+    n = int(counted.sum())
+    figure = proportion(float(np.asarray(indicator, dtype=float)[counted].sum()), n)
+    if ci is None or figure.value is None:
+        return figure
+    contributions = np.column_stack([np.where(counted, indicator, 0.0), counted.astype(float)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return figure.with_ci(bootstrap(contributions, lambda s: s[:, 0] / s[:, 1], ci))
+
+
+def compare_pair(codings: Codings, a: int, b: int, ci: BootstrapSettings | None = None) -> PairAgreement:
+    """Percent, shared and Jaccard agreement of coders ``a`` and ``b``.
+
+    Examples
+    --------
+    Gillard's definition counts a unit when the two sets share a code:
+
+    >>> from reliability.codings.model import from_sets
+    >>> c = from_sets({"lead": {"s1": {"x", "y"}, "s2": {"x"}, "s3": set()},
+    ...                "KO": {"s1": {"y"}, "s2": {"z"}, "s3": set()}})
+    >>> r = compare_pair(c, 0, 1)
+    >>> r.percent_agreement.value, r.shared_agreement.value, r.jaccard.value
+    (0.3333333333333333, 0.6666666666666666, 0.5)
+    """
+    units = pair_units(codings, a, b)
+    return PairAgreement(
+        coders=(codings.coders[a], codings.coders[b]),
+        n_units=int(units.counted.sum()),
+        percent_agreement=share(units.identical, units.counted, ci),
+        shared_agreement=share(units.shared, units.counted, ci),
+        jaccard=share(units.jaccard, units.counted, ci),
+    )
+
+
+def compare_all(codings: Codings, ci: BootstrapSettings | None = None) -> OverallAgreement:
+    """Agreement across every coder, and the k-of-n figures for k = 2..n."""
+    units = all_units(codings)
+    at_least = {}
+    for k in range(2, codings.n_coders + 1):
+        counted, agreed = at_least_k_units(codings, k)
+        at_least[k] = share(agreed, counted, ci)
+    return OverallAgreement(
+        n_units=int(units.counted.sum()),
+        percent_agreement=share(units.identical, units.counted, ci),
+        shared_agreement=share(units.shared, units.counted, ci),
+        at_least_k=at_least,
+    )
+
+
+def coder_pairs(codings: Codings, reference: str | None = None) -> list[tuple[int, int]]:
+    """Every pair of coders, or each coder with the reference coder (reference first)."""
+    if reference is None:
+        n = codings.n_coders
+        return [(a, b) for a in range(n) for b in range(a + 1, n)]
+    ref = codings.coder_index(reference)
+    return [(ref, other) for other in range(codings.n_coders) if other != ref]

@@ -1,0 +1,214 @@
+"""Krippendorff's alpha: one core for every distance.
+
+:func:`_alpha_parts` and :func:`_alpha_standard_error` take the sums alpha is
+made of: each unit's observed disagreement and the value marginals times the
+distance matrix Delta (``marginals @ Delta``). The nominal alpha of a label
+matrix, the set-distance alphas (:mod:`.set_distance`) and the per-code batch
+(:func:`_presence_alpha`) all go through them; an ordinal or interval alpha is
+another Delta.
+
+References
+----------
+Krippendorff, K. (2004). *Content Analysis*, 2nd ed. Sage.
+Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability.
+Gwet, K. L. (2014). *Handbook of Inter-Rater Reliability*, 4th ed. (standard error as irrCAC).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from ..figure import Figure
+from ..intervals import BootstrapSettings
+from .core import (
+    _NO_DISAGREEMENT,
+    _NO_PAIRED_UNIT,
+    _NO_VARIATION,
+    _Block,
+    _checked_labels,
+    _column,
+    _figure,
+    _Parts,
+    _point_figures,
+    _presence_agreeing_pairs,
+    _Ratings,
+    _stack,
+)
+
+def krippendorff_alpha(labels: np.ndarray, bootstrap: BootstrapSettings | None = None) -> Figure:
+    """Krippendorff's alpha, nominal, over every unit with at least two ratings.
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (n_units, n_coders)
+        Category index per unit and coder, -1 where missing.
+    bootstrap : BootstrapSettings, optional
+        When given, ``ci`` is a percentile interval over resampled units.
+
+    Returns
+    -------
+    Figure
+        ``value = 1 - D_o / D_e`` from the coincidence matrix (Krippendorff,
+        2011); ``p_o = 1 - D_o`` (the diagonal share of the coincidence matrix),
+        ``p_e = 1 - D_e``; ``se`` is Gwet's (2014) standard error as irrCAC
+        reports it. Undefined when no unit has two ratings or all pairable
+        ratings are the same.
+
+    Examples
+    --------
+    Krippendorff's (2011) data C: alpha = 113/152.
+
+    >>> labels = np.array([[1, 1, -1, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3],
+    ...                    [2, 2, 2, 2], [1, 2, 3, 4], [4, 4, 4, 4], [1, 1, 2, 1],
+    ...                    [2, 2, 2, 2], [-1, 5, 5, 5], [-1, -1, 1, 1], [-1, 3, -1, -1]])
+    >>> alpha = krippendorff_alpha(labels)
+    >>> round(alpha.value, 5), round(113 / 152, 5), alpha.n_units
+    (0.74342, 0.74342, 11)
+    """
+    ratings = _Ratings.of(_checked_labels(labels), min_raters=2)
+    if ratings.n_units == 0:
+        return Figure.undefined(0, _NO_PAIRED_UNIT)
+    # Ordered pairs of a unit's values in different categories, over m_u - 1 (Krippendorff, 2011).
+    disagreement = ratings.raters - 2.0 * ratings.agreeing_pairs / (ratings.raters - 1.0)
+    return _alpha_figure(
+        ratings.unit, ratings.category, ratings.n_categories, ratings.raters, disagreement,
+        _nominal_delta_times, bootstrap,
+    )
+
+
+def _presence_alpha(all_applying: np.ndarray, all_raters: np.ndarray) -> list[Figure]:
+    """Nominal Krippendorff's alpha of every code, as :func:`krippendorff_alpha` computes it."""
+    kept = np.flatnonzero(all_raters >= 2)
+    n_units = len(kept)
+    if n_units == 0:
+        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(len(all_applying))]
+    raters = all_raters[kept].astype(np.float64)
+    applying = np.ascontiguousarray(all_applying[:, kept])
+    disagreement = raters - 2.0 * _presence_agreeing_pairs(raters, applying) / (raters - 1.0)
+    # Two values per code, absent (0) and present (1): the coincidence marginals are
+    # (absent, present) and the nominal spread marginals @ Delta is (present, absent).
+    # Both are integers, exact in any order.
+    present = applying.sum(axis=1)
+    pairable = raters.sum()
+    absent = pairable - present
+    expected_spread = absent * present + present * absent
+    parts = _alpha_parts(disagreement.sum(axis=1), expected_spread, pairable)
+
+    def standard_error(k: int) -> float | None:
+        unit_spread = applying[k] * absent[k] + (raters - applying[k]) * present[k]
+        return _alpha_standard_error(raters, disagreement[k], unit_spread, expected_spread[k])
+
+    return _point_figures(n_units, parts.value, parts.p_o, parts.p_e, standard_error, _NO_DISAGREEMENT)
+
+
+def _alpha_parts(observed_sum: np.ndarray, expected_spread: np.ndarray, pairable: np.ndarray | float) -> _Parts:
+    """Alpha, ``1 - D_o``, ``1 - D_e`` from the sums alpha is made of, for a batch (resamples or codes).
+
+    Parameters
+    ----------
+    observed_sum : ndarray, shape (B,)
+        Sum over units of each unit's observed disagreement.
+    expected_spread : ndarray, shape (B,)
+        ``n @ Delta @ n`` for the value marginals ``n``.
+    pairable : ndarray of shape (B,), or float
+        Pairable values ``n_..``, more than one.
+    """
+    observed = observed_sum / pairable
+    expected = expected_spread / (pairable * (pairable - 1.0))
+    ratio = np.divide(observed, expected, out=np.full_like(expected, np.nan), where=expected > _NO_VARIATION)
+    return _Parts(1.0 - ratio, 1.0 - observed, 1.0 - expected)
+
+
+def _alpha_standard_error(
+    raters: np.ndarray, disagreement: np.ndarray, unit_spread: np.ndarray, expected_spread: float
+) -> float | None:
+    """Gwet's (2014) standard error of alpha, as irrCAC computes it.
+
+    Agreement weights ``1 - delta``, p_a with the 1/N correction, and the
+    linearised terms around alpha' (alpha without it). ``raters``,
+    ``disagreement`` and ``unit_spread`` (each unit's values times ``n @ Delta``)
+    have shape (n_units,); ``expected_spread`` is ``n @ Delta @ n``.
+    """
+    n_units = len(raters)
+    if n_units < 2:
+        return None
+    mean_raters = raters.mean()
+    pairable = raters.sum()
+    chance = 1.0 - expected_spread / pairable**2
+    agreement_prime = 1.0 - disagreement.sum() / pairable
+    agreement = agreement_prime + (1.0 - agreement_prime) / pairable
+    alpha_prime = (agreement_prime - chance) / (1.0 - chance)
+    deviation = (raters - mean_raters) / mean_raters
+    unit_agreement = (raters - disagreement) / mean_raters - agreement * deviation
+    unit_chance = (raters - unit_spread / pairable) / mean_raters - chance * deviation
+    linearised = (unit_agreement - chance) / (1.0 - chance) - 2.0 * (1.0 - alpha_prime) * (
+        unit_chance - chance
+    ) / (1.0 - chance)
+    return math.sqrt(((linearised - alpha_prime) ** 2).sum() / (n_units * (n_units - 1)))
+
+
+def _alpha_figure(
+    unit_of_value: np.ndarray,
+    value_index: np.ndarray,
+    n_values: int,
+    raters: np.ndarray,
+    disagreement: np.ndarray,
+    delta_times: Callable[[np.ndarray], np.ndarray],
+    bootstrap: BootstrapSettings | None,
+) -> Figure:
+    """Krippendorff's alpha from the pairable values and each unit's observed disagreement.
+
+    Parameters
+    ----------
+    unit_of_value, value_index : ndarray of int, shape (n_pairable,)
+        The unit and the value (category or distinct code set, 0..n_values-1) of
+        every pairable value (units with at least two).
+    n_values : int
+    raters : ndarray, shape (n_units,)
+        Values per unit, ``m_u``.
+    disagreement : ndarray, shape (n_units,)
+        ``sum_{c,k} n_uc n_uk delta_ck / (m_u - 1)``: the unit's contribution to
+        the off-diagonal of the coincidence matrix, weighted by distance.
+    delta_times : callable
+        ``x -> x @ Delta`` for a batch of value-count vectors, shape (B, n_values).
+    """
+    n_units = len(raters)
+    contributions = _stack(
+        n_units,
+        _column(disagreement),
+        _Block(unit_of_value, value_index, np.ones(len(value_index)), n_values),
+    )
+
+    def parts(sums: np.ndarray, spread: np.ndarray) -> _Parts:
+        # spread = marginals @ Delta; every resample has units with >= 2 values, so pairable > 1.
+        marginals = sums[:, 1:]
+        return _alpha_parts(sums[:, 0], (marginals * spread).sum(axis=1), marginals.sum(axis=1))
+
+    def statistic(sums: np.ndarray) -> _Parts:
+        return parts(sums, delta_times(sums[:, 1:]))
+
+    # The point needs Delta @ n for the standard error too; build it once (it is the
+    # expensive part with thousands of distinct code sets).
+    sums = contributions.sums()
+    spread = delta_times(sums[:, 1:])[0]
+
+    def standard_error(value: float, p_e: float) -> float | None:
+        unit_spread = np.bincount(unit_of_value, weights=spread[value_index], minlength=n_units)
+        return _alpha_standard_error(raters, disagreement, unit_spread, sums[0, 1:] @ spread)
+
+    return _figure(
+        contributions,
+        statistic,
+        bootstrap,
+        _NO_DISAGREEMENT,
+        standard_error,
+        point=parts(sums, spread[None, :]),
+    )
+
+
+def _nominal_delta_times(counts: np.ndarray) -> np.ndarray:
+    """``counts @ Delta`` for the nominal distance (0 on the diagonal, 1 elsewhere)."""
+    return counts.sum(axis=1, keepdims=True) - counts

@@ -1,0 +1,305 @@
+"""The Gwet family: Fleiss' kappa, Gwet's AC1 and Brennan–Prediger, one core.
+
+The three differ only in chance agreement ``p_e = sum_k pi_k g_k(pi)``;
+:func:`_gwet_family` computes any of them from one label matrix, and
+:func:`_presence_gwet_family` every code's presence/absence figure at once, with
+the same standard error (:func:`_gwet_standard_error`).
+
+References
+----------
+Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters.
+*Psychological Bulletin* 76, 378–382.
+Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the
+presence of high agreement. *British Journal of Mathematical and Statistical
+Psychology* 61, 29–48.
+Gwet, K. L. (2014). *Handbook of Inter-Rater Reliability*, 4th ed. (variances as irrCAC computes them).
+Brennan, R. L. & Prediger, D. J. (1981). Coefficient kappa: some uses, misuses,
+and alternatives. *Educational and Psychological Measurement* 41, 687–699.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from ...errors import UsageError
+from ..figure import Figure
+from ..intervals import BootstrapSettings
+from .core import (
+    _NO_PAIRED_UNIT,
+    _ONE_CATEGORY,
+    _Block,
+    _chance_corrected,
+    _checked_labels,
+    _column,
+    _divide,
+    _figure,
+    _Parts,
+    _point_figures,
+    _presence_agreeing_pairs,
+    _Ratings,
+    _stack,
+)
+
+def fleiss_kappa(labels: np.ndarray, bootstrap: BootstrapSettings | None = None) -> Figure:
+    """Fleiss' kappa for any number of coders, with missing ratings.
+
+    Missing ratings follow Gwet's generalisation, as in irrCAC: ``p_o`` is the
+    mean over units with at least two ratings of the share of agreeing rating
+    pairs; the prevalence ``pi_k`` of category k is the mean over rated units of
+    the share of that unit's ratings in k; ``p_e = sum_k pi_k**2`` (Fleiss, 1971).
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (n_units, n_coders)
+        Category index per unit and coder, -1 where missing.
+    bootstrap : BootstrapSettings, optional
+        When given, ``ci`` is a percentile interval over resampled units.
+
+    Returns
+    -------
+    Figure
+        ``n_units`` counts the units with at least one rating (all of them enter
+        the prevalences); ``se`` is Gwet's (2014) linearised standard error as
+        irrCAC reports it (infinite population). Undefined when no unit has two
+        ratings or every rating is in the same category.
+
+    Examples
+    --------
+    Krippendorff's (2011) data C, 4 coders × 12 units with missing values
+    (irrCAC README: kappa 0.76117, se 0.15302):
+
+    >>> labels = np.array([[1, 1, -1, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3],
+    ...                    [2, 2, 2, 2], [1, 2, 3, 4], [4, 4, 4, 4], [1, 1, 2, 1],
+    ...                    [2, 2, 2, 2], [-1, 5, 5, 5], [-1, -1, 1, 1], [-1, 3, -1, -1]])
+    >>> kappa = fleiss_kappa(labels)
+    >>> round(kappa.value, 5), round(kappa.se, 5), kappa.n_units
+    (0.76117, 0.15302, 12)
+    """
+    return _gwet_family(
+        labels,
+        _fleiss_chance_weights,
+        n_categories=None,
+        bootstrap=bootstrap,
+        needs_two_categories=False,
+    )
+
+
+def gwet_ac1(
+    labels: np.ndarray, n_categories: int | None = None, bootstrap: BootstrapSettings | None = None
+) -> Figure:
+    """Gwet's AC1 for any number of coders, with missing ratings.
+
+    ``p_o`` and the prevalences ``pi_k`` as in :func:`fleiss_kappa`;
+    ``p_e = sum_k pi_k (1 - pi_k) / (q - 1)`` (Gwet, 2008).
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (n_units, n_coders)
+        Category index per unit and coder, -1 where missing.
+    n_categories : int, optional
+        ``q``, the number of possible categories; by default the number of
+        categories that occur in ``labels``. Presence/absence data has 2.
+    bootstrap : BootstrapSettings, optional
+        When given, ``ci`` is a percentile interval over resampled units.
+
+    Returns
+    -------
+    Figure
+        ``se`` as irrCAC reports it. Undefined when no unit has two ratings or
+        there are fewer than two categories.
+
+    Examples
+    --------
+    Krippendorff's (2011) data C (irrCAC README: AC1 0.77544, se 0.14295):
+
+    >>> labels = np.array([[1, 1, -1, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3],
+    ...                    [2, 2, 2, 2], [1, 2, 3, 4], [4, 4, 4, 4], [1, 1, 2, 1],
+    ...                    [2, 2, 2, 2], [-1, 5, 5, 5], [-1, -1, 1, 1], [-1, 3, -1, -1]])
+    >>> ac1 = gwet_ac1(labels)
+    >>> round(ac1.value, 5), round(ac1.se, 5), round(ac1.p_o, 5)
+    (0.77544, 0.14295, 0.81818)
+    """
+    return _gwet_family(
+        labels, _ac1_chance_weights, n_categories, bootstrap, needs_two_categories=True
+    )
+
+
+def brennan_prediger(
+    labels: np.ndarray, n_categories: int | None = None, bootstrap: BootstrapSettings | None = None
+) -> Figure:
+    """Brennan & Prediger's (1981) coefficient: kappa with ``p_e = 1 / q``.
+
+    ``p_o`` as in :func:`fleiss_kappa` (Gwet's generalisation for missing ratings).
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (n_units, n_coders)
+        Category index per unit and coder, -1 where missing.
+    n_categories : int, optional
+        ``q``, the number of possible categories; by default the number of
+        categories that occur in ``labels``.
+    bootstrap : BootstrapSettings, optional
+        When given, ``ci`` is a percentile interval over resampled units.
+
+    Returns
+    -------
+    Figure
+        ``se`` as irrCAC reports it. Undefined when no unit has two ratings or
+        there are fewer than two categories.
+
+    Examples
+    --------
+    Krippendorff's (2011) data C (irrCAC README: 0.77273, se 0.14472):
+
+    >>> labels = np.array([[1, 1, -1, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3],
+    ...                    [2, 2, 2, 2], [1, 2, 3, 4], [4, 4, 4, 4], [1, 1, 2, 1],
+    ...                    [2, 2, 2, 2], [-1, 5, 5, 5], [-1, -1, 1, 1], [-1, 3, -1, -1]])
+    >>> bp = brennan_prediger(labels)
+    >>> round(bp.value, 5), round(bp.se, 5), bp.p_e
+    (0.77273, 0.14472, 0.2)
+    """
+    return _gwet_family(
+        labels, _uniform_chance_weights, n_categories, bootstrap, needs_two_categories=True
+    )
+
+
+def _presence_gwet_family(
+    applied: np.ndarray, seen: np.ndarray, all_applying: np.ndarray, all_raters: np.ndarray
+) -> tuple[list[Figure], list[Figure]]:
+    """Fleiss' kappa and AC1 (q = 2) of every code, as :func:`_gwet_family` computes them."""
+    n_codes = applied.shape[2]
+    rated = np.flatnonzero(all_raters >= 1)
+    n_units = len(rated)
+    raters = all_raters[rated].astype(np.float64)
+    paired = (raters >= 2).astype(np.float64)
+    if not paired.any():
+        undefined = [Figure.undefined(n_units, _NO_PAIRED_UNIT) for _ in range(n_codes)]
+        return undefined, list(undefined)
+    applying = np.ascontiguousarray(all_applying[:, rated])
+    unit_agreement = _divide(2.0 * _presence_agreeing_pairs(raters, applying), raters * (raters - 1.0))
+    unit_agreement[:, paired == 0] = 0.0
+    p_o = _divide(unit_agreement.sum(axis=1), np.full(n_codes, np.sum(paired)))
+    # Sums in the order the per-code bincounts add ratings (unit by unit, coder by coder),
+    # so that they match to the last bit.
+    rated_seen, rated_applied = seen[rated], applied[rated]
+    rating_unit, rating_coder = np.nonzero(rated_seen)
+    category = rated_applied[rating_unit, rating_coder]  # (n_ratings, codes)
+    share = 1.0 / raters[rating_unit]
+    prevalence = np.array(
+        [np.bincount(category[:, k].astype(np.intp), weights=share, minlength=2) for k in range(n_codes)]
+    ).reshape(n_codes, 2) / n_units
+    by_coder = [np.ascontiguousarray(rated_applied[:, coder].T) for coder in range(rated_seen.shape[1])]
+    results = []
+    # Fleiss' chance weights ignore q; AC1 of presence/absence has q = 2.
+    for chance_weights in (_fleiss_chance_weights, _ac1_chance_weights):
+        weights = chance_weights(prevalence, 2)
+        parts = _chance_corrected(p_o, (prevalence * weights).sum(axis=1))
+        # Each unit's chance term: its ratings' weights added coder by coder, as bincount does.
+        unit_chance = np.zeros((n_codes, n_units))
+        for coder, coder_applied in enumerate(by_coder):
+            absent_weight = np.where(rated_seen[:, coder], weights[:, :1], 0.0)
+            unit_chance += np.where(coder_applied, weights[:, 1:], absent_weight)
+        unit_chance /= raters
+
+        def standard_error(k: int, parts: _Parts = parts, unit_chance: np.ndarray = unit_chance) -> float | None:
+            value, p_e = float(parts.value[k]), float(parts.p_e[k])
+            return _gwet_standard_error(value, p_e, paired, unit_agreement[k], unit_chance[k])
+
+        results.append(_point_figures(n_units, parts.value, parts.p_o, parts.p_e, standard_error, _ONE_CATEGORY))
+    return results[0], results[1]
+
+
+def _fleiss_chance_weights(prevalence: np.ndarray, n_categories: int) -> np.ndarray:
+    return prevalence
+
+
+def _ac1_chance_weights(prevalence: np.ndarray, n_categories: int) -> np.ndarray:
+    return (1.0 - prevalence) / (n_categories - 1)
+
+
+def _uniform_chance_weights(prevalence: np.ndarray, n_categories: int) -> np.ndarray:
+    return np.full_like(prevalence, 1.0 / n_categories)
+
+
+def _gwet_family(
+    labels: np.ndarray,
+    chance_weights: Callable[[np.ndarray, int], np.ndarray],
+    n_categories: int | None,
+    bootstrap: BootstrapSettings | None,
+    needs_two_categories: bool,
+) -> Figure:
+    """Fleiss' kappa, AC1 or Brennan–Prediger under Gwet's treatment of missing ratings.
+
+    The three differ only in chance agreement, written ``p_e = sum_k pi_k g_k(pi)``
+    with ``g = pi`` (Fleiss), ``(1 - pi) / (q - 1)`` (AC1) or ``1 / q`` (BP); a
+    unit's own chance term in the variance is then ``sum_k n_uk g_k / r_u``.
+    """
+    ratings = _Ratings.of(_checked_labels(labels), min_raters=1)
+    n_units, raters = ratings.n_units, ratings.raters
+    paired = (raters >= 2).astype(np.float64)
+    if not paired.any():
+        return Figure.undefined(n_units, _NO_PAIRED_UNIT)
+    if n_categories is None:
+        n_categories = ratings.n_categories
+    elif n_categories < ratings.n_categories:
+        raise UsageError(
+            f"n_categories is {n_categories}, but the ratings use {ratings.n_categories} categories"
+        )
+    if needs_two_categories and n_categories < 2:
+        return Figure.undefined(
+            n_units, "only one category was used; this coefficient needs at least two"
+        )
+    # Share of agreeing ordered rating pairs in the unit; 0 for units rated once.
+    unit_agreement = _divide(2.0 * ratings.agreeing_pairs, raters * (raters - 1.0))
+    unit_agreement[paired == 0] = 0.0
+    # Each rating adds 1/r_u to its category: unit u adds n_uk / r_u to prevalence k.
+    rating_share = 1.0 / raters[ratings.unit]
+    contributions = _stack(
+        n_units,
+        _column(np.ones(n_units)),
+        _column(paired),
+        _column(unit_agreement),
+        _Block(ratings.unit, ratings.category, rating_share, ratings.n_categories),
+    )
+
+    def statistic(sums: np.ndarray) -> _Parts:
+        # Every resample has n_units rated units, so sums[:, :1] > 0.
+        prevalence = sums[:, 3:] / sums[:, :1]
+        p_e = (prevalence * chance_weights(prevalence, n_categories)).sum(axis=1)
+        return _chance_corrected(_divide(sums[:, 2], sums[:, 1]), p_e)
+
+    def standard_error(value: float, p_e: float) -> float | None:
+        if n_units < 2:
+            return None
+        prevalence = np.bincount(ratings.category, weights=rating_share) / n_units
+        weights = chance_weights(prevalence, n_categories)
+        unit_chance = np.bincount(ratings.unit, weights=weights[ratings.category], minlength=n_units) / raters
+        return _gwet_standard_error(value, p_e, paired, unit_agreement, unit_chance)
+
+    return _figure(
+        contributions,
+        statistic,
+        bootstrap,
+        _ONE_CATEGORY,
+        standard_error,
+    )
+
+
+def _gwet_standard_error(
+    value: float, p_e: float, paired: np.ndarray, unit_agreement: np.ndarray, unit_chance: np.ndarray
+) -> float | None:
+    """Gwet's (2014) linearised standard error, as irrCAC computes it (population taken as infinite).
+
+    Arrays have shape (n_units,): ``paired`` 1 where the unit has two ratings or
+    more, ``unit_agreement`` its share of agreeing rating pairs, ``unit_chance``
+    its chance term ``sum_k n_uk g_k / r_u``.
+    """
+    n_units = len(paired)
+    if n_units < 2:
+        return None
+    unit_value = (n_units / paired.sum()) * (unit_agreement - p_e * paired) / (1.0 - p_e)
+    linearised = unit_value - 2.0 * (1.0 - value) * (unit_chance - p_e) / (1.0 - p_e)
+    return math.sqrt(((linearised - value) ** 2).sum() / (n_units * (n_units - 1)))

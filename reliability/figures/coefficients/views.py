@@ -1,0 +1,202 @@
+"""Every chance-corrected figure of a coding, in the three views of DESIGN §3.
+
+:func:`chance_corrected` calls each family's per-call function; without a
+bootstrap, the per-code view takes each family's all-codes batch instead, which
+returns the same figures to the last bit (tests/test_coefficient_views.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...codings.model import Codings
+from ..figure import Figure
+from ..intervals import BootstrapSettings
+from .alpha import _presence_alpha, krippendorff_alpha
+from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _point_figures
+from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
+from .kappa import _cohen_figure, _PairTable, cohen_kappa, pooled_kappa
+from .positive import _presence_positive, positive_agreement
+from .set_distance import krippendorff_alpha_sets
+
+@dataclass(frozen=True)
+class CodeCoefficients:
+    """Presence/absence coefficients of one code.
+
+    ``pairs`` maps a pair of coder names to ``{"cohen_kappa": Figure,
+    "positive_agreement": Figure}``.
+    """
+
+    code: str
+    fleiss_kappa: Figure
+    krippendorff_alpha: Figure
+    gwet_ac1: Figure
+    positive_agreement: Figure
+    pairs: dict[tuple[str, str], dict[str, Figure]]
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """Every chance-corrected figure of one coding (DESIGN §3).
+
+    ``overall`` has the keys fleiss_kappa, krippendorff_alpha,
+    krippendorff_alpha_masi, krippendorff_alpha_jaccard, gwet_ac1 and
+    brennan_prediger; ``pairs`` maps a pair of coder names to
+    ``{"cohen_kappa": Figure, "pooled_kappa": Figure}``; ``codes`` follows the
+    order of ``Codings.codes``.
+    """
+
+    overall: dict[str, Figure]
+    pairs: dict[tuple[str, str], dict[str, Figure]]
+    codes: tuple[CodeCoefficients, ...]
+
+
+def chance_corrected(
+    codings: Codings,
+    pairs: list[tuple[int, int]],
+    bootstrap: BootstrapSettings | None = None,
+) -> Coefficients:
+    """Every chance-corrected figure of a coding, in the three views of DESIGN §3.
+
+    Parameters
+    ----------
+    codings : Codings
+    pairs : list of (int, int)
+        Coder index pairs to compare (all pairs, or a reference coder vs the others).
+    bootstrap : BootstrapSettings, optional
+        When given, every figure gets a percentile interval.
+
+    Returns
+    -------
+    Coefficients
+        ``overall``: set-as-one-label Fleiss, alpha, AC1 and Brennan–Prediger over
+        all coders (Gwet's generalisation for missing ratings) and MASI/Jaccard
+        alpha; ``pairs``: set-as-one-label Cohen's kappa and pooled kappa;
+        ``codes``: presence/absence coefficients of each code (without a
+        bootstrap computed for all codes at once, with the same figures to the
+        last bit as the per-code functions).
+
+    Examples
+    --------
+    >>> from reliability.codings.model import from_sets
+    >>> codings = from_sets({"A": {"u1": {"x"}, "u2": {"y"}, "u3": set()},
+    ...                      "B": {"u1": {"x"}, "u2": {"x", "y"}, "u3": set()}})
+    >>> result = chance_corrected(codings, [(0, 1)])
+    >>> sorted(result.overall)  # doctest: +NORMALIZE_WHITESPACE
+    ['brennan_prediger', 'fleiss_kappa', 'gwet_ac1', 'krippendorff_alpha',
+     'krippendorff_alpha_jaccard', 'krippendorff_alpha_masi']
+    >>> list(result.pairs[("A", "B")]), [code.code for code in result.codes]
+    (['cohen_kappa', 'pooled_kappa'], ['x', 'y'])
+    """
+    coder_names = codings.coders
+    for first, second in pairs:
+        if not (0 <= first < codings.n_coders and 0 <= second < codings.n_coders) or first == second:
+            raise ValueError(f"({first}, {second}) is not a pair of distinct coder indices")
+    labels, _ = codings.set_labels()
+    applied, seen = codings.applied, codings.seen
+    overall = {
+        "fleiss_kappa": fleiss_kappa(labels, bootstrap),
+        "krippendorff_alpha": krippendorff_alpha(labels, bootstrap),
+        "krippendorff_alpha_masi": krippendorff_alpha_sets(applied, seen, "masi", bootstrap),
+        "krippendorff_alpha_jaccard": krippendorff_alpha_sets(applied, seen, "jaccard", bootstrap),
+        "gwet_ac1": gwet_ac1(labels, bootstrap=bootstrap),
+        "brennan_prediger": brennan_prediger(labels, bootstrap=bootstrap),
+    }
+    pair_figures = {}
+    for first, second in pairs:
+        both = seen[:, first] & seen[:, second]
+        pair_figures[(coder_names[first], coder_names[second])] = {
+            "cohen_kappa": cohen_kappa(labels[:, [first, second]], bootstrap),
+            "pooled_kappa": pooled_kappa(applied[both, first], applied[both, second], bootstrap),
+        }
+    if bootstrap is None:
+        return Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs))
+    codes = []
+    for k, code in enumerate(codings.codes):
+        presence = codings.code_labels(k)
+        codes.append(
+            CodeCoefficients(
+                code=code,
+                fleiss_kappa=fleiss_kappa(presence, bootstrap),
+                krippendorff_alpha=krippendorff_alpha(presence, bootstrap),
+                gwet_ac1=gwet_ac1(presence, n_categories=2, bootstrap=bootstrap),
+                positive_agreement=positive_agreement(presence, bootstrap),
+                pairs={
+                    (coder_names[first], coder_names[second]): {
+                        "cohen_kappa": cohen_kappa(presence[:, [first, second]], bootstrap),
+                        "positive_agreement": positive_agreement(
+                            presence[:, [first, second]], bootstrap
+                        ),
+                    }
+                    for first, second in pairs
+                },
+            )
+        )
+    return Coefficients(overall=overall, pairs=pair_figures, codes=tuple(codes))
+
+
+def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[CodeCoefficients, ...]:
+    """The ``codes`` view of :func:`chance_corrected` without a bootstrap, all codes at once.
+
+    Presence/absence data has two categories, so every per-unit quantity follows
+    from ``m_u`` (coders who coded the unit) and ``n_uk`` (coders who applied code
+    k): one (codes × units) array per quantity instead of a pass over the labels
+    per code, and a pair's 2 × 2 table per code from three counts. Sums run along
+    the units of each row in the order the per-code functions use, so every
+    figure equals what :func:`fleiss_kappa`, :func:`krippendorff_alpha`,
+    :func:`gwet_ac1` (2 categories), :func:`positive_agreement` and
+    :func:`cohen_kappa` return for ``codings.code_labels(k)``
+    (tests/test_coefficient_views.py checks every field).
+    """
+    seen = codings.seen
+    applied = codings.applied & seen[:, :, None]
+    # n_uk as a C-ordered (codes × units) float array, and so every array derived from it:
+    # numpy sums a C-ordered row pairwise, exactly as it sums the 1-D per-code arrays.
+    applying = np.ascontiguousarray(applied.sum(axis=1, dtype=np.float64).T)
+    raters = seen.sum(axis=1)
+    fleiss, ac1 = _presence_gwet_family(applied, seen, applying, raters)
+    alpha = _presence_alpha(applying, raters)
+    positive = _presence_positive(applying, raters)
+    names = codings.coders
+    pair_figures = {(names[a], names[b]): _presence_pair(applied, seen, a, b) for a, b in pairs}
+    return tuple(
+        CodeCoefficients(
+            code=code,
+            fleiss_kappa=fleiss[k],
+            krippendorff_alpha=alpha[k],
+            gwet_ac1=ac1[k],
+            positive_agreement=positive[k],
+            pairs={
+                pair: {"cohen_kappa": kappas[k], "positive_agreement": positives[k]}
+                for pair, (kappas, positives) in pair_figures.items()
+            },
+        )
+        for k, code in enumerate(codings.codes)
+    )
+
+
+def _presence_pair(
+    applied: np.ndarray, seen: np.ndarray, first: int, second: int
+) -> tuple[list[Figure], list[Figure]]:
+    """Cohen's kappa and positive agreement of every code for one pair of coders.
+
+    From the pair's 2 × 2 table per code: ``n11`` units both applied the code,
+    ``n1.``/``n.1`` units (of those both coded) the first/second applied it.
+    """
+    n_codes = applied.shape[2]
+    both = seen[:, first] & seen[:, second]
+    n_both = int(np.count_nonzero(both))
+    if n_both == 0:
+        return [Figure.undefined(0, _NO_SHARED_UNIT)] * n_codes, [Figure.undefined(0, _NO_PAIRED_UNIT)] * n_codes
+    together = np.count_nonzero(applied[:, first] & applied[:, second], axis=0)
+    by_first = np.count_nonzero(applied[:, first] & both[:, None], axis=0)
+    by_second = np.count_nonzero(applied[:, second] & both[:, None], axis=0)
+    tables = np.stack(
+        [n_both - by_first - by_second + together, by_second - together, by_first - together, together], axis=1
+    ).reshape(n_codes, 2, 2)
+    kappas = [_cohen_figure(_PairTable.of_dense(table)) for table in tables]
+    # Positive agreement's sums over units: sum n(n - 1) = 2 n11, sum n (m - 1) = n1. + n.1.
+    value = _divide(2.0 * together, (by_first + by_second).astype(np.float64))
+    return kappas, _point_figures(n_both, value, None, None, lambda k: None, _NO_POSITIVE)

@@ -1,0 +1,331 @@
+"""Where coders disagree: every unit whose coders' code sets are not all identical.
+
+The search and the ranking run on the whole ``applied`` array at once; only the
+rows a report actually shows (or writes to JSON/CSV) become Python objects, one
+per disagreeing unit.
+
+A unit *disagrees* when at least two coders coded it and their code sets are
+not all identical; a coder who never coded the unit does not take part. An
+empty set counts as the pseudo-code "(uncoded)", as in every observed-agreement
+figure (DESIGN §3). A code is *disputed* in a unit when some but not all of the
+coders who coded the unit applied it. The *contest* of a unit is one minus the
+mean Jaccard similarity of its coders' sets over every pair of coders who coded
+it: 0 when all sets are identical, 1 when no two coders share a code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..codings.codebook import did_you_mean
+from ..codings.model import UNCODED, Codings, sets_with_uncoded
+from ..errors import UsageError
+
+CHUNK_UNITS = 16384
+"""Units processed at a time; bounds the memory of the per-unit pair matrices."""
+
+
+@dataclass(frozen=True)
+class CoderCoding:
+    """One coder's coding of one unit.
+
+    Attributes
+    ----------
+    coder : str
+    codes : tuple of str or None
+        The codes applied, in the table's code order; ``()`` for "no appropriate
+        category", None when the coder never coded the unit.
+    note : str or None
+    """
+
+    coder: str
+    codes: tuple[str, ...] | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DisagreeingUnit:
+    """A unit the coders coded differently, with everything a team needs to discuss it."""
+
+    unit: str
+    text: str | None
+    codings: tuple[CoderCoding, ...]
+    disputed: tuple[str, ...]
+    """Codes (and "(uncoded)") some but not all of the unit's coders applied."""
+    agreed: tuple[str, ...]
+    """Codes every coder of the unit applied."""
+    contest: float
+
+    def to_dict(self) -> dict:
+        return _unit_dict(
+            self.unit,
+            self.text,
+            self.contest,
+            {c.coder: c.codes for c in self.codings},
+            {c.coder: c.note for c in self.codings if c.note},
+            self.disputed,
+            self.agreed,
+        )
+
+
+def _unit_dict(
+    unit: str,
+    text: str | None,
+    contest: float,
+    codes: dict[str, tuple[str, ...] | None],
+    notes: dict[str, str],
+    disputed: tuple[str, ...],
+    agreed: tuple[str, ...],
+) -> dict:
+    """The JSON form of one disagreeing unit (``DisagreeingUnit.to_dict`` and ``Disagreements.to_list``)."""
+    return {
+        "unit": unit,
+        "text": text,
+        "contest": contest,
+        "codes": {coder: None if applied is None else list(applied) for coder, applied in codes.items()},
+        "notes": notes,
+        "disputed": list(disputed),
+        "agreed": list(agreed),
+    }
+
+
+@dataclass(frozen=True, eq=False)
+class Disagreements:
+    """Every disagreeing unit, most contested first; rows are built only when asked for.
+
+    Attributes
+    ----------
+    codings : Codings
+        The table the units come from (after any revision).
+    order : ndarray of int, shape (n,)
+        Unit indices, most contested first.
+    contest : ndarray of float, shape (n,)
+        Each listed unit's contest.
+    disputed : ndarray of bool, shape (n, n_codes + 1)
+        Disputed codes of each listed unit; the last column is "(uncoded)".
+    total : int
+        Disagreeing units before any filter.
+    code, pair : str or None, tuple of str or None
+        The filter in force (``--code``, ``--pair``).
+    """
+
+    codings: Codings
+    order: np.ndarray
+    contest: np.ndarray
+    disputed: np.ndarray
+    total: int
+    code: str | None = None
+    pair: tuple[str, str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def rows(self, limit: int | None = None) -> list[DisagreeingUnit]:
+        """The first ``limit`` disagreeing units (all when None), most contested first."""
+        c = self.codings
+        return [
+            DisagreeingUnit(
+                unit,
+                c.texts.get(unit),
+                tuple(CoderCoding(coder, codes, c.notes.get((unit, coder))) for coder, codes in zip(c.coders, sets)),
+                disputed,
+                agreed,
+                contest,
+            )
+            for unit, sets, disputed, agreed, contest in self._named(limit)
+        ]
+
+    def to_list(self) -> list[dict]:
+        """Every listed unit in its JSON form (as ``DisagreeingUnit.to_dict``, without building the rows)."""
+        c = self.codings
+        notes = c.notes
+        return [
+            _unit_dict(
+                unit,
+                c.texts.get(unit),
+                contest,
+                dict(zip(c.coders, sets)),
+                {coder: notes[(unit, coder)] for coder in c.coders if (unit, coder) in notes} if notes else {},
+                disputed,
+                agreed,
+            )
+            for unit, sets, disputed, agreed, contest in self._named(None)
+        ]
+
+    def _named(self, limit: int | None) -> zip:
+        """For the first ``limit`` units: id, each coder's codes, disputed and agreed codes, contest.
+
+        Every set is named through :func:`name_sets`, so the work per unit is a few lookups.
+        """
+        c = self.codings
+        chosen = self.order[:limit]
+        seen = c.seen[chosen]
+        disputed = name_sets(self.disputed[: len(chosen), None, :], c.codes + (UNCODED,))
+        agreed = name_sets((c.applied[chosen] | ~seen[:, :, None]).all(axis=1)[:, None, :], c.codes)
+        return zip(
+            [c.units[u] for u in chosen.tolist()],
+            coder_sets(c, chosen),
+            (d[0] for d in disputed),
+            (a[0] for a in agreed),
+            self.contest[: len(chosen)].tolist(),
+        )
+
+    def filtered(self, code: str | None = None, pair: tuple[str, str] | None = None) -> "Disagreements":
+        """Only the units where ``code`` is disputed and/or where coders ``pair`` differ.
+
+        Raises
+        ------
+        UsageError
+            The code or a coder does not exist, or the pair names one coder twice.
+        """
+        keep = np.ones(len(self.order), dtype=bool)
+        if code is not None:
+            keep &= self.disputed[:, _code_column(self.codings, code)]
+        if pair is not None:
+            a, b = (self.codings.coder_index(name) for name in pair)
+            if a == b:
+                raise UsageError(f"--pair {pair[0]},{pair[1]} names one coder twice; name two different coders")
+            seen = self.codings.seen[self.order]
+            sets = sets_with_uncoded(self.codings.applied[self.order], seen)
+            both = seen[:, a] & seen[:, b]
+            keep &= both & (sets[:, a] != sets[:, b]).any(axis=1)
+        return replace(
+            self,
+            order=self.order[keep],
+            contest=self.contest[keep],
+            disputed=self.disputed[keep],
+            code=code if code is not None else self.code,
+            pair=pair if pair is not None else self.pair,
+        )
+
+    def summary(self) -> dict:
+        """How many units disagree, how many are listed, and the filter in force."""
+        return {
+            "units": self.total,
+            "listed": len(self),
+            "of_units": int((self.codings.seen.sum(axis=1) >= 2).sum()),
+            "code": self.code,
+            "pair": list(self.pair) if self.pair else None,
+        }
+
+
+def find_disagreements(codings: Codings) -> Disagreements:
+    """Every unit whose coders' code sets are not all identical, most contested first.
+
+    Ties in contest go to the unit with more disputed codes, then to the table's unit order.
+
+    Examples
+    --------
+    >>> from reliability.codings.model import from_sets
+    >>> c = from_sets({"A": {"u1": {"x"}, "u2": {"x"}, "u3": {"x", "y"}},
+    ...                "B": {"u1": {"x"}, "u2": {"y"}, "u3": {"x"}}})
+    >>> d = find_disagreements(c)
+    >>> [(r.unit, r.disputed, r.contest) for r in d.rows()]
+    [('u2', ('x', 'y'), 1.0), ('u3', ('y',), 0.5)]
+    """
+    n_units = codings.n_units
+    contest = np.zeros(n_units)
+    disagree = np.zeros(n_units, dtype=bool)
+    disputed = np.zeros((n_units, codings.n_codes + 1), dtype=bool)
+    for start in range(0, n_units, CHUNK_UNITS):
+        part = slice(start, start + CHUNK_UNITS)
+        seen = codings.seen[part]
+        sets = sets_with_uncoded(codings.applied[part], seen)
+        some = sets.any(axis=1)
+        every = (sets | ~seen[:, :, None]).all(axis=1)
+        disputed[part] = some & ~every
+        disagree[part] = (seen.sum(axis=1) >= 2) & disputed[part].any(axis=1)
+        contest[part] = 1.0 - _mean_pair_jaccard(sets, seen)
+    units = np.flatnonzero(disagree)
+    n_disputed = disputed[units].sum(axis=1)
+    order = units[np.lexsort((units, -n_disputed, -contest[units]))]
+    return Disagreements(
+        codings=codings,
+        order=order,
+        contest=contest[order],
+        disputed=disputed[order],
+        total=len(order),
+    )
+
+
+def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:
+    """Each coder's codes for some units, in the table's code order; None where the coder never coded it.
+
+    Returns
+    -------
+    list of list
+        ``[unit][coder]`` → tuple of codes, or None.
+
+    Examples
+    --------
+    >>> from reliability.codings.model import from_sets
+    >>> c = from_sets({"A": {"u1": {"y", "x"}, "u2": set()}, "B": {"u1": {"x"}}})
+    >>> coder_sets(c, np.array([0, 1]))
+    [[('x', 'y'), ('x',)], [(), None]]
+    """
+    named = name_sets(codings.applied[units], codings.codes)
+    return [
+        [codes if is_seen else None for codes, is_seen in zip(unit_sets, unit_seen)]
+        for unit_sets, unit_seen in zip(named, codings.seen[units].tolist())
+    ]
+
+
+def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, ...]]]:
+    """Boolean code sets as tuples of names; each distinct set is named once.
+
+    Parameters
+    ----------
+    sets : ndarray of bool, shape (n, m, n_codes)
+    codes : tuple of str, length n_codes
+
+    Returns
+    -------
+    list of list of tuple, ``[n][m]``
+    """
+    n, m, n_codes = sets.shape
+    if n_codes == 0 or n * m == 0:
+        return [[()] * m for _ in range(n)]
+    packed = np.ascontiguousarray(np.packbits(sets, axis=2, bitorder="little").reshape(n * m, -1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    patterns = np.unpackbits(distinct.view(np.uint8).reshape(len(distinct), -1), axis=1, bitorder="little")
+    names = [tuple(codes[k] for k in np.flatnonzero(pattern[:n_codes])) for pattern in patterns]
+    return [[names[label] for label in row] for row in inverse.reshape(n, m).tolist()]
+
+
+def _mean_pair_jaccard(sets: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Mean Jaccard similarity over pairs of coders who coded each unit; 1 with fewer than two.
+
+    Parameters
+    ----------
+    sets : ndarray of bool, shape (n_units, n_coders, n_codes + 1)
+        Code sets with "(uncoded)", so no seen set is empty.
+    seen : ndarray of bool, shape (n_units, n_coders)
+
+    Returns
+    -------
+    ndarray of float, shape (n_units,)
+    """
+    as_float = sets.astype(np.float32)
+    both = np.matmul(as_float, as_float.transpose(0, 2, 1))  # (n_units, n_coders, n_coders)
+    size = as_float.sum(axis=2)
+    either = size[:, :, None] + size[:, None, :] - both
+    n_coders = seen.shape[1]
+    upper = np.triu(np.ones((n_coders, n_coders), dtype=bool), k=1)
+    counted = seen[:, :, None] & seen[:, None, :] & upper
+    similarity = np.divide(both, either, out=np.zeros_like(both), where=counted)
+    n_pairs = counted.sum(axis=(1, 2))
+    total = similarity.sum(axis=(1, 2), dtype=np.float64)
+    return np.divide(total, n_pairs, out=np.ones(len(total)), where=n_pairs > 0)
+
+
+def _code_column(codings: Codings, code: str) -> int:
+    """The column of ``code`` in a disputed array; UsageError naming the codes when unknown."""
+    labels = codings.codes + (UNCODED,)
+    if code in labels:
+        return labels.index(code)
+    close = did_you_mean(code, labels)
+    hint = f"did you mean '{close}'?" if close else f"the codes are: {', '.join(labels)}"
+    raise UsageError(f"--code '{code}': no coder used that code; {hint}")

@@ -1,0 +1,283 @@
+"""Read a codebook: a CSV file (``code,definition[,parent]``), a REFI-QDA codebook
+(``.qdc``), or the CodeBook of a REFI-QDA project (``.qde``, or ``.qdpx``, the zip
+that holds one), into a :class:`~reliability.codings.codebook.Codebook`.
+
+XML is parsed with defusedxml, which refuses the entity tricks that make plain
+XML parsers unsafe on files from elsewhere; it is imported only when needed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from ..codings.codebook import CodeDefinition, Codebook
+from ..errors import InputError
+from ..limits import MAX_FILE_BYTES, size_text
+from .delimited import sniff_delimiter
+from .text import read_bytes, read_text
+
+CODE_COLUMNS = ("code", "name", "category", "label", "codes")
+DEFINITION_COLUMNS = ("definition", "description", "meaning", "memo", "desc")
+PARENT_COLUMNS = ("parent", "parent_code", "parent_category", "group")
+"""Codebook CSV column names recognised for each role, in order of preference (case-insensitive)."""
+
+PATH_SEPARATOR = " / "
+"""Joins a parent's name to a child's when two codes of a REFI-QDA codebook share a name."""
+
+
+def read_codebook(path: Path | str) -> Codebook:
+    """Read a codebook from a CSV file or a REFI-QDA file.
+
+    Parameters
+    ----------
+    path : path
+        ``.csv``/``.tsv``/``.txt`` with columns code, definition and optionally
+        parent; ``.qdc`` (REFI-QDA codebook); ``.qde`` (REFI-QDA project XML);
+        ``.qdpx`` (REFI-QDA project archive).
+
+    Raises
+    ------
+    InputError
+        The file is missing or malformed; the message names the row or element.
+    """
+    path = Path(path)
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise InputError(f"codebook {path} {what}; give the codebook file (.csv, .qdc, .qde or .qdpx)")
+    if path.stat().st_size == 0:
+        raise InputError(f"codebook {path} is empty; save the codebook into it (one row per code: code,definition)")
+    try:
+        reader = CODEBOOK_READERS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(
+            f"codebook {path}: cannot read '{path.suffix or 'no suffix'}' files; "
+            f"give a {', '.join(CODEBOOK_READERS)} file"
+        ) from None
+    return reader(path)
+
+
+def _read_csv(path: Path) -> Codebook:
+    """A codebook from a CSV file: one row per code, with a header row."""
+
+    text = read_text(path)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
+    rows = read_csv_rows(text, delimiter, f"codebook {path}")
+    header = [cell.strip() for cell in rows[0]]
+    keys = [cell.lower().replace(" ", "_").replace("-", "_") for cell in header]
+
+    def column(names: tuple[str, ...]) -> int | None:
+        return next((keys.index(n) for n in names if n in keys), None)
+
+    code_at, definition_at, parent_at = column(CODE_COLUMNS), column(DEFINITION_COLUMNS), column(PARENT_COLUMNS)
+    if code_at is None:
+        raise InputError(
+            f"codebook {path} has no code column (looked for {', '.join(CODE_COLUMNS)}); "
+            f"its columns are: {', '.join(repr(h) for h in header)}; name the first column 'code'"
+        )
+    codes: list[CodeDefinition] = []
+    first_row: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+
+        def cell(at: int | None) -> str:
+            return cells[at] if at is not None and at < len(cells) else ""
+
+        name = cell(code_at)
+        if not name:
+            raise InputError(f"codebook {path}, row {number}: no code name in column '{header[code_at]}'; fill it in or delete the row")
+        if name in first_row:
+            raise InputError(
+                f"codebook {path}, row {number}: the code '{name}' is already defined on row {first_row[name]}; "
+                "give each code once"
+            )
+        first_row[name] = number
+        codes.append(CodeDefinition(name, cell(definition_at), cell(parent_at) or None))
+    if not codes:
+        raise InputError(f"codebook {path} has a header but no codes; add one row per code")
+    return Codebook(tuple(codes), source=str(path))
+
+
+def read_csv_rows(text: str, delimiter: str, what: str) -> list[list[str]]:
+    """The rows of a small CSV text, whatever its line endings (\\n, \\r\\n or an old Mac's \\r).
+
+    Raises
+    ------
+    InputError
+        The text is not well-formed CSV; ``what`` names the file in the message.
+    """
+    try:
+        return list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"{what} is not a well-formed CSV file ({exc}); check its quotes") from None
+
+
+def _read_refi_xml(path: Path) -> Codebook:
+    """A codebook from a REFI-QDA ``.qdc`` codebook or ``.qde`` project file."""
+
+    return codebook_from_refi_xml(parse_xml(read_bytes(path), str(path)), source=str(path))
+
+
+def _read_qdpx(path: Path) -> Codebook:
+    """The codebook of a REFI-QDA project archive: the ``.qde`` file inside the zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            projects = [info for info in archive.infolist() if info.filename.lower().endswith(".qde")]
+            if not projects:
+                raise InputError(
+                    f"codebook {path} holds no project.qde; export the project again from your QDA program"
+                )
+            if projects[0].file_size > MAX_FILE_BYTES:
+                raise InputError(
+                    f"codebook {path}: its {projects[0].filename} is {size_text(projects[0].file_size)}, more than "
+                    f"the {size_text(MAX_FILE_BYTES)} one input file may have; export the codebook alone as .qdc"
+                )
+            data = archive.read(projects[0])
+    except zipfile.BadZipFile:
+        raise InputError(f"codebook {path} is not a REFI-QDA archive (not a zip file); export it again as .qdpx") from None
+    source = f"{path}:{projects[0].filename}"
+    return codebook_from_refi_xml(parse_xml(data, source), source=source)
+
+
+def parse_xml(data: bytes, source: str):
+    """Parse XML safely with defusedxml.
+
+    Returns
+    -------
+    xml.etree.ElementTree.Element
+        The root element.
+
+    Raises
+    ------
+    InputError
+        The XML is malformed or uses entities or DTDs, which are refused.
+    """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        return fromstring(data)
+    except ParseError as exc:
+        raise InputError(f"{source} is not well-formed XML ({exc}); export it again") from None
+    except DefusedXmlException as exc:
+        raise InputError(f"{source} was refused: it uses XML entities or a DTD ({type(exc).__name__}); export it again without them") from None
+
+
+def codebook_from_refi_xml(root, source: str = "REFI-QDA codebook") -> Codebook:
+    """The codes of a REFI-QDA ``<CodeBook>``, with descriptions and parents.
+
+    Parameters
+    ----------
+    root : xml.etree.ElementTree.Element
+        A ``<CodeBook>`` (codebook file), a ``<Project>`` (project file) holding
+        one, or a ``<Codes>`` element. Namespaces are ignored.
+    source : str
+        Where the XML came from, for messages.
+
+    Returns
+    -------
+    Codebook
+        Codes in document order, parents before their children; ``guid`` is set
+        from each ``<Code guid="…">``. When two codes share a name, each is
+        qualified by its parent's (``Parent / Child``) and a notice says so.
+
+    Raises
+    ------
+    InputError
+        There is no ``<Codes>`` element, or a ``<Code>`` has no name.
+
+    Examples
+    --------
+    >>> import xml.etree.ElementTree as ET
+    >>> root = ET.fromstring(
+    ...     '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+    ...     '<Code guid="g1" name="Staff" isCodable="true"><Description>People</Description>'
+    ...     '<Code guid="g2" name="Nurses" isCodable="true"/></Code></Codes></CodeBook>')
+    >>> [(c.name, c.definition, c.parent, c.guid) for c in codebook_from_refi_xml(root).codes]
+    [('Staff', 'People', None, 'g1'), ('Nurses', '', 'Staff', 'g2')]
+    """
+    codes_element = _find_codes(root)
+    if codes_element is None:
+        raise InputError(f"{source} has no <CodeBook> with <Codes>; export the codebook again from your QDA program")
+    found: list[tuple[CodeDefinition, str | None]] = []  # (code with its plain name, parent's guid or name)
+    keys: list[str] = []
+
+    def visit(element, parent_key: str | None) -> None:
+        for child in element:
+            if _local(child.tag) != "Code":
+                continue
+            name = (child.get("name") or "").strip()
+            guid = child.get("guid")
+            if not name:
+                raise InputError(f"{source}: a <Code> (guid {guid or 'none'}) has no name; name it in your QDA program")
+            description = next((d for d in child if _local(d.tag) == "Description"), None)
+            key = guid or f"#{len(keys)}"
+            keys.append(key)
+            text = " ".join((description.text or "").split()) if description is not None else ""
+            found.append((CodeDefinition(name, text, None, guid), parent_key))
+            visit(child, key)
+
+    visit(codes_element, None)
+    codes, notices = _qualify_duplicates(found, keys)
+    return Codebook(codes, source=source, notices=notices)
+
+
+def _qualify_duplicates(
+    found: list[tuple[CodeDefinition, str | None]], keys: list[str]
+) -> tuple[tuple[CodeDefinition, ...], tuple[str, ...]]:
+    """Unique names (a shared name is qualified by the parent's) and parents resolved to names.
+
+    Returns
+    -------
+    codes : tuple of CodeDefinition
+    notices : tuple of str
+        One per qualified name.
+    """
+    counts: dict[str, int] = {}
+    for code, _ in found:
+        counts[code.name] = counts.get(code.name, 0) + 1
+    plain_name = {key: code.name for key, (code, _) in zip(keys, found)}
+    unique: dict[str, str] = {}
+    notices = []
+    for key, (code, parent_key) in zip(keys, found):
+        name = code.name
+        if counts[name] > 1 and parent_key is not None:
+            name = plain_name[parent_key] + PATH_SEPARATOR + name
+            notices.append(f"two codes are called '{code.name}'; the one under '{plain_name[parent_key]}' is listed as '{name}'")
+        unique[key] = name
+    codes = tuple(
+        CodeDefinition(unique[key], code.definition, unique[parent_key] if parent_key else None, code.guid)
+        for key, (code, parent_key) in zip(keys, found)
+    )
+    return codes, tuple(notices)
+
+
+def _find_codes(root):
+    """The ``<Codes>`` element of a CodeBook, wherever ``root`` sits in the document."""
+    if _local(root.tag) == "Codes":
+        return root
+    for element in root.iter():
+        if _local(element.tag) == "CodeBook":
+            return next((c for c in element if _local(c.tag) == "Codes"), None)
+    return None
+
+
+def _local(tag: str) -> str:
+    """An XML tag without its namespace: '{urn:…}Code' → 'Code'."""
+    return tag.rsplit("}", 1)[-1]
+
+
+CODEBOOK_READERS: dict[str, Callable[[Path], Codebook]] = {
+    ".csv": _read_csv,
+    ".tsv": _read_csv,
+    ".txt": _read_csv,
+    ".qdc": _read_refi_xml,
+    ".qde": _read_refi_xml,
+    ".qdpx": _read_qdpx,
+}
+"""File suffix → codebook reader."""

@@ -1,0 +1,124 @@
+"""chance_corrected(): every coefficient of a coding, and its all-codes batch path
+against the per-call path (figures/coefficients/views.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from reliability.codings.model import Codings
+from reliability.figures.coefficients import (
+    CodeCoefficients,
+    chance_corrected,
+    cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    pooled_kappa,
+    positive_agreement,
+)
+from reliability.figures.intervals import BootstrapSettings
+from tests.reference_data import load
+
+
+# --------------------------------------------------------------------------- report layer
+
+
+def test_chance_corrected_per_code_figures_match_the_functions() -> None:
+    codings = load("set_valued.csv")
+    result = chance_corrected(codings, [(0, 1)])
+    assert [code.code for code in result.codes] == list(codings.codes)
+    for k, code in enumerate(result.codes):
+        presence = codings.code_labels(k)
+        assert code.fleiss_kappa == fleiss_kappa(presence)
+        assert code.krippendorff_alpha == krippendorff_alpha(presence)
+        assert code.gwet_ac1 == gwet_ac1(presence, n_categories=2)
+        assert code.positive_agreement == positive_agreement(presence)
+        assert code.pairs[("c1", "c2")]["cohen_kappa"] == cohen_kappa(presence)
+    both = codings.seen[:, 0] & codings.seen[:, 1]
+    assert result.pairs[("c1", "c2")]["pooled_kappa"] == pooled_kappa(
+        codings.applied[both, 0], codings.applied[both, 1]
+    )
+
+
+def test_chance_corrected_pairs_use_coder_names_in_the_given_order() -> None:
+    codings = load("krippendorff_c.csv")
+    result = chance_corrected(codings, [(3, 0), (1, 2)])
+    assert list(result.pairs) == [("D", "A"), ("B", "C")]
+    labels = codings.set_labels()[0]
+    assert result.pairs[("D", "A")]["cohen_kappa"] == cohen_kappa(labels[:, [3, 0]])
+    with pytest.raises(ValueError, match="distinct coder indices"):
+        chance_corrected(codings, [(1, 1)])
+
+
+# --------------------------------------------------------------------------- per-code batch path
+
+
+def per_call_code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> list[CodeCoefficients]:
+    """The codes view from the one-call-per-figure path, which chance_corrected takes with a
+    bootstrap; the intervals are set aside so that every other field can be compared."""
+    with_intervals = chance_corrected(codings, pairs, BootstrapSettings(n_resamples=10)).codes
+    return [
+        replace(
+            code,
+            fleiss_kappa=replace(code.fleiss_kappa, ci=None),
+            krippendorff_alpha=replace(code.krippendorff_alpha, ci=None),
+            gwet_ac1=replace(code.gwet_ac1, ci=None),
+            positive_agreement=replace(code.positive_agreement, ci=None),
+            pairs={pair: {name: replace(f, ci=None) for name, f in figures.items()} for pair, figures in code.pairs.items()},
+        )
+        for code in with_intervals
+    ]
+
+
+def random_codings(seed: int) -> Codings:
+    """Random presence/absence data with missing ratings; code 0 nobody applies, code 1 everybody."""
+    rng = np.random.default_rng(seed)
+    n_units, n_coders, n_codes = int(rng.integers(0, 60)), int(rng.integers(2, 6)), int(rng.integers(2, 7))
+    seen = rng.random((n_units, n_coders)) < rng.choice([0.3, 0.8, 1.0])
+    applied = (rng.random((n_units, n_coders, n_codes)) < rng.random(n_codes)) & seen[:, :, None]
+    applied[:, :, 0] = False
+    applied[:, :, 1] = seen
+    return Codings(
+        units=tuple(f"u{u}" for u in range(n_units)),
+        coders=tuple(f"c{c}" for c in range(n_coders)),
+        codes=tuple(f"k{k}" for k in range(n_codes)),
+        applied=applied,
+        seen=seen,
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_per_code_batch_path_equals_the_per_call_path(seed: int) -> None:
+    # Without a bootstrap chance_corrected computes all codes at once; every field of
+    # every figure (value, p_o, p_e, n_units, se, note) must equal the per-call result.
+    codings = random_codings(seed)
+    pairs = [(a, b) for a in range(codings.n_coders) for b in range(a + 1, codings.n_coders)]
+    assert list(chance_corrected(codings, pairs).codes) == per_call_code_coefficients(codings, pairs)
+
+
+def test_per_code_batch_path_without_codes_or_units() -> None:
+    for n_units, n_codes in ((5, 0), (0, 3), (0, 0)):
+        codings = Codings(
+            units=tuple(f"u{u}" for u in range(n_units)),
+            coders=("a", "b"),
+            codes=tuple(f"k{k}" for k in range(n_codes)),
+            applied=np.zeros((n_units, 2, n_codes), dtype=bool),
+            seen=np.ones((n_units, 2), dtype=bool),
+        )
+        codes = chance_corrected(codings, [(0, 1)]).codes
+        assert list(codes) == per_call_code_coefficients(codings, [(0, 1)])
+        assert len(codes) == n_codes
+
+
+def test_per_code_batch_path_covers_undefined_and_defined_figures() -> None:
+    # The random data above must exercise both branches, or the equality test proves little.
+    figures = []
+    for seed in range(40):
+        codings = random_codings(seed)
+        for code in chance_corrected(codings, [(0, 1)]).codes:
+            figures += [code.fleiss_kappa, code.krippendorff_alpha, code.gwet_ac1, code.positive_agreement]
+    assert any(figure.value is None for figure in figures)
+    assert sum(figure.se is not None for figure in figures) > 100
