@@ -14,7 +14,7 @@ is computed on the codings as if the codebook had been revised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Sequence
 
 from .version import __version__
 from .figures.agreement import coder_pairs, compare_all, compare_pair
@@ -22,7 +22,12 @@ from .findings.bias import Bias, find_bias
 from .codings.codebook import Codebook
 from .codings.model import Codings
 from .codings.options import ReadOptions
+from .codings.levels import LEVELS
+from .codings.scales import Scale, ordered_scale
+from .errors import UsageError
 from .figures.coefficients import chance_corrected
+from .figures.coefficients.weighted import scaled_figures
+from .figures.gold import GoldStandard, against_gold
 from .findings.confusions import Confusions, find_confusions
 from .findings.disagreements import Disagreements, find_disagreements
 from .figures.figure import Figure
@@ -51,9 +56,23 @@ class Settings:
     """The codebook file, when one was given."""
     revision: tuple[str, ...] = ()
     """The revision options in force (``--level``, ``--recode``, ``--merge``), in the order they apply."""
+    scale: Scale | None = None
+    """The ordered scale (``--scale``); None for nominal codes."""
+    gold: str | None = None
+    """The coder taken as the answer key (``--gold``)."""
+    rounds: bool = False
+    """The "coders" are one coder's rounds (``--rounds``: test–retest, intra-coder reliability)."""
 
     def to_dict(self) -> dict[str, Any]:
         boot = self.bootstrap
+        # The newer settings appear only when used, so nominal reports stay as they were.
+        extra: dict[str, Any] = {}
+        if self.scale is not None:
+            extra["scale"] = self.scale.to_dict()
+        if self.gold is not None:
+            extra["gold"] = self.gold
+        if self.rounds:
+            extra["rounds"] = True
         return {
             "reference": self.reference,
             "ci": boot is not None,
@@ -63,6 +82,7 @@ class Settings:
             **self.read.settings(),
             "codebook": self.codebook,
             "revision": list(self.revision),
+            **extra,
         }
 
 
@@ -173,9 +193,12 @@ class Report:
     codebook: Codebook | None = None
     """The codebook as read (before any revision)."""
     revision: Revision | None = None
+    gold: GoldStandard | None = None
+    """Every coder against the answer key (``--gold``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of DESIGN §4 (schema_version 1)."""
+        """The JSON document of DESIGN §4 (schema_version 1); ``gold`` only when asked for."""
+        gold = {} if self.gold is None else {"gold": self.gold.to_dict()}
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "reliability", "version": __version__},
@@ -192,6 +215,7 @@ class Report:
             "gaps": self.gaps.to_dict() if self.gaps else None,
             "codebook": self.codebook.to_dict() if self.codebook else None,
             "revision": self.revision.to_dict() if self.revision else None,
+            **gold,
         }
 
     def warnings(self) -> list[str]:
@@ -233,6 +257,10 @@ def compare(
     bootstrap: BootstrapSettings | None = None,
     codebook: Codebook | None = None,
     revision: Revision | None = None,
+    scale: str = "nominal",
+    order: Sequence[str] | None = None,
+    gold: str | None = None,
+    rounds: bool = False,
 ) -> Report:
     """Compute every figure for a coding, and where and why the coders disagree.
 
@@ -252,6 +280,18 @@ def compare(
         Compute everything as if the codebook had been revised
         (:func:`reliability.codings.revision.build_revision`); the input summary still
         describes the codings as read.
+    scale : {"nominal", "ordinal", "interval", "ratio"}
+        The level of measurement of single-label codes. On an ordered scale, overall
+        ``krippendorff_alpha`` is at that level, and ``gwet_ac2``, ``conger_kappa``
+        and per pair ``cohen_kappa_linear`` and ``cohen_kappa_quadratic`` are added.
+    order : sequence of str, optional
+        The codes from lowest to highest; by default from numeric codes or the
+        codebook's order (:func:`reliability.codings.scales.ordered_scale`).
+    gold : str, optional
+        A coder to take as the answer key: every other coder is scored against it
+        (:func:`reliability.figures.gold.against_gold`).
+    rounds : bool
+        The coders are one coder's rounds (test–retest); recorded for the renderers.
 
     Returns
     -------
@@ -262,8 +302,11 @@ def compare(
     if revision is not None:
         codings = revision.apply(codings)
         book = codebook.revised(revision.mapping) if codebook is not None else None
+    on_scale = _scale(scale, order, codings, book)
     pairs = coder_pairs(codings, reference)
     chance = chance_corrected(codings, pairs, bootstrap)
+    scaled = scaled_figures(codings, on_scale, pairs, bootstrap) if on_scale is not None else None
+    gold_standard = against_gold(codings, gold) if gold is not None else None
     pair_results = []
     for a, b in pairs:
         observed = compare_pair(codings, a, b, bootstrap)
@@ -279,7 +322,9 @@ def compare(
                         "shared_agreement": observed.shared_agreement,
                         "jaccard": observed.jaccard,
                         **chance.pairs[names],
+                        **(scaled.pairs[names] if scaled is not None else {}),
                     },
+                    ordered_scale=scaled is not None,
                 ),
             )
         )
@@ -292,7 +337,9 @@ def compare(
                 "percent_agreement": overall.percent_agreement,
                 "shared_agreement": overall.shared_agreement,
                 **chance.overall,
+                **(scaled.overall if scaled is not None else {}),
             },
+            ordered_scale=scaled is not None,
         ),
         at_least_k=overall.at_least_k,
     )
@@ -304,6 +351,9 @@ def compare(
             read=as_read.read,
             codebook=codebook.source if codebook is not None else None,
             revision=revision.steps if revision is not None else (),
+            scale=on_scale,
+            gold=gold,
+            rounds=rounds,
         ),
         pairs=tuple(pair_results),
         overall=overall_result,
@@ -314,15 +364,28 @@ def compare(
         gaps=find_gaps(codings, book),
         codebook=codebook,
         revision=revision,
+        gold=gold_standard,
     )
 
 
-def figures_to_bootstrap(codings: Codings, reference: str | None = None) -> int:
+def figures_to_bootstrap(codings: Codings, reference: str | None = None, ordered_scale: bool = False) -> int:
     """How many figures :func:`compare` bootstraps (an upper bound: undefined ones are skipped)."""
     n_pairs = len(coder_pairs(codings, reference))
     at_least_k = max(codings.n_coders - 1, 0)
     per_code = len(keys(Scope.CODE)) + len(keys(Scope.CODE_PAIR)) * n_pairs
-    return n_pairs * len(keys(Scope.PAIR)) + len(keys(Scope.OVERALL)) + at_least_k + codings.n_codes * per_code
+    pair_figures, overall_figures = keys(Scope.PAIR, ordered_scale), keys(Scope.OVERALL, ordered_scale)
+    return n_pairs * len(pair_figures) + len(overall_figures) + at_least_k + codings.n_codes * per_code
+
+
+def _scale(level: str, order: Sequence[str] | None, codings: Codings, codebook: Codebook | None) -> Scale | None:
+    """The ordered scale asked for, or None for nominal codes."""
+    if level == "nominal":
+        if order is not None:
+            raise UsageError("--order gives the order of an ordered scale; add --scale ordinal (or interval, ratio)")
+        return None
+    if level not in LEVELS:
+        raise UsageError(f"unknown scale '{level}'; choose one of {', '.join(LEVELS)}")
+    return ordered_scale(level, codings.codes, order, codebook.names if codebook is not None else None)
 
 
 def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:

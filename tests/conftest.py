@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 # Runs in irrCAC's own environment (tests/fixtures/irrcac/regenerate.sh), not in the suite's.
-collect_ignore = ["fixtures/irrcac/generate.py"]
+collect_ignore = ["fixtures/irrcac/generate.py", "fixtures/irrcac_weighted/generate.py"]
 
 
 @pytest.fixture

@@ -183,3 +183,12 @@ def test_help_and_table_do_not_import_jinja_or_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_gold_standard_section_when_a_key_is_given():
+    page = run("compare", GILLARD_CODERS, "--gold", "lead", "--format", "html").stdout
+    parsed = Page(page)
+    assert parsed.all("table", id="gold-table")
+    gold = page.split('id="gold"', 1)[1].split("</section>", 1)[0]
+    assert "Against the answer key: lead" in gold and "KO" in gold and "SLG" in gold
+    assert 'id="gold"' not in run("compare", GILLARD_CODERS, "--format", "html").stdout

@@ -11,6 +11,7 @@ import click
 from ..version import __version__
 from .gate import check, diff, init
 from .compare import compare
+from .plan import plan
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,3 +31,4 @@ main.add_command(compare)
 main.add_command(check)
 main.add_command(init)
 main.add_command(diff)
+main.add_command(plan)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from ..errors import ReliabilityError
+from ..codings.levels import LEVELS
 from ..codings.options import CRLF_MODES, UNIT_MODES
 
 FORMATS = ("table", "json", "markdown", "csv")
@@ -86,6 +87,19 @@ def figure_options(command: Callable) -> Callable:
     return command
 
 
+def scale_options(command: Callable) -> Callable:
+    """Levels of measurement, a gold standard and test–retest rounds (``compare``, ``check``, ``init``)."""
+    decorators = [
+        click.option("--scale", type=click.Choice(LEVELS), default="nominal", show_default=True, help="Level of measurement of single-label codes. ordinal, interval or ratio add weighted figures: alpha at that level, Gwet's AC2, Conger's kappa, and linear and quadratic Cohen's kappa per pair."),
+        click.option("--order", metavar='"LOW,…,HIGH"', help="With --scale: the codes from lowest to highest (default: numeric codes in numeric order, else the codebook's order)."),
+        click.option("--gold", metavar="CODER", help="Take CODER as the answer key: precision, recall and F1 of every other coder, per code."),
+        click.option("--rounds", is_flag=True, help="The inputs are one coder's rounds (test–retest): intra-coder reliability, reported as rounds, not coders."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
 def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
     """Read the inputs and compute the report the options ask for; warnings go to stderr unless ``quiet``.
 
@@ -94,6 +108,7 @@ def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
     reliability.report.Report
     """
     from ..codings.revision import build_revision
+    from ..codings.scales import parse_order
     from ..figures.intervals import BootstrapSettings
     from ..readers import load
     from ..readers.codebook import read_codebook
@@ -105,7 +120,8 @@ def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
     codings = load(list(kwargs["inputs"]), options)
     recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
     revision = build_revision(codings.codes, codebook=codebook, level=kwargs["level"], recode=recode, merges=kwargs["merge"])
-    with bootstrap_progress(kwargs["ci"], figures_to_bootstrap(codings, kwargs["reference"])) as tick:
+    scale = kwargs.get("scale", "nominal")
+    with bootstrap_progress(kwargs["ci"], figures_to_bootstrap(codings, kwargs["reference"], scale != "nominal")) as tick:
         bootstrap = (
             BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"], progress=tick)
             if kwargs["ci"]
@@ -117,6 +133,10 @@ def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
             bootstrap=bootstrap,
             codebook=codebook,
             revision=revision,
+            scale=scale,
+            order=parse_order(kwargs["order"]) if kwargs.get("order") is not None else None,
+            gold=kwargs.get("gold"),
+            rounds=kwargs.get("rounds", False),
         )
     for line in () if quiet else report.warnings():
         warn(line)

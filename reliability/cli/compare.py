@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import REPORT_FORMATS, analysis_options, emit, reports_errors, run_analysis, warn
+from .common import REPORT_FORMATS, analysis_options, emit, reports_errors, run_analysis, scale_options, warn
 
 AS_CODED = {"level": None, "recode": None, "merge": ()}
 """Options that compute the figures without any codebook revision (the what-if's "before")."""
@@ -24,6 +24,7 @@ def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 @click.command()
 @analysis_options
+@scale_options
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True, help="Output format; html: one self-contained page with charts (use with -o report.html).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of the terminal.")
 @click.option("--disagreements", "show_disagreements", is_flag=True, help="Add where and why coders disagree: the disagreeing units with text and notes, the codes coders confuse, coder bias and codebook gaps. With --format csv: write the disagreement list instead of the figures.")
@@ -47,6 +48,9 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
       reliability compare coding.csv --format json -o report.json
       reliability compare sample_data/gillard/coders --codebook sample_data/gillard/codebook.csv --disagreements
       reliability compare sample_data/gillard/coders --merge "Hierarchy and power+Team integration=Team"
+      reliability compare ratings.csv --scale ordinal --order "low,medium,high"
+      reliability compare coders/ --gold lead
+      reliability compare anna_round1.csv anna_round2.csv --rounds
       reliability compare sample_data/gillard/coders --reference lead --ci --format html -o report.html
     """
     from ..render.style import SHOWN_UNITS, Display

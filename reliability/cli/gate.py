@@ -16,7 +16,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import ReliabilityError, UsageError
-from .common import FORMATS, REPORT_FORMATS, InputProblem, analysis_options, emit, figure_options, reports_errors, run_analysis, warn
+from .common import FORMATS, REPORT_FORMATS, InputProblem, analysis_options, emit, figure_options, reports_errors, run_analysis, scale_options, warn
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 """Environment variable naming the file GitHub Actions shows as the job summary."""
@@ -98,6 +98,7 @@ def _kind(param: click.Parameter) -> str:
     "(default: whichever is in the working directory).",
 )
 @analysis_options
+@scale_options
 @click.option("--min", "minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of an overall or pairwise figure (every pair must reach it); repeatable.")
 @click.option("--min-code", "code_minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of a per-code figure, for every code; repeatable.")
 @click.option("--use-lower-bound", is_flag=True, help="Test the lower bound of each figure's bootstrap interval (implies --ci).")
@@ -169,6 +170,7 @@ def _write(path: Path, text: str, append: bool) -> None:
 
 @click.command()
 @analysis_options
+@scale_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("reliability.toml"), show_default=True, help="The settings file to write.")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 @click.pass_context

@@ -74,6 +74,8 @@ class FigureInfo:
     band : Band
     reference : str
         Where its definition comes from (DESIGN §3, §8).
+    ordered_scale_only : bool
+        Reported only for codes on an ordered scale (``--scale ordinal|interval|ratio``).
     """
 
     key: str
@@ -83,6 +85,7 @@ class FigureInfo:
     kind: Kind
     band: Band
     reference: str
+    ordered_scale_only: bool = False
 
     @property
     def suggested_minimum(self) -> float:
@@ -118,6 +121,17 @@ FIGURES: tuple[FigureInfo, ...] = (
                "Brennan & Prediger (1981), as in Gwet (2014) / irrCAC"),
     FigureInfo("positive_agreement", "Positive agreement", "Pos. agr.", (C, CP), _PROPORTION, Band.NONE,
                "specific agreement 2·n11/(2·n11+n10+n01); many coders Σ n_u(n_u−1) / Σ n_u(m_u−1)"),
+    # Ordered scales (--scale): krippendorff_alpha is then at the scale's level, and these join it.
+    FigureInfo("cohen_kappa_linear", "Cohen's κ (linear)", "κ linear", (P,), _COEFFICIENT, Band.LANDIS_KOCH,
+               "Cohen (1968), linear weights; standard error Fleiss, Cohen & Everitt (1969)",
+               ordered_scale_only=True),
+    FigureInfo("cohen_kappa_quadratic", "Cohen's κ (quadratic)", "κ quadratic", (P,), _COEFFICIENT,
+               Band.LANDIS_KOCH, "Cohen (1968), quadratic weights; standard error Fleiss, Cohen & Everitt (1969)",
+               ordered_scale_only=True),
+    FigureInfo("gwet_ac2", "Gwet's AC2", "AC2", (O,), _COEFFICIENT, Band.LANDIS_KOCH,
+               "Gwet (2014, ch. 3) / irrCAC, with the scale's weights", ordered_scale_only=True),
+    FigureInfo("conger_kappa", "Conger's κ", "Conger's κ", (O,), _COEFFICIENT, Band.LANDIS_KOCH,
+               "Conger (1980), weighted as Gwet (2014) / irrCAC", ordered_scale_only=True),
 )
 
 BY_KEY: dict[str, FigureInfo] = {figure.key: figure for figure in FIGURES}
@@ -126,18 +140,26 @@ AT_LEAST = "at_least_"
 """Prefix of the k-of-n shares: ``at_least_2`` … ``at_least_N``."""
 
 
-def keys(scope: Scope) -> tuple[str, ...]:
+def keys(scope: Scope, ordered_scale: bool = False) -> tuple[str, ...]:
     """The keys of the figures reported at ``scope``, in report order.
+
+    ``ordered_scale`` adds the figures reported only for codes on an ordered scale.
 
     >>> keys(Scope.CODE_PAIR)
     ('cohen_kappa', 'positive_agreement')
+    >>> keys(Scope.OVERALL, ordered_scale=True)[-2:]
+    ('gwet_ac2', 'conger_kappa')
     """
-    return tuple(figure.key for figure in FIGURES if scope in figure.scopes)
+    return tuple(
+        figure.key
+        for figure in FIGURES
+        if scope in figure.scopes and (ordered_scale or not figure.ordered_scale_only)
+    )
 
 
-def ordered(scope: Scope, computed: dict) -> dict:
+def ordered(scope: Scope, computed: dict, ordered_scale: bool = False) -> dict:
     """``computed`` (key -> value) in report order; every figure of ``scope`` must be there."""
-    return {key: computed[key] for key in keys(scope)}
+    return {key: computed[key] for key in keys(scope, ordered_scale)}
 
 
 def title(key: str) -> str:

@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..errors import InputError, UsageError
-from ..figures.registry import AT_LEAST, Scope, keys
+from ..figures.registry import AT_LEAST, BY_KEY, Scope, keys
 from ..report import SCHEMA_VERSION
 
 SCOPES = ("overall", "pairs")
 """Where a figure is tested: across all coders, or for every pair of coders."""
 
 FIGURES = {
-    "report": {"overall": keys(Scope.OVERALL), "pairs": keys(Scope.PAIR)},
+    "report": {"overall": keys(Scope.OVERALL, ordered_scale=True), "pairs": keys(Scope.PAIR, ordered_scale=True)},
     "code": {"overall": keys(Scope.CODE), "pairs": keys(Scope.CODE_PAIR)},
 }
 """Level (``--min`` tests the report, ``--min-code`` each code) → scope → figure names."""
@@ -283,7 +283,8 @@ def evaluate(report: Mapping[str, Any], gate: Gate) -> tuple[Check, ...]:
     ------
     UsageError
         When a minimum names a figure this report cannot have (``at_least_4``
-        with three coders) or a per-code minimum names a code that is not there.
+        with three coders, ``gwet_ac2`` without an ordered scale) or a per-code
+        minimum names a code that is not there.
     """
     checks: list[Check] = []
     checks += _report_checks(report, gate)
@@ -294,6 +295,12 @@ def evaluate(report: Mapping[str, Any], gate: Gate) -> tuple[Check, ...]:
 
 
 def _report_checks(report: Mapping[str, Any], gate: Gate) -> list[Check]:
+    scaled = [figure for _, figure in gate.minimum if figure in BY_KEY and BY_KEY[figure].ordered_scale_only]
+    if scaled and "scale" not in report["settings"]:
+        raise UsageError(
+            f"{scaled[0]} is reported only for codes on an ordered scale; add --scale ordinal (or interval, ratio), "
+            "or scale = \"ordinal\" in the settings file"
+        )
     checks = []
     for (scope, figure), minimum in gate.minimum.items():
         if scope == "overall":

@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from ..codings.model import UNCODED
 from ..figures.figure import Figure
 from ..figures.registry import BY_KEY, Band, Scope, interpret, is_proportion, keys, title
 from ..gate.diff import FigureChange, ReportDiff
@@ -26,7 +25,7 @@ from ..report import WORST_FIRST_BY, Report
 from ..version import __version__
 from . import charts, reporting
 from .cells import cell, number, percent
-from .disagreements import MISSING
+from .browser import browser
 from .style import Display
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -87,6 +86,7 @@ def render_html(report: Report, display: Display | None = None, what_if: ReportD
         "confusions": confusion_rows(report),
         "browser": browser(report, display.limit),
         "codebook": codebook_rows(report),
+        "gold": gold_rows(report),
         "what_if": diff_view(what_if) if what_if is not None else None,
         "reporting": reporting.paragraph(report),
         "still_to_report": reporting.STILL_TO_REPORT,
@@ -190,7 +190,7 @@ def _figure_row(label: str, name: str, figure: Figure) -> dict[str, Any]:
 
 def pair_rows(report: Report) -> dict[str, Any]:
     """Each pair's figures: the pairwise heatmaps' text alternative."""
-    names = [n for n in keys(Scope.PAIR) if any(n in p.figures for p in report.pairs)]
+    names = [n for n in keys(Scope.PAIR, ordered_scale=True) if any(n in p.figures for p in report.pairs)]
     return {
         "headers": [title(n) for n in names],
         "rows": [
@@ -231,7 +231,7 @@ def code_rows(report: Report) -> dict[str, Any]:
 
 def _code_figures(report: Report) -> list[str]:
     """The per-code figures the report holds, in registry order."""
-    return [n for n in keys(Scope.CODE) if any(n in code.figures for code in report.codes)]
+    return [n for n in keys(Scope.CODE, ordered_scale=True) if any(n in code.figures for code in report.codes)]
 
 
 def forest_figure(report: Report):
@@ -278,7 +278,7 @@ def pair_heatmap_figures(report: Report) -> list[tuple[str, Any]]:
     coders = list(report.input.coders)
     index = {c: k for k, c in enumerate(coders)}
     out = []
-    for name in keys(Scope.PAIR):
+    for name in keys(Scope.PAIR, ordered_scale=True):
         pairs = [p for p in report.pairs if name in p.figures]
         if not pairs:
             continue
@@ -360,61 +360,23 @@ def confusion_rows(report: Report) -> dict[str, Any]:
 
 
 
-def browser(report: Report, limit: int) -> dict[str, Any]:
-    """The disagreeing units with what the page's filters need: disputed codes, differing pairs and coders."""
-    d = report.disagreements
-    coders = list(report.input.coders)
-    if d is None:
-        return {"units": [], "total": 0, "listed": 0, "codes": [], "pairs": [], "coders": coders}
-    rows = d.rows(limit or None)
-    units = []
-    for row in rows:
-        differing = _differing_pairs(row.codings)
-        units.append(
-            {
-                "id": row.unit,
-                "text": row.text or "",
-                "contest": f"{row.contest:.2f}",
-                "disputed": list(row.disputed),
-                "agreed": list(row.agreed),
-                "pairs": [f"{a}|{b}" for a, b in differing],
-                "coders": sorted({c for pair in differing for c in pair}, key=coders.index),
-                "codings": [
-                    {
-                        "coder": c.coder,
-                        "codes": [(code, code in row.disputed) for code in c.codes] if c.codes else [],
-                        "state": "missing" if c.codes is None else "uncoded" if not c.codes else "coded",
-                        "uncoded_disputed": UNCODED in row.disputed,
-                        "note": c.note or "",
-                    }
-                    for c in row.codings
-                ],
-            }
-        )
-    disputed_codes = sorted({code for u in units for code in u["disputed"]}, key=lambda c: (c == UNCODED, c.casefold()))
-    pairs = sorted({p for u in units for p in u["pairs"]}, key=lambda p: [coders.index(c) for c in p.split("|")])
+def gold_rows(report: Report) -> dict[str, Any] | None:
+    """Each coder against the answer key (``--gold``): micro and macro scores, then every code."""
+    gold = report.gold
+    if gold is None:
+        return None
+
+    def scores(s) -> list[str]:
+        return ["n/a" if getattr(s, name) is None else f"{getattr(s, name):.3f}" for name in ("precision", "recall", "f1")]
+
     return {
-        "units": units,
-        "total": d.total,
-        "listed": len(d),
-        "codes": disputed_codes,
-        "pairs": [(p, p.replace("|", " – ")) for p in pairs],
-        "coders": coders,
-        "filter": {"code": d.code, "pair": d.pair},
-        "missing": MISSING,
-        "uncoded": UNCODED,
+        "key": gold.coder,
+        "coders": [
+            {"coder": c.coder, "n_units": c.n_units, "micro": scores(c.micro), "macro": scores(c.macro), "note": c.note or "",
+             "codes": [{"code": k.code, "scores": scores(k.scores), "support": k.scores.support} for k in c.codes]}
+            for c in gold.coders
+        ],
     }
-
-
-def _differing_pairs(codings) -> list[tuple[str, str]]:
-    """Pairs of coders who both coded the unit and whose code sets differ."""
-    coded = [c for c in codings if c.codes is not None]
-    return [
-        (a.coder, b.coder)
-        for k, a in enumerate(coded)
-        for b in coded[k + 1:]
-        if set(a.codes) != set(b.codes)
-    ]
 
 
 def codebook_rows(report: Report) -> dict[str, Any]:

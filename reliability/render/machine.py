@@ -10,6 +10,7 @@ from ..codings.model import UNCODED
 from ..figures.figure import Figure
 from ..figures.registry import AT_LEAST
 from ..report import Report
+from .gold import gold_csv_rows
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NOT_CODED = "(not coded)"
@@ -83,6 +84,7 @@ def render_csv(report: Report) -> str:
         for pair in code.pairs:
             for name, figure in pair.figures.items():
                 add("code pair", pair.coders, code.code, name, figure)
+    rows += gold_csv_rows(report.gold)
     return write_csv(CSV_COLUMNS, rows)
 
 

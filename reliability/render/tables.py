@@ -6,6 +6,7 @@ from ..figures.registry import BY_KEY, Scope, interpret, keys, title
 from ..report import WORST_FIRST_BY, Report
 from . import disagreements as where
 from .cells import cell, percent, plain, visible
+from .gold import gold_sections
 from .style import Display, Style
 
 def render_text(report: Report, markdown: bool = False, display: Display | None = None) -> str:
@@ -21,19 +22,22 @@ def render_text(report: Report, markdown: bool = False, display: Display | None 
     """
     style = Style(markdown)
     display = display or Display()
+    # Test–retest (--rounds): the "coders" are one coder's rounds, and the report says so.
+    who = "rounds" if report.settings.rounds else "coders"
     parts = [
-        style.heading("Inter-coder reliability", 1),
+        style.heading("Intra-coder reliability (test–retest)" if report.settings.rounds else "Inter-coder reliability", 1),
         _header(report, style),
         style.heading("Codebook revision in force") if report.revision else "",
         where.revision(report, style),
-        style.heading("Pairs of coders" if report.settings.reference is None else f"Each coder against {report.settings.reference}"),
+        style.heading(f"Pairs of {who}" if report.settings.reference is None else f"Each {who[:-1]} against {report.settings.reference}"),
         _pairs(report, style),
-        style.heading("All coders"),
+        style.heading(f"All {who}"),
         _overall(report, style),
-        style.heading("Chance-corrected coefficients (all coders)"),
+        style.heading(f"Chance-corrected coefficients (all {who})"),
         _coefficients(report, style),
         style.heading("Per code, worst first"),
         _codes(report, style),
+        *gold_sections(report.gold, style),
         style.heading("Input"),
         _input(report, style),
         *(_reporting(report, style) if markdown else ()),
@@ -49,7 +53,14 @@ def _header(report: Report, style: Style) -> str:
     codes = f"{len(i.codes)} codes"
     if report.revision is not None:
         codes += f" ({len(report.codes)} after the revision)"
-    lines = [f"{i.units} units, {len(i.coders)} coders ({', '.join(i.coders)}), {codes}, {kind}"]
+    who = "rounds of one coder" if report.settings.rounds else "coders"
+    lines = [f"{i.units} units, {len(i.coders)} {who} ({', '.join(i.coders)}), {codes}, {kind}"]
+    scale = report.settings.scale
+    if scale is not None:
+        lines.append(
+            f"{scale.level} scale ({', '.join(scale.codes)}; order from {scale.source}); "
+            f"AC2 and Conger's κ with {scale.weights} weights"
+        )
     if report.codebook is not None:
         lines.append(f"codebook: {report.codebook.source}, {len(report.codebook.codes)} codes")
     return style.lines(lines)
@@ -57,7 +68,7 @@ def _header(report: Report, style: Style) -> str:
 
 def _pairs(report: Report, style: Style) -> str:
     with_ci = report.settings.bootstrap is not None
-    names = keys(Scope.PAIR)
+    names = keys(Scope.PAIR, ordered_scale=report.settings.scale is not None)
     rows = [
         [f"{p.coders[0]} – {p.coders[1]}", str(p.n_units)] + [cell(n, p.figures.get(n), with_ci) for n in names]
         for p in report.pairs
@@ -86,7 +97,7 @@ def _coefficients(report: Report, style: Style) -> str:
             continue
         rows.append(
             [
-                title(name),
+                _title(report, name),
                 cell(name, figure),
                 _interval(name, figure) if with_ci else None,
                 plain(name, figure.se),
@@ -101,6 +112,16 @@ def _coefficients(report: Report, style: Style) -> str:
         headers.pop(2)
         rows = [r[:2] + r[3:] for r in rows]
     return style.table(rows, headers)
+
+
+def _title(report: Report, name: str) -> str:
+    """A figure's title; on an ordered scale, alpha says its level and AC2/Conger their weights."""
+    scale = report.settings.scale
+    if scale is not None and name == "krippendorff_alpha":
+        return f"{title(name)} ({scale.level})"
+    if scale is not None and name in ("gwet_ac2", "conger_kappa"):
+        return f"{title(name)} ({scale.weights} weights)"
+    return title(name)
 
 
 def _interval(name: str, figure) -> str:

@@ -80,6 +80,18 @@ EXTRA = {
         "diff", f"{GILLARD}/coders", "tests/fixtures/check/gillard_revised", "--recode", f"{GILLARD}/revision.csv",
         "--format", "csv",
     ],
+    # Ordered scales, the gold standard, test-retest rounds and the double-coding plan.
+    "krippendorff_c_ordinal.json": ["compare", "tests/reference/krippendorff_c.csv", "--scale", "ordinal", "--format", "json"],
+    "krippendorff_c_interval_ci.txt": [
+        "compare", "tests/reference/krippendorff_c.csv", "--scale", "interval", "--ci", "--bootstrap", "20", "--seed", "7",
+    ],
+    "krippendorff_c_ratio.csv": ["compare", "tests/reference/krippendorff_c.csv", "--scale", "ratio", "--format", "csv"],
+    "gillard_gold.txt": ["compare", f"{GILLARD}/coders", "--gold", "lead"],
+    "gillard_gold.json": ["compare", f"{GILLARD}/coders", "--gold", "lead", "--format", "json"],
+    "wikipedia_cohen_gold.md": ["compare", "tests/reference/wikipedia_cohen.csv", "--gold", "A", "--format", "markdown"],
+    "wikipedia_cohen_rounds.txt": ["compare", "tests/reference/wikipedia_cohen.csv", "--rounds"],
+    "plan_before.txt": ["plan", "--rarest", "0.25", "--units", "400"],
+    "plan_before.json": ["plan", "--categories", "4", "--alpha-min", "0.667", "--format", "json"],
 }
 
 VERSION = re.compile(r'("version": )"[^"]*"')
