@@ -35,6 +35,8 @@ from .findings.gaps import Gaps, find_gaps
 from .figures.intervals import BootstrapSettings
 from .figures.registry import Scope, keys, ordered
 from .codings.revision import Revision
+from .findings.ranges import ranges, segments
+from .figures.unitizing import unitizing_alphas
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
@@ -195,10 +197,14 @@ class Report:
     revision: Revision | None = None
     gold: GoldStandard | None = None
     """Every coder against the answer key (``--gold``)."""
+    findings_units: str | None = None
+    """What the findings count when the units are characters, sentences or paragraphs (ranges, segments)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of DESIGN §4 (schema_version 1); ``gold`` only when asked for."""
+        """The JSON document of DESIGN §4 (schema_version 1); ``gold`` only when asked for,
+        ``findings_units`` only for units of text (characters, sentences, paragraphs)."""
         gold = {} if self.gold is None else {"gold": self.gold.to_dict()}
+        findings = {} if self.findings_units is None else {"findings_units": self.findings_units}
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "reliability", "version": __version__},
@@ -216,6 +222,7 @@ class Report:
             "codebook": self.codebook.to_dict() if self.codebook else None,
             "revision": self.revision.to_dict() if self.revision else None,
             **gold,
+            **findings,
         }
 
     def warnings(self) -> list[str]:
@@ -225,6 +232,8 @@ class Report:
             lines += [f"{self.codebook.source}: {notice}" for notice in self.codebook.notices]
         if self.revision is not None:
             lines += list(self.revision.notices)
+        if self.findings_units:
+            lines.append(self.findings_units)
         for unknown in (self.gaps.not_in_codebook or ()) if self.gaps else ():
             hint = f" (did you mean '{unknown.did_you_mean}'?)" if unknown.did_you_mean else ""
             lines.append(f"the code '{unknown.code}' is not in the codebook{hint}")
@@ -329,20 +338,26 @@ def compare(
             )
         )
     overall = compare_all(codings, bootstrap)
+    continuum = codings.layout.continuum if codings.layout is not None else None
+    unitizing = unitizing_alphas(continuum) if continuum is not None else None
     overall_result = OverallResult(
         n_units=overall.n_units,
-        figures=ordered(
-            Scope.OVERALL,
-            {
-                "percent_agreement": overall.percent_agreement,
-                "shared_agreement": overall.shared_agreement,
-                **chance.overall,
-                **(scaled.overall if scaled is not None else {}),
-            },
-            ordered_scale=scaled is not None,
-        ),
+        figures={
+            **ordered(
+                Scope.OVERALL,
+                {
+                    "percent_agreement": overall.percent_agreement,
+                    "shared_agreement": overall.shared_agreement,
+                    **chance.overall,
+                    **(scaled.overall if scaled is not None else {}),
+                },
+                ordered_scale=scaled is not None,
+            ),
+            **(ordered(Scope.SPANS, unitizing.overall) if unitizing is not None else {}),
+        },
         at_least_k=overall.at_least_k,
     )
+    by_range, by_segment = ranges(codings), segments(codings)
     return Report(
         input=summarise_input(as_read),
         settings=Settings(
@@ -357,14 +372,28 @@ def compare(
         ),
         pairs=tuple(pair_results),
         overall=overall_result,
-        codes=_code_results(codings, chance.codes),
-        disagreements=find_disagreements(codings),
-        confusions=find_confusions(codings, book),
-        bias=find_bias(codings, pairs),
-        gaps=find_gaps(codings, book),
+        codes=_code_results(codings, chance.codes, unitizing),
+        disagreements=find_disagreements(by_range),
+        confusions=find_confusions(by_segment, book),
+        bias=find_bias(by_segment, pairs),
+        gaps=find_gaps(by_range, book),
         codebook=codebook,
         revision=revision,
         gold=gold_standard,
+        findings_units=_findings_units(codings, by_range, by_segment),
+    )
+
+
+def _findings_units(codings: Codings, by_range: Codings, by_segment: Codings) -> str | None:
+    """Say what the findings count when units are pieces of text that coders did not decide on one by one."""
+    if by_range is codings:
+        return None
+    noun = codings.layout.noun
+    return (
+        f"findings count what coders decided, not {noun}s: disagreements and codebook gaps list "
+        f"{by_range.n_units:,} ranges of consecutive {noun}s coded alike (of {codings.n_units:,} {noun}s); "
+        f"coder bias and confusions count {by_segment.n_units:,} segments (stretches that overlapping spans "
+        "cover together, and the uncoded stretches between them)"
     )
 
 
@@ -388,7 +417,7 @@ def _scale(level: str, order: Sequence[str] | None, codings: Codings, codebook: 
     return ordered_scale(level, codings.codes, order, codebook.names if codebook is not None else None)
 
 
-def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
+def _code_results(codings: Codings, per_code, unitizing=None) -> tuple[CodeResult, ...]:
     applied = codings.applied.sum(axis=0)  # (n_coders, n_codes)
     rated = int(codings.seen.sum())
     results = []
@@ -398,7 +427,10 @@ def _code_results(codings: Codings, per_code) -> tuple[CodeResult, ...]:
                 code=codings.codes[k],
                 applied={coder: int(applied[c, k]) for c, coder in enumerate(codings.coders)},
                 prevalence=float(applied[:, k].sum() / rated) if rated else 0.0,
-                figures={key: getattr(code_figures, key) for key in keys(Scope.CODE)},
+                figures={
+                    **{key: getattr(code_figures, key) for key in keys(Scope.CODE)},
+                    **(ordered(Scope.SPANS_CODE, unitizing.codes[k]) if unitizing is not None else {}),
+                },
                 pairs=tuple(
                     PairResult(coders=pair, n_units=figs["cohen_kappa"].n_units, figures=ordered(Scope.CODE_PAIR, figs))
                     for pair, figs in code_figures.pairs.items()

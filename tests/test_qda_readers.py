@@ -78,16 +78,15 @@ def test_refi_project_three_coders_segments(tmp_path):
     codings = load([qdpx(tmp_path)])
     assert codings.coders == ("ana", "ben", "cleo")  # dan coded nothing
     assert codings.codes == ("Access", "Cost", "Trust", "Waiting times")  # the nested code keeps its name
-    # By hand (overlap share of the longer span ≥ 0.5): ana's and cleo's whole paragraph 2 match (1.0);
-    # ben's two pieces of it are 17/47 and 18/47 of it: no match. ana's "Ich vertraue dem Team." is 22/38
-    # of ben's paragraph 4: match. In Interview 2, ana's 18 characters are 18/32 of ben's: match.
+    # By hand (overlap ≥ 0.5 of the shorter span joins): ana's and cleo's whole paragraph 2, and ben's two
+    # pieces inside it, are one segment. ana's "Ich vertraue dem Team." lies inside ben's paragraph 4: one
+    # segment. In Interview 2, ana's 18 characters lie inside ben's 32. Every coder coded both documents, so
+    # a coder with no span in a segment has the empty set there (an omission), never missing.
     assert sets(codings) == {
-        "Interview 1:39-86": {"ana": ["Cost", "Waiting times"], "ben": None, "cleo": ["Access"]},
-        "Interview 1:48-65": {"ana": None, "ben": ["Waiting times"], "cleo": None},
-        "Interview 1:67-85": {"ana": None, "ben": ["Cost"], "cleo": None},
-        "Interview 1:90-128": {"ana": ["Trust"], "ben": ["Trust"], "cleo": None},
-        "Interview 2:0-27": {"ana": None, "ben": None, "cleo": ["Access"]},
-        "Interview 2:35-67": {"ana": ["Cost"], "ben": ["Cost"], "cleo": None},
+        "Interview 1:39-86": {"ana": ["Cost", "Waiting times"], "ben": ["Cost", "Waiting times"], "cleo": ["Access"]},
+        "Interview 1:90-128": {"ana": ["Trust"], "ben": ["Trust"], "cleo": []},
+        "Interview 2:0-27": {"ana": [], "ben": [], "cleo": ["Access"]},
+        "Interview 2:35-67": {"ana": ["Cost"], "ben": ["Cost"], "cleo": []},
     }
     assert codings.texts["Interview 1:39-86"] == "Patient: Über drei Stunden, das Taxi war teuer."
     assert codings.texts["Interview 2:0-27"] == "Nurse: The wait 😀 was fine."  # the emoji is one code point
@@ -100,12 +99,13 @@ def test_refi_project_three_coders_segments(tmp_path):
     text = notices(codings)
     assert "dan made no coding in the project and is not counted as a coder" in text
     assert "10 codings made 9 spans (1 shared the document, coder and range" in text
-    assert "6 spans matched another coder's (overlap ≥ 0.5 of the longer span), 3 matched none" in text
-    assert "Interview 1: 4 units; coded by ana 2, ben 3, cleo 1" in text
+    assert "making 4 units; in 1 of them only one coder made a span" in text
+    assert "Interview 1: 2 units; coded by ana 2, ben 2, cleo 1" in text
     report = compare(codings)
-    # By hand: ana and ben share 2 units (Trust/Trust, Cost/Cost): all identical.
+    # By hand: ana and ben agree on all 4 units; ana and cleo on none (cleo's omissions count).
     assert value(report, "ana", "ben", "percent_agreement") == 1.0
-    assert pair(report, "ana", "cleo")["percent_agreement"].n_units == 1
+    assert value(report, "ana", "cleo", "percent_agreement") == 0.0
+    assert pair(report, "ana", "cleo")["percent_agreement"].n_units == 4
 
 
 def test_refi_project_paragraphs(tmp_path):
@@ -309,8 +309,14 @@ def test_two_projects_one_per_coder(tmp_path):
     a = mini_project(first, "Hello world", [(0, 5, "U-ana", "C-x", "")], users=("ana",))
     b = mini_project(second, "Hello world", [(0, 11, "U-ben", "C-x", "")], users=("ben",))
     codings = load([a, b], ReadOptions(units="segments"))
-    # By hand: 5 of 11 characters overlap (0.45 < 0.5): two units, each coded by one coder.
-    assert codings.units == ("doc:0-5", "doc:0-11")
+    # By hand: ana's 5 characters lie inside ben's 11 (5/5 of the shorter span): one segment.
+    assert codings.units == ("doc:0-11",)
+    # At --min-overlap 1 too; two spans that share less than the threshold stay two segments, each coder
+    # having the empty set on the other's (both coded the document), never dropped.
+    c = mini_project(first, "Hello world", [(0, 5, "U-ana", "C-x", "")], users=("ana",))
+    d = mini_project(second, "Hello world", [(3, 11, "U-ben", "C-x", "")], users=("ben",))
+    codings = load([c, d], ReadOptions(units="segments"))
+    assert sets(codings) == {"doc:0-5": {"ana": ["x"], "ben": []}, "doc:3-11": {"ana": [], "ben": ["x"]}}
 
 
 # --- QualCoder ----------------------------------------------------------------------------------
@@ -319,18 +325,18 @@ def test_two_projects_one_per_coder(tmp_path):
 def check_qualcoder(codings):
     assert sets(codings) == {
         "Interview A.txt:0-40": {"ana": ["Access"], "ben": ["Access", "Trust"]},  # 35/40 overlap
-        "Interview A.txt:100-150": {"ana": ["Cost"], "ben": None},  # 30/80 with ben's [120,200): no match
-        "Interview A.txt:120-200": {"ana": None, "ben": ["Cost"]},
+        "Interview A.txt:100-200": {"ana": ["Cost"], "ben": ["Cost"]},  # 30 of ana's 50: joined
         "Interview A.txt:200-230": {"ana": ["Trust"], "ben": ["Trust"]},
         "Interview B.txt:0-10": {"ana": ["Cost"], "ben": ["Cost"]},  # ben's row appears once per case: merged
     }
     report = compare(codings)
-    # By hand over the 3 shared units: identical 2/3; ≥1 shared 3/3; Jaccard (1/2 + 1 + 1)/3;
-    # kappa: p_o = 2/3, ana {A},{T},{C} and ben {A,T},{T},{C} give p_e = 2/9, (2/3 − 2/9)/(7/9) = 4/7.
-    assert value(report, "ana", "ben", "percent_agreement") == pytest.approx(2 / 3)
+    # By hand over the 4 units: identical 3/4; ≥1 shared 4/4; Jaccard (1/2 + 1 + 1 + 1)/4; kappa:
+    # p_o = 3/4, ana {A},{C},{T},{C} and ben {A,T},{C},{T},{C} give p_e = 2/4·2/4 + 1/4·1/4 = 5/16,
+    # (3/4 − 5/16)/(11/16) = 7/11.
+    assert value(report, "ana", "ben", "percent_agreement") == pytest.approx(3 / 4)
     assert value(report, "ana", "ben", "shared_agreement") == 1.0
-    assert value(report, "ana", "ben", "jaccard") == pytest.approx(2.5 / 3)
-    assert value(report, "ana", "ben", "cohen_kappa") == pytest.approx(4 / 7)
+    assert value(report, "ana", "ben", "jaccard") == pytest.approx(3.5 / 4)
+    assert value(report, "ana", "ben", "cohen_kappa") == pytest.approx(7 / 11)
 
 
 def test_qualcoder_codes_by_segments():
@@ -492,8 +498,9 @@ def test_coded_text_without_positions():
     codings = load([FIXTURES / "coded_text.csv"])
     assert sets(codings) == {
         "Interview A: Über drei Stunden": {"ana": ["Access"], "ben": ["Access"]},  # spaces do not matter
-        "Interview A: das Taxi war teuer": {"ana": None, "ben": ["Cost"]},
-        "Interview A: das Taxi war teuer.": {"ana": ["Cost"], "ben": None},
+        # Both coded Interview A: a passage only one highlighted is the empty set for the other.
+        "Interview A: das Taxi war teuer": {"ana": [], "ben": ["Cost"]},
+        "Interview A: das Taxi war teuer.": {"ana": ["Cost"], "ben": []},
     }
     assert "units are matched by document and identical coded text" in notices(codings)
 
@@ -594,3 +601,20 @@ def test_check_gates_a_qda_export(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "pair ana–cleo shared_agreement" in result.stdout and "33.3 %" in result.stdout
     assert "warning: paragraphs: 3 units" in result.stderr
+
+
+def test_refi_spans_that_overlap_little_are_kept_not_dropped(tmp_path):
+    # Issue #12: ana coded 37–63 and ben 37–92 "Waiting" (26 characters shared: 0.47 of the longer span,
+    # all of the shorter). Both spans used to vanish and "Waiting" read κ 1.000. Now they join one segment;
+    # and spans that share less than --min-overlap of the shorter one stay two segments, each an omission
+    # of the other coder, so "Waiting" shows the disagreement.
+    text = "x" * 120
+    joined = mini_project(tmp_path, text, [(37, 63, "U-ana", "C-Waiting", ""), (37, 92, "U-ben", "C-Waiting", "")], codes=("Waiting",))
+    assert sets(load([joined])) == {"doc:37-92": {"ana": ["Waiting"], "ben": ["Waiting"]}}
+    apart = mini_project(tmp_path, text, [(37, 63, "U-ana", "C-Waiting", ""), (55, 92, "U-ben", "C-Waiting", "")], codes=("Waiting",))
+    codings = load([apart])  # 8 shared characters: 8/26 of the shorter span, below 0.5
+    assert sets(codings) == {"doc:37-63": {"ana": ["Waiting"], "ben": []}, "doc:55-92": {"ana": [], "ben": ["Waiting"]}}
+    waiting = compare(codings).codes[0]
+    assert waiting.figures["positive_agreement"].value == 0.0
+    assert waiting.figures["fleiss_kappa"].value is None or waiting.figures["fleiss_kappa"].value < 0
+    assert waiting.figures["unitizing_alpha"].value < 0.667

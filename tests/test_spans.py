@@ -3,7 +3,7 @@
 import pytest
 
 from reliability.errors import InputError, UsageError
-from reliability.readers import ReadOptions, span_units
+from reliability.readers import ReadOptions, text_units
 from reliability.readers.spans import SpanTable, codings_from_spans, span_frame
 from reliability.report import compare
 
@@ -38,24 +38,34 @@ def load_spans(rows, units=None, texts=None, **options):
 # --- segments -------------------------------------------------------------------------------------
 
 
-def test_segments_match_by_overlap_of_the_longer_span():
-    # By hand: A[0,10) and B[2,10) overlap 8 of 10 (0.8) → one unit; A[20,30) and B[26,40)
-    # overlap 4 of 14 (0.29) → two units, each coded by one coder only.
+def test_segments_join_by_overlap_of_the_shorter_span_and_omissions_count():
+    # By hand: A[0,10) and B[2,10) overlap 8 of the shorter 8 → one unit; A[20,30) and B[26,40)
+    # overlap 4 of the shorter 10 (0.4) → two units. Both coded d, so each has the empty set on the
+    # other's unit: an omission is a disagreement, not a missing value.
     codings = load_spans(
         [("d", "A", 0, 10, "x"), ("d", "B", 2, 10, "y"), ("d", "A", 20, 30, "x"), ("d", "B", 26, 40, "x")], "segments"
     )
     assert units_of(codings) == {
         "d:0-10": {"A": ["x"], "B": ["y"]},
-        "d:20-30": {"A": ["x"], "B": None},
-        "d:26-40": {"A": None, "B": ["x"]},
+        "d:20-30": {"A": ["x"], "B": []},
+        "d:26-40": {"A": [], "B": ["x"]},
     }
 
 
-@pytest.mark.parametrize("min_overlap, units", [(0.5, 1), (0.51, 2)])
-def test_min_overlap_is_the_share_of_the_longer_span(min_overlap, units):
-    # By hand: [0,10) and [5,15) overlap 5, the longer span is 10: a share of exactly 0.5.
-    codings = load_spans([("d", "A", 0, 10, "x"), ("d", "B", 5, 15, "x")], "segments", min_overlap=min_overlap)
+@pytest.mark.parametrize("min_overlap, units", [(0.4, 1), (0.41, 2)])
+def test_min_overlap_is_the_share_of_the_shorter_span(min_overlap, units):
+    # By hand: [0,10) and [6,26) overlap 4; the shorter span is 10 (share 0.4), the longer 20 (0.2).
+    codings = load_spans([("d", "A", 0, 10, "x"), ("d", "B", 6, 26, "x")], "segments", min_overlap=min_overlap)
     assert codings.n_units == units
+
+
+def test_ten_passages_against_one_is_one_in_ten_not_all():
+    # Issue #12: ana coded 10 passages, ben only the first of them. Dropping ben's omissions would
+    # report 100 % on 1 unit; ben coded the document, so he has the empty set on the other 9.
+    rows = [("d", "ana", 100 * i, 100 * i + 50, "x") for i in range(10)] + [("d", "ben", 0, 50, "x")]
+    report = compare(load_spans(rows, "segments"))
+    identical = report.overall.figures["percent_agreement"]
+    assert (identical.value, identical.n_units) == (pytest.approx(0.1), 10)
 
 
 def test_rows_of_one_coder_with_the_same_range_are_one_span():
@@ -64,16 +74,20 @@ def test_rows_of_one_coder_with_the_same_range_are_one_span():
     assert "3 codings made 2 spans (1 shared the document, coder and range of another coding and was merged" in codings.accounting.notices[0]
 
 
-def test_best_overlap_wins_and_a_unit_holds_one_span_per_coder():
-    # By hand: B[0,10) overlaps A[0,8) (0.8) and A[2,10) (0.8) equally, and A[0,10) fully (1.0):
-    # B joins A[0,10); A's other two spans cannot join that unit (it already has A).
+def test_segments_are_connected_components_of_overlapping_spans():
+    # By hand: A's three spans and B's overlap each other fully: one segment, A's set is all three codes.
+    # A[20,30)–B[24,34) share 6 of 10 and B[24,34)–C[29,40) share 5 of 10, though A and C share only
+    # 1 of 10: the chain makes one segment. A coded nothing else in e: C's span there is A's omission.
     codings = load_spans(
-        [("d", "A", 0, 10, "x"), ("d", "A", 0, 8, "y"), ("d", "A", 2, 10, "z"), ("d", "B", 0, 10, "x")], "segments"
+        [
+            ("d", "A", 0, 10, "x"), ("d", "A", 0, 8, "y"), ("d", "A", 2, 10, "z"), ("d", "B", 0, 10, "x"),
+            ("d", "A", 20, 30, "x"), ("d", "B", 24, 34, "x"), ("d", "C", 29, 40, "x"),
+        ],
+        "segments",
     )
     assert units_of(codings) == {
-        "d:0-8": {"A": ["y"], "B": None},
-        "d:0-10": {"A": ["x"], "B": ["x"]},
-        "d:2-10": {"A": ["z"], "B": None},
+        "d:0-10": {"A": ["x", "y", "z"], "B": ["x"], "C": []},
+        "d:20-40": {"A": ["x"], "B": ["x"], "C": ["x"]},
     }
 
 
@@ -82,8 +96,9 @@ def test_three_coders_in_one_unit_and_the_report_counts_matched_and_unmatched():
         [("d", "A", 0, 10, "x"), ("d", "B", 1, 10, "x"), ("d", "C", 0, 9, "x"), ("e", "C", 0, 5, "y")], "segments"
     )
     assert units_of(codings)["d:0-10"] == {"A": ["x"], "B": ["x"], "C": ["x"]}
+    assert units_of(codings)["e:0-5"] == {"A": None, "B": None, "C": ["y"]}  # A and B never coded e: missing
     notices = codings.accounting.notices
-    assert "3 spans matched another coder's (overlap ≥ 0.5 of the longer span), 1 matched none" in notices[0]
+    assert "making 2 units; in 1 of them only one coder made a span" in notices[0]
     assert notices[1:] == ("d: 1 unit; coded by A 1, B 1, C 1", "e: 1 unit; coded by A 0, B 0, C 1")
 
 
@@ -124,12 +139,12 @@ TEXT = "First line here.\r\n\r\n  Second line. Two sentences!\nThird"
 def test_paragraphs_carry_every_code_whose_span_overlaps_them():
     rows = [("d", "A", 22, 30, "x"), ("d", "A", 0, 3, "y"), ("d", "B", 45, 53, "x"), ("e", "B", 0, 2, "z")]
     codings = load_spans(rows, "paragraphs", texts={"d": TEXT, "e": "Other"})
-    # B's span [45,53) crosses the line break: it reaches p3 and p4. A coded nothing in e: empty set there.
+    # B's span [45,53) crosses the line break: it reaches p3 and p4. A never coded e: missing there.
     assert units_of(codings) == {
         "d:p1": {"A": ["y"], "B": []},
         "d:p3": {"A": ["x"], "B": ["x"]},
         "d:p4": {"A": [], "B": ["x"]},
-        "e:p1": {"A": [], "B": ["z"]},
+        "e:p1": {"A": None, "B": ["z"]},
     }
     assert codings.texts["d:p3"] == "Second line. Two sentences!"
     assert "d: 3 paragraphs; coded by A 2, B 2" in codings.accounting.notices
@@ -193,7 +208,7 @@ def test_characters_count_the_whole_text_when_known():
 
 
 def test_characters_have_a_limit(monkeypatch):
-    monkeypatch.setattr(span_units, "CHARACTER_UNITS_LIMIT", 10)
+    monkeypatch.setattr(text_units, "CHARACTER_UNITS_LIMIT", 10)
     with pytest.raises(UsageError, match=r"--units characters compares documents of 12 characters in all, more than the 10"):
         load_spans(CHARACTER_ROWS, "characters")
 

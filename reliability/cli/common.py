@@ -51,7 +51,7 @@ def read_option_decorators(command: Callable) -> Callable:
         click.option("--ignore-case", is_flag=True, help="Treat codes that differ only in case as one code."),
         click.option("--units", "unit_mode", type=click.Choice(UNIT_MODES), help="For span exports of QDA programs: how coded spans become units."),
         click.option("--crlf", type=click.Choice(CRLF_MODES), default="auto", show_default=True, help="REFI-QDA projects: count a Windows line break (\\r\\n) as one or two characters; auto decides from the project."),
-        click.option("--min-overlap", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.5, show_default=True, help="With --units segments: share of the longer span two spans must share to match."),
+        click.option("--min-overlap", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.5, show_default=True, help="With --units segments: share of the shorter span two spans must share to join one segment."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)

@@ -11,7 +11,7 @@ Every reader produces a :class:`Codings`; every metric runs on its arrays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Mapping
 
@@ -54,6 +54,87 @@ class Accounting:
 
 
 @dataclass(frozen=True, eq=False)
+class Continuum:
+    """Coded spans as the coders made them: what unitizing alpha is computed on.
+
+    Parameters
+    ----------
+    documents : tuple of str, length n_documents
+    coders : tuple of str, length n_coders
+        The coders of the :class:`Codings` that carries this continuum, in its order.
+    codes : tuple of str, length n_codes
+        Likewise its codes.
+    lengths : ndarray of int, shape (n_documents,)
+        Positions in each document (its text's length; else its last coded position).
+    coded : ndarray of bool, shape (n_documents, n_coders)
+        Which coder coded which document (made any span in it, even with no code).
+    doc, coder, start, end, code : ndarray of int, shape (n_spans,)
+        One entry per coded span and code: start inclusive, end exclusive, within ``lengths``.
+    """
+
+    documents: tuple[str, ...]
+    coders: tuple[str, ...]
+    codes: tuple[str, ...]
+    lengths: np.ndarray
+    coded: np.ndarray
+    doc: np.ndarray
+    coder: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    code: np.ndarray
+
+    def recoded(self, target: np.ndarray, codes: tuple[str, ...]) -> "Continuum":
+        """The spans with code k renamed to ``target[k]`` (an index into ``codes``), dropped where it is -1."""
+        new = target[self.code] if len(self.code) else self.code
+        keep = new >= 0
+        return replace(
+            self, codes=codes, doc=self.doc[keep], coder=self.coder[keep], start=self.start[keep],
+            end=self.end[keep], code=new[keep],
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class SpanLayout:
+    """Where each unit made from coded spans lies, so that dependent units are counted together.
+
+    Parameters
+    ----------
+    documents : tuple of str
+    document : ndarray of int, shape (n_units,)
+        The document each unit lies in (index into ``documents``). Resample whole documents.
+    start, end : ndarray of int, shape (n_units,)
+        The unit's first position and the one after its last.
+    segment : ndarray of int, shape (n_units,)
+        The stretch of text each unit belongs to: for ``segments`` the unit itself; for
+        characters, sentences and paragraphs the run of text that coders' overlapping
+        spans cover together (or that no coder coded). Units of one segment are not
+        independent observations.
+    runs : {"order", "positions"} or None
+        How findings merge units of text into ranges: "order" — consecutive units of a
+        document adjoin (sentences, paragraphs of the text, which cover it all);
+        "positions" — a unit adjoins the previous one only where that one ends
+        (characters; MAXQDA's coded paragraphs, which skip uncoded ones); None — units
+        are not pieces of one text (segments, excerpts, passages) and stay as they are.
+    noun : str
+        What one unit is ("character", "sentence", "paragraph", "segment").
+    texts : mapping of int to str
+        Each document's text, where known, by index.
+    continuum : Continuum or None
+        The spans themselves, for unitizing alpha; None where positions are unknown.
+    """
+
+    documents: tuple[str, ...]
+    document: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    segment: np.ndarray
+    runs: str | None
+    noun: str
+    texts: Mapping[int, str] = field(default_factory=dict)
+    continuum: Continuum | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class Codings:
     """Units × coders → set of codes, or missing.
 
@@ -70,6 +151,9 @@ class Codings:
         How the input rows were used.
     read : ReadOptions
         How the inputs were read (the report records it).
+    layout : SpanLayout, optional
+        For units made from coded spans: each unit's document, position and segment,
+        and the spans themselves.
     """
 
     units: tuple[str, ...]
@@ -81,6 +165,7 @@ class Codings:
     notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     accounting: Accounting = field(default_factory=Accounting)
     read: ReadOptions = field(default_factory=ReadOptions)
+    layout: SpanLayout | None = None
 
     def __post_init__(self) -> None:
         n_u, n_c, n_k = len(self.units), len(self.coders), len(self.codes)
@@ -211,16 +296,22 @@ class Codings:
         for k in range(self.n_codes):
             if target[k] >= 0:
                 applied[:, :, rank[target[k]]] |= self.applied[:, :, k]
+        codes = tuple(new_names[i] for i in order)
+        layout = self.layout
+        if layout is not None and layout.continuum is not None:
+            ranked = np.where(target >= 0, rank[np.maximum(target, 0)], -1)
+            layout = replace(layout, continuum=layout.continuum.recoded(ranked, codes))
         return Codings(
             units=self.units,
             coders=self.coders,
-            codes=tuple(new_names[i] for i in order),
+            codes=codes,
             applied=applied,
             seen=self.seen,
             texts=self.texts,
             notes=self.notes,
             accounting=self.accounting,
             read=self.read,
+            layout=layout,
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 UNIT_MODES = ("segments", "paragraphs", "sentences", "characters", "coded-characters")
 """How coded spans of a document become units (``--units``).
 
-* ``segments``: coders' spans that overlap enough (``min_overlap``) are one unit;
+* ``segments``: spans that overlap enough (``min_overlap`` of the shorter) join one unit (connected components);
 * ``paragraphs`` / ``sentences``: each paragraph or sentence of the source text is a unit;
 * ``characters``: each character of the documents is a unit (NVivo/QualCoder style);
 * ``coded-characters``: each character that some coder coded is a unit.
@@ -43,7 +43,7 @@ class ReadOptions:
         None: ``segments`` (``paragraphs`` for MAXQDA, whose positions are paragraphs).
         Inputs with unit ids (Dedoose excerpts, unit-id tables) need none.
     min_overlap : float
-        With ``units="segments"``: share of the longer span two spans must share to match,
+        With ``units="segments"``: share of the shorter span two spans must share to join one segment,
         in (0, 1]; default 0.5.
     crlf : str
         How REFI-QDA positions count a ``\\r\\n`` line break, one of ``CRLF_MODES``.

@@ -28,6 +28,10 @@ class Scope(str, Enum):
     """Each code, presence/absence, all coders (``codes[]``)."""
     CODE_PAIR = "code_pair"
     """Each code, presence/absence, each pair of coders (``codes[].pairs[]``)."""
+    SPANS = "spans"
+    """All coders together, computed on coded spans: span data only (``overall``)."""
+    SPANS_CODE = "spans_code"
+    """Each code, computed on coded spans: span data only (``codes[]``)."""
 
 
 class Kind(str, Enum):
@@ -94,6 +98,7 @@ class FigureInfo:
 
 
 P, O, C, CP = Scope.PAIR, Scope.OVERALL, Scope.CODE, Scope.CODE_PAIR
+S, SC = Scope.SPANS, Scope.SPANS_CODE
 _PROPORTION, _COEFFICIENT = Kind.PROPORTION, Kind.COEFFICIENT
 
 FIGURES: tuple[FigureInfo, ...] = (
@@ -132,6 +137,14 @@ FIGURES: tuple[FigureInfo, ...] = (
                "Gwet (2014, ch. 3) / irrCAC, with the scale's weights", ordered_scale_only=True),
     FigureInfo("conger_kappa", "Conger's κ", "Conger's κ", (O,), _COEFFICIENT, Band.LANDIS_KOCH,
                "Conger (1980), weighted as Gwet (2014) / irrCAC", ordered_scale_only=True),
+    FigureInfo("unitizing_alpha", "Unitizing αu", "αu", (S, SC), _COEFFICIENT, Band.KRIPPENDORFF,
+               "Krippendorff (1995, 2004): squared distances of span ends, per code; overall 1 − ΣD_o/ΣD_e"),
+    FigureInfo("unitizing_alpha_binary", "Unitizing |uα (coded or not)", "|uα", (S, SC), _COEFFICIENT,
+               Band.KRIPPENDORFF, "Krippendorff, Mathet, Bouvry & Widlöcher (2016): coded against uncoded text"),
+    FigureInfo("unitizing_alpha_coding", "Unitizing cuα (codes)", "cuα", (S,), _COEFFICIENT, Band.KRIPPENDORFF,
+               "Krippendorff, Mathet, Bouvry & Widlöcher (2016): codes where coded stretches coincide"),
+    FigureInfo("unitizing_alpha_domains", "Unitizing Cuα (domains)", "Cuα", (S,), _COEFFICIENT, Band.KRIPPENDORFF,
+               "Krippendorff et al. (2016) cuα over semantic domains ('domain: code')"),
 )
 
 BY_KEY: dict[str, FigureInfo] = {figure.key: figure for figure in FIGURES}

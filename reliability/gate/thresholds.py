@@ -33,10 +33,14 @@ SCOPES = ("overall", "pairs")
 """Where a figure is tested: across all coders, or for every pair of coders."""
 
 FIGURES = {
-    "report": {"overall": keys(Scope.OVERALL, ordered_scale=True), "pairs": keys(Scope.PAIR, ordered_scale=True)},
-    "code": {"overall": keys(Scope.CODE), "pairs": keys(Scope.CODE_PAIR)},
+    "report": {
+        "overall": keys(Scope.OVERALL, ordered_scale=True) + keys(Scope.SPANS),
+        "pairs": keys(Scope.PAIR, ordered_scale=True),
+    },
+    "code": {"overall": keys(Scope.CODE) + keys(Scope.SPANS_CODE), "pairs": keys(Scope.CODE_PAIR)},
 }
-"""Level (``--min`` tests the report, ``--min-code`` each code) → scope → figure names."""
+"""Level (``--min`` tests the report, ``--min-code`` each code) → scope → figure names. The unitizing
+alphas (``Scope.SPANS``) exist for span data only: on other data a minimum on them fails, "not in this report"."""
 
 DEFAULT_MAX_DROP = 0.05
 

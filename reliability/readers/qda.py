@@ -7,8 +7,9 @@ QualCoder, "codes by segments" (``fileid, file name, pos0, pos1, text``, one 0/1
     One file per coder (the file name is the coder). ``pos0``/``pos1`` count
     characters from 0, end exclusive. Spans.
 Dedoose, excerpts (``Media Title, Excerpt Range, Excerpt Creator, Excerpt Copy``, ``Code: <name> Applied`` columns)
-    Each excerpt is a unit (document + range), coded by its creator; with
-    ``--units`` the ranges are read as character spans instead.
+    Each excerpt is a unit (document + range), coded by its creator; a coder
+    who made excerpts in the same media has no code on the others' (an
+    omission); with ``--units`` the ranges are read as character spans instead.
 MAXQDA, coded segments (``Document name, Code, Begin, End, Segment``, the coder in ``Created by``)
     For text documents MAXQDA's Begin and End are *paragraph numbers* (its
     "position" of a segment), not characters: spans of paragraphs, counted from
@@ -20,7 +21,7 @@ Span file (``document, start, end, code, coder``)
 Coded text without positions (``document, code, coded text``, no unit column)
     QualCoder's plain coded-text export: units are matched by document and
     *identical* coded text, so a passage two coders selected differently makes
-    two units, each coded by one coder.
+    two units; a coder who coded the document has no code on the other's.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -66,6 +67,7 @@ NOT_AFTER = "end is not after start"
 NOT_PARAGRAPH = "Begin or End is not a paragraph number (not a text document)"
 END_BEFORE_BEGIN = "End is before Begin"
 BAD_RANGE = "excerpt range is not 'start-end' in characters"
+NO_TEXT = "no coded text (a highlight without positions is known only by its text)"
 """Reasons for rows set aside, as the report shows them."""
 
 
@@ -241,8 +243,8 @@ def _qualcoder(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
     )
 
 
-def _dedoose(table: Table, options: ReadOptions) -> tuple[Rows | SpanTable, list[str]]:
-    """Dedoose's excerpt export: each excerpt a unit, or with ``--units`` a span."""
+def _dedoose(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
+    """Dedoose's excerpt export: each excerpt a unit (document and range), or with ``--units`` a span."""
     media, excerpt_range = table.column(("media_title",)), table.column(("excerpt_range",))
     coder = table.column(("excerpt_creator",) + CODER_NAMES, options.coder_col, "coder")
     text = table.column(("excerpt_copy",), options.text_col, "text")
@@ -260,47 +262,21 @@ def _dedoose(table: Table, options: ReadOptions) -> tuple[Rows | SpanTable, list
             )
         pieces = split_codes(table.frame[combined], options.code_sep)
     coders = table.cells(coder) if coder else pd.Series(table.source.stem, index=table.frame.index)
-    documents, ranges = table.cells(media), table.cells(excerpt_range)
-    if options.units is not None:
-        bounds = ranges.str.extract(RANGE)
-        return _span_table(
-            table,
-            "Dedoose excerpts",
-            document=documents,
-            coder=coders,
-            start=bounds[0].fillna(""),
-            end=bounds[1].fillna(""),
-            codes=pieces,
-            text=table.frame[text] if text else None,
-            note=table.cells(note) if note else None,
-            coder_from_file_name=coder is None,
-            bad_number=BAD_RANGE,
-        )
-    unit = documents + " " + ranges
-    single = pd.DataFrame({"unit": unit, "coder": coders}).drop_duplicates().groupby("unit")["coder"].count()
-    rows = Rows.from_columns(
-        source=str(table.source),
-        shape="Dedoose excerpts (each excerpt, media title and range, is a unit)",
-        rows_read=table.rows_read,
-        blank_rows=table.blank_rows,
-        row_number=table.row_number,
-        unit=unit,
+    bounds = table.cells(excerpt_range).str.extract(RANGE)
+    span_table, notices = _span_table(
+        table,
+        "Dedoose excerpts",
+        document=table.cells(media),
         coder=coders,
+        start=bounds[0].fillna(""),
+        end=bounds[1].fillna(""),
+        codes=pieces,
         text=table.frame[text] if text else None,
         note=table.cells(note) if note else None,
-        pieces=pieces,
         coder_from_file_name=coder is None,
+        bad_number=BAD_RANGE,
     )
-    return rows, _excerpt_notice(table.source, int((single == 1).sum()), len(single))
-
-
-def _excerpt_notice(source: Path, single: int, excerpts: int) -> list[str]:
-    if not single:
-        return []
-    return [
-        f"{source}: {single} of {excerpts} excerpts were made by one coder only, so the other coders are missing "
-        "on them; if each coder made their own excerpts, --units segments matches them by overlap"
-    ]
+    return replace(span_table, default_units="excerpts"), notices
 
 
 def _maxqda(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
@@ -357,53 +333,50 @@ def _span_file(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
     )
 
 
-def _coded_text(table: Table, options: ReadOptions) -> tuple[Rows, list[str]]:
-    """Coded text without positions: a unit is a document and one exact coded text."""
+def _coded_text(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
+    """Coded text without positions: highlights known by document and text (a unit is a document and one text)."""
     document, code = table.column(DOCUMENT_NAMES), table.column(CODE_NAMES, options.code_col, "code")
     coder = table.column(CODER_NAMES, options.coder_col, "coder")
     text = table.column(CODED_TEXT_NAMES, options.text_col, "text")
     note = table.column(COLUMN_NAMES["note"], options.note_col, "note")
-    passage = table.frame[text].str.split().str.join(" ")
-    unit = _passage_ids(table.cells(document), passage)
     coders = table.cells(coder) if coder else pd.Series(table.source.stem, index=table.frame.index)
-    rows = Rows.from_columns(
+    documents, passages = table.cells(document), table.frame[text].str.split().str.join(" ")
+    no_document = documents.to_numpy(dtype=object) == ""
+    no_coder = (coders.to_numpy(dtype=object) == "") & ~no_document
+    no_text = (passages.to_numpy(dtype=object) == "") & ~no_document & ~no_coder
+    keep = ~(no_document | no_coder | no_text)
+    pieces = split_codes(table.frame[code], options.code_sep)
+    record = pieces["record"].to_numpy()
+    used = keep[record]
+    record = record[used]
+    zeros = np.zeros(len(record), dtype=np.int64)
+    spans = span_frame(
+        document=documents.to_numpy(dtype=object)[record],
+        coder=coders.to_numpy(dtype=object)[record],
+        start=zeros,
+        end=zeros,
+        code=pieces["code"].to_numpy(dtype=object)[used],
+        text=passages.to_numpy(dtype=object)[record],
+        note=table.cells(note).to_numpy(dtype=object)[record] if note else None,
+    )
+    ignored = {BLANK: table.blank_rows, NO_DOCUMENT: int(no_document.sum()), NO_CODER: int(no_coder.sum()),
+               NO_TEXT: int(no_text.sum())}
+    span_table = SpanTable(
         source=str(table.source),
         shape="coded text without positions (a unit is a document and one exact coded text)",
         rows_read=table.rows_read,
-        blank_rows=table.blank_rows,
-        row_number=table.row_number,
-        unit=unit,
-        coder=coders,
-        text=passage,
-        note=table.cells(note) if note else None,
-        pieces=split_codes(table.frame[code], options.code_sep),
+        spans=spans,
+        ignored={reason: n for reason, n in ignored.items() if n},
+        positions="text",
+        default_units="passages",
         coder_from_file_name=coder is None,
     )
     notice = (
         f"{table.source} gives coded text without positions: units are matched by document and identical "
-        "coded text, so a passage two coders selected even slightly differently is two units, each coded by "
-        "one coder; export codes by segments (with positions) for --units segments"
+        "coded text, so a passage two coders selected even slightly differently is two units, each an omission "
+        "of the other coder; export codes by segments (with positions) for --units segments"
     )
-    return rows, [notice]
-
-
-def _passage_ids(document: pd.Series, passage: pd.Series) -> pd.Series:
-    """'document: first words…' per row; a number is added where two passages would share an id.
-
-    >>> _passage_ids(pd.Series(["d", "d"]), pd.Series(["one two", ""])).tolist()
-    ['d: one two', '']
-    """
-    short = passage.where(passage.str.len() <= 40, passage.str.slice(0, 39) + "…")
-    ids = (document + ": " + short).where(passage != "", "")
-    distinct = pd.DataFrame({"id": ids, "document": document, "passage": passage})
-    distinct = distinct.drop_duplicates(["document", "passage"])
-    clash = distinct["id"].duplicated(keep="first") & distinct["id"].ne("")
-    if clash.any():
-        rank = distinct.groupby("id").cumcount() + 1
-        distinct.loc[clash, "id"] = distinct.loc[clash, "id"] + " #" + rank[clash].astype(str)
-        lookup = distinct.set_index(["document", "passage"])["id"]
-        ids = pd.Series(lookup.reindex(pd.MultiIndex.from_arrays([document, passage])).to_numpy(), index=document.index)
-    return ids
+    return span_table, [notice]
 
 
 # --- shared -------------------------------------------------------------------------------------

@@ -3,28 +3,40 @@
 QDA programs share no unit ids across coders: each coder highlights spans of a
 document and applies codes to them. The readers of those exports (:mod:`.refi`,
 :mod:`.qda`) each produce a :class:`SpanTable`; :func:`codings_from_spans` turns
-the spans of every input into units, in one of the modes of ``--units``:
+the spans of every input into units (:mod:`.span_units`), in one of the modes
+of ``--units``. In every mode **omissions count**: a coder who coded a document
+(made any span in it) has the empty set on every unit of it where they applied
+nothing; only in a document the coder never coded is a unit *missing* for them.
+Dropping unmatched spans would let a coder who skips text look reliable.
 
+``excerpts`` (Dedoose's default, without ``--units``)
+    Each excerpt (document and exact range) is a unit.
 ``segments``
-    Spans of different coders in one document that overlap by at least
-    ``min_overlap`` of the longer span are one unit. Matching is greedy, best
-    overlap first, and a unit holds at most one span per coder; rows of one
-    coder with the same document and range are first merged into one span. A
-    span that matches no other coder's is a unit only its coder coded: *missing*
-    for the others, so it takes part in no pair's figures (the report counts them).
+    Spans (of any coders) in one document that overlap by at least
+    ``min_overlap`` of the *shorter* span join one segment: segments are the
+    connected components of that relation, so a span that overlaps no other
+    enough is a segment of its own, never dropped. A coder's set on a segment is
+    the codes of their spans in it; rows of one coder with the same document and
+    range are first merged into one span.
 ``paragraphs``, ``sentences``
     Each paragraph (a line of the source text; empty lines are skipped) or
     sentence is a unit, and carries every code whose span overlaps it by at
-    least one character. Every coder is *seen* on every unit of every document
-    that some coder coded: a coder who coded nothing in such a document found
-    no code in it (the empty set).
+    least one character.
 ``characters``
     Each character of every document some coder coded is a unit, as NVivo's and
-    QualCoder's coding comparisons count: figures are exactly per character.
-    Text that no coder coded counts as agreement, so agreement rises with the
-    share of uncoded text; the report says how large that share is.
+    QualCoder's coding comparisons count. Text that no coder coded counts as
+    agreement, so agreement rises with the share of uncoded text; the report
+    says how large that share is.
 ``coded-characters``
     Only the characters that some coder coded: agreement on coded text only.
+Highlights without positions (``positions="text"``)
+    A unit is a document and one exact highlighted text (spaces normalised).
+
+Characters, sentences and paragraphs are not independent observations: the
+codings carry a :class:`~reliability.codings.SpanLayout` that says which
+document and segment each unit belongs to, so that findings count segments and
+ranges, and resampling takes whole documents. The spans themselves travel in
+its :class:`~reliability.codings.Continuum`, for the unitizing alphas.
 
 Positions count Unicode code points from 0, start inclusive, end exclusive.
 MAXQDA's positions are paragraph numbers: its spans are ranges of paragraphs,
@@ -34,25 +46,23 @@ and its ``paragraphs`` units are the paragraphs some coder coded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ..codings.model import Accounting, Codings, Ignored, Source
+from ..codings.model import Accounting, Codings, Continuum, Ignored, Source, SpanLayout
 from ..codings.options import UNIT_MODES, ReadOptions
 from ..errors import InputError, UsageError
 from .natural import natural_sorted
-from .span_units import UNITISERS, Spans, position_units
+from .span_units import _excerpt_units, _passage_units, _segment_units, Spans, Units
+from .text_units import _paragraph_bounds, position_units, _sentence_bounds, _text_units
 
 SPAN_COLUMNS = ("document", "coder", "start", "end", "code", "text", "note")
-
 """Columns of :attr:`SpanTable.spans`."""
 
-POSITIONS = ("characters", "paragraphs")
-
-"""What a span's start and end count."""
-
+POSITIONS = ("characters", "paragraphs", "text")
+"""What a span's start and end count; "text": no positions, a highlight is known by its text."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,6 @@ class SpanTable:
     coder_from_file_name: bool = False
 
 
-
 def span_frame(
     document, coder, start, end, code, text=None, note=None
 ) -> pd.DataFrame:
@@ -117,7 +126,6 @@ def span_frame(
             "note": empty if note is None else np.asarray(note, dtype=object),
         }
     )
-
 
 
 def codings_from_spans(tables: list[SpanTable], options: ReadOptions, notices: list[str] | None = None) -> Codings:
@@ -153,7 +161,9 @@ def codings_from_spans(tables: list[SpanTable], options: ReadOptions, notices: l
     if not 0 < options.min_overlap <= 1:
         raise UsageError(f"--min-overlap must be above 0 and at most 1, not {options.min_overlap}")
     spans = _gather(tables, options, notices)
-    if spans.positions == "paragraphs" and mode == "paragraphs":
+    if spans.positions == "text":
+        unitise = _passage_units
+    elif spans.positions == "paragraphs" and mode == "paragraphs":
         # MAXQDA's positions already are paragraphs: each coded one is a unit.
         unitise = position_units(coded_only=True)
     else:
@@ -172,13 +182,61 @@ def codings_from_spans(tables: list[SpanTable], options: ReadOptions, notices: l
         texts=units.texts,
         notes=units.notes,
         accounting=_accounting(tables, mode, notices),
+        layout=_layout(spans, units),
     )
 
+
+def _layout(spans: Spans, units: Units) -> SpanLayout:
+    """Where each unit lies, and the spans themselves (where positions are known) for unitizing alpha."""
+    return SpanLayout(
+        documents=tuple(spans.documents),
+        document=np.asarray(units.doc, dtype=np.int64),
+        start=np.asarray(units.start, dtype=np.int64),
+        end=np.asarray(units.end, dtype=np.int64),
+        segment=np.asarray(units.segment, dtype=np.int64),
+        runs=units.runs,
+        noun=units.noun,
+        texts=dict(spans.texts),
+        continuum=None if spans.positions == "text" else continuum(spans),
+    )
+
+
+def continuum(spans: Spans) -> Continuum:
+    """The coded spans as a :class:`Continuum`: each document as long as its text, else its last coded position."""
+    lengths = np.zeros(len(spans.documents), dtype=np.int64)
+    np.maximum.at(lengths, spans.doc, spans.end)
+    for d, text in spans.texts.items():
+        lengths[d] = len(text)
+    coded = spans.code >= 0
+    return Continuum(
+        documents=tuple(spans.documents),
+        coders=tuple(spans.coders),
+        codes=tuple(spans.codes),
+        lengths=lengths,
+        coded=spans.coded,
+        doc=spans.doc[coded],
+        coder=spans.coder[coded],
+        start=np.minimum(spans.start[coded], lengths[spans.doc[coded]]),
+        end=np.minimum(spans.end[coded], lengths[spans.doc[coded]]),
+        code=spans.code[coded],
+    )
 
 
 def _unit_mode(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -> str:
     """The unit mode asked for, or the inputs' default; refused where the positions cannot give it."""
     positions = {t.positions for t in tables}
+    if "text" in positions and len(positions) > 1:
+        raise UsageError(
+            "some exports give highlights without positions and others with positions, so their highlights "
+            "cannot be matched; export every coder's codings the same way (with positions where possible)"
+        )
+    if positions == {"text"}:
+        if options.units not in (None, "segments"):
+            raise UsageError(
+                f"--units {options.units} needs the positions of the highlights, and these exports give only their "
+                "text: each document and exact highlighted text is a unit; export codes with positions for other views"
+            )
+        return "passages"
     if len(positions) > 1:
         raise UsageError(
             "MAXQDA's positions count paragraphs and the other exports' count characters, so their spans "
@@ -186,17 +244,18 @@ def _unit_mode(tables: list[SpanTable], options: ReadOptions, notices: list[str]
         )
     mode = options.units
     if mode is None:
-        mode = tables[0].default_units  # the same for every table, as their positions are
-        why = "MAXQDA's positions are paragraphs" if mode == "paragraphs" else "the default for coded spans"
-        others = ", ".join(m for m in UNIT_MODES if m != mode)
-        notices.append(f"spans became units with --units {mode} ({why}); --units {others} chooses another way")
+        defaults = {t.default_units for t in tables}
+        mode = defaults.pop() if len(defaults) == 1 else "segments"
+        if mode != "excerpts":  # Dedoose's excerpts are its units: the excerpts summary says so
+            why = "MAXQDA's positions are paragraphs" if mode == "paragraphs" else "the default for coded spans"
+            others = ", ".join(m for m in UNIT_MODES if m != mode)
+            notices.append(f"spans became units with --units {mode} ({why}); --units {others} chooses another way")
     if positions == {"paragraphs"} and mode not in ("segments", "paragraphs"):
         raise UsageError(
             f"--units {mode} needs character positions, but MAXQDA's Begin and End count paragraphs; "
             "use --units paragraphs or --units segments"
         )
     return mode
-
 
 
 def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -> Spans:
@@ -244,7 +303,6 @@ def _gather(tables: list[SpanTable], options: ReadOptions, notices: list[str]) -
     )
 
 
-
 def _case_folded(codes) -> tuple[dict[str, str], list[str]]:
     """Each spelling of a code → the first, in sorted order, of those that differ only in case.
 
@@ -266,7 +324,6 @@ def _case_folded(codes) -> tuple[dict[str, str], list[str]]:
     return spelling, merged
 
 
-
 def _accounting(tables: list[SpanTable], mode: str, notices: list[str]) -> Accounting:
     """Rows read and ignored over every table; each source's shape says the unit mode."""
     ignored: dict[str, int] = {}
@@ -282,3 +339,14 @@ def _accounting(tables: list[SpanTable], mode: str, notices: list[str]) -> Accou
         notices=tuple(notices),
         sources=tuple(Source(t.source, f"{t.shape}; units: {mode}", t.rows_read) for t in tables),
     )
+
+
+UNITISERS: dict[str, Callable[[Spans, ReadOptions], Units]] = {
+    "excerpts": _excerpt_units,
+    "segments": _segment_units,
+    "paragraphs": _text_units(_paragraph_bounds, "paragraphs"),
+    "sentences": _text_units(_sentence_bounds, "sentences"),
+    "characters": position_units(coded_only=False),
+    "coded-characters": position_units(coded_only=True),
+}
+"""Unit mode (``--units``) → the function that makes units of spans."""
