@@ -231,7 +231,8 @@ def code_rows(report: Report) -> dict[str, Any]:
 
 def _code_figures(report: Report) -> list[str]:
     """The per-code figures the report holds, in registry order."""
-    return [n for n in keys(Scope.CODE, ordered_scale=True) if any(n in code.figures for code in report.codes)]
+    names = keys(Scope.CODE, ordered_scale=True) + keys(Scope.SPANS_CODE)
+    return [n for n in dict.fromkeys(names) if any(n in code.figures for code in report.codes)]
 
 
 def forest_figure(report: Report):

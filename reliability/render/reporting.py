@@ -33,7 +33,10 @@ REFERENCES = (
 )
 LISTED_PAIRS = 4
 """Up to this many pairs of coders the paragraph names each pair's value; beyond, their range."""
+UNITS_IN_SHAPE = "; units: "
+"""How a reader names, in a source's shape, the unit view it chose for span data by default."""
 UNIT_MODE_TEXT = {
+    "passages": "each passage a coder highlighted (matched by document and exact text) was one unit",
     "segments": "coders' coded spans that overlap by at least {overlap} of the shorter span were joined into one unit",
     "paragraphs": "each paragraph of the source texts was one unit",
     "sentences": "each sentence of the source texts was one unit",
@@ -57,9 +60,12 @@ def headline_names(report: Report) -> tuple[str, str]:
 def units_formed(report: Report) -> str:
     """One sentence on what a unit is and where the units came from."""
     read = report.settings.read
-    if read.units in UNIT_MODE_TEXT:
-        how = UNIT_MODE_TEXT[read.units].format(overlap=percent(read.min_overlap))
-        return f"Units were formed from the coders' span exports: {how}."
+    named = [shape.rsplit(UNITS_IN_SHAPE, 1)[1] for _, shape, _ in report.input.sources if UNITS_IN_SHAPE in shape]
+    mode = read.units or (named[0] if named else None)
+    if mode in UNIT_MODE_TEXT:
+        how = UNIT_MODE_TEXT[mode].format(overlap=percent(read.min_overlap))
+        return (f"Units were formed from the coders' coded spans: {how}; a coder who coded a document but not "
+                "a unit in it counts as applying no code there.")
     return "Units were the sections identified by id in the coders' exports; each coder coded each whole unit."
 
 
