@@ -12,3 +12,6 @@ class InputError(ReliabilityError):
 class UsageError(ReliabilityError):
     """Options or configuration contradict each other or name something that does not exist."""
 
+
+class CodebookAmongInputs(InputError):
+    """A codebook was given (or found in a folder) where coders' exports were expected."""

@@ -20,7 +20,7 @@ from .version import __version__
 from .figures.agreement import coder_pairs, compare_all, compare_pair
 from .findings.bias import Bias, find_bias
 from .codings.codebook import Codebook
-from .codings.model import Codings
+from .codings.model import Codings, Source
 from .codings.options import ReadOptions
 from .codings.levels import LEVELS
 from .codings.scales import Scale, ordered_scale
@@ -149,7 +149,8 @@ class InputSummary:
     ignored: tuple[tuple[str, int], ...]
     missing: dict[str, tuple[int, tuple[str, ...]]]
     """Per coder: how many units the coder never coded, and the first few."""
-    sources: tuple[tuple[str, str, int], ...]
+    sources: tuple[Source, ...]
+    """Each file: how it was read, its rows, and the column or element used as unit, coder, code and text."""
     notices: tuple[str, ...]
 
     def warnings(self) -> list[str]:
@@ -173,7 +174,10 @@ class InputSummary:
             "rows_used": self.rows_used,
             "ignored": [{"reason": r, "rows": n} for r, n in self.ignored],
             "missing": {c: {"count": n, "first": list(first)} for c, (n, first) in self.missing.items()},
-            "sources": [{"file": f, "shape": s, "rows": n} for f, s, n in self.sources],
+            "sources": [
+                {"file": s.path, "shape": s.shape, "rows": s.rows, "format": s.shape, **s.roles()}
+                for s in self.sources
+            ],
             "notices": list(self.notices),
         }
 
@@ -455,7 +459,7 @@ def summarise_input(codings: Codings) -> InputSummary:
         rows_used=acc.rows_used,
         ignored=tuple((i.reason, i.rows) for i in acc.ignored),
         missing=missing,
-        sources=tuple((s.path, s.shape, s.rows) for s in acc.sources),
+        sources=acc.sources,
         notices=acc.notices,
     )
 

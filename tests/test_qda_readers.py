@@ -521,13 +521,19 @@ def test_workbook_that_is_not_one(tmp_path):
         load([path])
 
 
-def test_workbook_that_is_not_an_export(tmp_path):
+def test_workbook_that_is_not_an_export_fails_as_the_same_csv_does(tmp_path):
     path = to_xlsx(FIXTURES / "coded_text.csv", tmp_path / "w.xlsx")
     book = openpyxl.load_workbook(path)
-    book.active.delete_cols(1)  # no document column left
+    book.active.delete_cols(1)  # no document column left: no QDA export, and no unit column
     book.save(path)
-    with pytest.raises(InputError, match=r"w.xlsx: the first sheet is not an export of QualCoder, Dedoose or MAXQDA"):
+    with (tmp_path / "w.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(book.active.values)
+    with pytest.raises(InputError) as from_csv:
+        load([tmp_path / "w.csv"])
+    with pytest.raises(InputError) as from_sheet:
         load([path])
+    assert "has no unit column" in str(from_sheet.value)
+    assert str(from_sheet.value) == str(from_csv.value).replace("w.csv", "w.xlsx")
 
 
 def test_workbook_with_an_empty_first_sheet(tmp_path):
@@ -550,7 +556,7 @@ def test_folder_reads_projects_and_workbooks(tmp_path):
     (folder / "notes.docx").write_text("x")
     codings = load([folder])
     assert codings.coders == ("ana", "ben", "cleo")
-    assert "skipped files that are not .csv/.tsv/.txt/.xlsx/.qdpx/.qde: notes.docx" in notices(codings)
+    assert "skipped files that are not .csv/.tsv/.txt/.xlsx/.qdpx/.qde/.sqlite3/.qda: notes.docx" in notices(codings)
 
 
 def test_spans_and_unit_ids_do_not_mix(write):

@@ -77,7 +77,7 @@ def figure_options(command: Callable) -> Callable:
         click.option("--bootstrap", "n_resamples", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap resamples (with --ci)."),
         click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap: same seed, same intervals."),
         click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True, help="Confidence level of the intervals."),
-        click.option("--codebook", type=click.Path(path_type=Path), metavar="FILE", help="Codebook: CSV (code,definition[,parent]) or REFI-QDA .qdc/.qde/.qdpx; checks the codes in use and quotes definitions."),
+        click.option("--codebook", type=click.Path(path_type=Path), metavar="FILE", help="Codebook: CSV or .xlsx (code,definition[,parent]; Taguette's tag,description), REFI-QDA .qdc/.qde/.qdpx, a Taguette .sqlite3 or QualCoder project; checks the codes in use and quotes definitions."),
         click.option("--level", type=click.IntRange(min=1), metavar="N", help="Roll codes up to level N of the codebook's hierarchy (1 = top level); needs --codebook."),
         click.option("--recode", type=click.Path(path_type=Path), metavar="FILE", help="Revise the codebook: CSV old,new mapping each old code to a new one (a blank new drops the code)."),
         click.option("--merge", multiple=True, metavar='"A+B=NEW"', help="Merge codes A and B into NEW before computing (repeatable; applies after --level and --recode)."),

@@ -39,8 +39,9 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
 
     INPUTS are coders' exports: CSV/TSV files (one per coder, the file name
     being the coder, or one long file with a coder column), Excel .xlsx files,
-    REFI-QDA projects (.qdpx, .qde) and the exports of QualCoder, Dedoose and
-    MAXQDA, or folders of them.
+    REFI-QDA projects (.qdpx, .qde), Taguette highlight exports and project
+    files (.sqlite3, one per coder), QualCoder projects (the .qda folder) and the
+    exports of QualCoder, Dedoose and MAXQDA, or folders of them.
 
     \b
     Examples:

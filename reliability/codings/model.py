@@ -39,6 +39,17 @@ class Source:
     path: str
     shape: str
     rows: int
+    used: tuple[tuple[str, str], ...] = ()
+    """(role, column or element): what the reader took the unit, coder, code and text from."""
+
+    def roles(self) -> dict[str, str | None]:
+        """Unit, coder, code and text → the column or element used for it, or None.
+
+        >>> Source("a.csv", "long", 3, (("unit", "segment"), ("coder", "file name"))).roles()
+        {'unit': 'segment', 'coder': 'file name', 'code': None, 'text': None}
+        """
+        used = dict(self.used)
+        return {role: used.get(role) for role in ("unit", "coder", "code", "text")}
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, UsageError
 from ..codings.options import ReadOptions
+from ..errors import CodebookAmongInputs, InputError, UsageError
 
 if TYPE_CHECKING:
     from ..codings.model import Codings
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
-INPUT_SUFFIXES = (*TABLE_SUFFIXES, ".xlsx", ".qdpx", ".qde")
-"""Files read from a folder: delimited tables, Excel workbooks, REFI-QDA projects."""
+INPUT_SUFFIXES = (*TABLE_SUFFIXES, ".xlsx", ".qdpx", ".qde", ".sqlite3", ".qda")
+"""Files read from a folder: delimited tables, Excel workbooks, REFI-QDA projects, Taguette and QualCoder projects."""
 
 
 def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Codings:
@@ -25,9 +25,11 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     ----------
     inputs : list of path
         Files, one per coder or one long file with a coder column, or folders whose
-        .csv/.tsv/.txt/.xlsx/.qdpx/.qde files are read. Exports of QDA programs
-        (REFI-QDA projects, QualCoder, Dedoose, MAXQDA, span files) are recognised
-        by suffix and columns; their coded spans become units as ``options.units`` says.
+        .csv/.tsv/.txt/.xlsx/.qdpx/.qde/.sqlite3/.qda files are read; a QualCoder project
+        folder (holding ``data.qda``). Exports of QDA programs (REFI-QDA projects,
+        QualCoder, Taguette, Dedoose, MAXQDA, span files) are recognised by suffix and
+        columns; their coded spans become units as ``options.units`` says. A codebook
+        among the files is set aside with a notice (give it with ``--codebook``).
     options : ReadOptions, optional
         Column names, code separator, encoding, case folding, unit mode.
 
@@ -40,15 +42,22 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     """
     # Imported here so that the command line can read ReadOptions without pandas.
     from .build import build_codings
+    from .sources import overlap_notice, with_notice, with_sources
     from .spans import SpanTable, codings_from_spans
 
     options = options or ReadOptions()
     files, notices = expand_inputs([Path(p) for p in inputs])
     tables, span_tables = [], []
     for path in files:
-        read, more = read_input(path, options)
-        notices.extend(more)
+        try:
+            read, more = read_input(path, options)
+        except CodebookAmongInputs as exc:
+            notices.append(str(exc))
+            continue
+        notices.extend(n for n in more if n not in notices)
         (span_tables if isinstance(read, SpanTable) else tables).append(read)
+    if not tables and not span_tables:
+        raise InputError(f"no coder's export among the inputs: {notices[-1]}")
     _check_stems([*tables, *span_tables])
     if span_tables and tables:
         raise UsageError(
@@ -56,11 +65,12 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
             "ids; they cannot be compared together: give the exports of one program (or tables of unit ids) only"
         )
     if span_tables:
-        codings = codings_from_spans(span_tables, options, notices)
+        codings = with_sources(codings_from_spans(span_tables, options, notices), span_tables)
     else:
         if options.units is not None:
             notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
         codings = build_codings(tables, ignore_case=options.ignore_case, notices=notices)
+        codings = with_notice(with_sources(codings, tables), overlap_notice(codings, tables))
     return replace(codings, read=options)
 
 
@@ -77,14 +87,27 @@ def read_input(path: Path, options: ReadOptions):
     from .delimited import read_delimited
     from .excel import read_workbook
     from .qda import csv_table, read_export, sniff_shape
+    from .qualcoder_project import is_project_folder, read_project as read_qualcoder
     from .refi import read_refi
+    from .taguette import read_project as read_taguette
+    from .taguette import refuse_id_as_unit
 
-    by_suffix = {".qdpx": read_refi, ".qde": read_refi, ".xlsx": read_workbook}
+    by_suffix = {
+        ".qdpx": read_refi,
+        ".qde": read_refi,
+        ".xlsx": read_workbook,
+        ".sqlite3": read_taguette,
+        ".qda": read_qualcoder,
+    }
+    if is_project_folder(path):
+        return read_qualcoder(path, options)
     reader = by_suffix.get(path.suffix.lower())
     if reader is not None:
         return reader(path, options)
-    shape = sniff_shape(path, options)
-    if shape is not None:
+    shape = sniff_shape(path, replace(options, unit_col=None))
+    if shape == "taguette":
+        refuse_id_as_unit(path, options)
+    if shape is not None and (options.unit_col is None or shape == "codebook"):
         return read_export(csv_table(path, options), shape, options)
     return read_delimited(path, options), []
 
@@ -96,17 +119,24 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     files: list[Path] = []
     notices: list[str] = []
     for path in paths:
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-            tables = [p for p in inside if p.suffix.lower() in INPUT_SUFFIXES]
-            skipped = [p.name for p in inside if p.suffix.lower() not in INPUT_SUFFIXES]
+        if path.is_dir() and not _is_qualcoder_project(path):
+            inside = sorted(
+                p for p in path.iterdir() if (p.is_file() or _is_qualcoder_project(p)) and not p.name.startswith(".")
+            )
+            tables = [p for p in inside if p.suffix.lower() in INPUT_SUFFIXES or p.is_dir()]
+            skipped = [p.name for p in inside if p not in tables]
             if skipped:
                 kinds = "/".join(INPUT_SUFFIXES)
                 notices.append(f"{path}: skipped files that are not {kinds}: {', '.join(skipped)}")
+            notices.extend(
+                f"{p}: a REFI-QDA codebook, not a coder's export; a codebook is given with --codebook {p}"
+                for p in inside
+                if p.suffix.lower() == ".qdc"
+            )
             if not tables:
                 raise InputError(
-                    f"{path} holds no .csv, .tsv or .txt files (nor .xlsx workbooks or .qdpx/.qde projects); "
-                    "export the codings as CSV into it"
+                    f"{path} holds no .csv, .tsv or .txt files (nor .xlsx workbooks, .qdpx/.qde projects, "
+                    "Taguette .sqlite3 or QualCoder .qda projects); export the codings as CSV into it"
                 )
             files.extend(tables)
         elif path.exists():
@@ -120,6 +150,12 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
             raise InputError(f"{path} is given twice (also as {seen[resolved]}); give each file once")
         seen[resolved] = path
     return files, notices
+
+
+def _is_qualcoder_project(path: Path) -> bool:
+    from .qualcoder_project import is_project_folder
+
+    return is_project_folder(path)
 
 
 def _check_stems(inputs) -> None:

@@ -20,7 +20,7 @@ from ..limits import MAX_FILE_BYTES, size_text
 from .delimited import sniff_delimiter
 from .text import read_bytes, read_text
 
-CODE_COLUMNS = ("code", "name", "category", "label", "codes")
+CODE_COLUMNS = ("code", "name", "category", "label", "codes", "tag")
 DEFINITION_COLUMNS = ("definition", "description", "meaning", "memo", "desc")
 PARENT_COLUMNS = ("parent", "parent_code", "parent_category", "group")
 """Codebook CSV column names recognised for each role, in order of preference (case-insensitive)."""
@@ -35,9 +35,11 @@ def read_codebook(path: Path | str) -> Codebook:
     Parameters
     ----------
     path : path
-        ``.csv``/``.tsv``/``.txt`` with columns code, definition and optionally
-        parent; ``.qdc`` (REFI-QDA codebook); ``.qde`` (REFI-QDA project XML);
-        ``.qdpx`` (REFI-QDA project archive).
+        ``.csv``/``.tsv``/``.txt``/``.xlsx`` with columns code (or tag), definition
+        (or description) and optionally parent, as Taguette's codebook export;
+        ``.qdc`` (REFI-QDA codebook); ``.qde`` (REFI-QDA project XML); ``.qdpx``
+        (REFI-QDA project archive); a Taguette project (``.sqlite3``) or a QualCoder
+        project (its folder or ``data.qda``), whose code descriptions are the definitions.
 
     Raises
     ------
@@ -45,6 +47,11 @@ def read_codebook(path: Path | str) -> Codebook:
         The file is missing or malformed; the message names the row or element.
     """
     path = Path(path)
+    from .qda_codebooks import special_codebook_reader
+
+    special = special_codebook_reader(path)
+    if special is not None:
+        return special(path)
     if not path.is_file():
         what = "is a folder" if path.is_dir() else "does not exist"
         raise InputError(f"codebook {path} {what}; give the codebook file (.csv, .qdc, .qde or .qdpx)")
@@ -65,7 +72,11 @@ def _read_csv(path: Path) -> Codebook:
 
     text = read_text(path)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
-    rows = read_csv_rows(text, delimiter, f"codebook {path}")
+    return codebook_from_rows(read_csv_rows(text, delimiter, f"codebook {path}"), path)
+
+
+def codebook_from_rows(rows: list[list[str]], path: Path) -> Codebook:
+    """A codebook from a table's rows (the first is the header): code, definition, parent columns."""
     header = [cell.strip() for cell in rows[0]]
     keys = [cell.lower().replace(" ", "_").replace("-", "_") for cell in header]
 

@@ -20,6 +20,7 @@ import csv
 import io
 import itertools
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +45,10 @@ _DECLARED = re.compile(r"sep=(.)\r?\n")
 """The first line Excel writes to name a CSV file's delimiter, e.g. ``sep=;``."""
 
 
-def read_delimited(path: Path, options: ReadOptions) -> Rows:
+def read_delimited(path: Path, options: ReadOptions, data: bytes | None = None) -> Rows:
     """Read one delimited file into rows of (unit, coder, codes, text, note).
+
+    ``data``: the file's content as UTF-8 CSV, when it comes from elsewhere (a workbook's sheet).
 
     Raises
     ------
@@ -53,7 +56,7 @@ def read_delimited(path: Path, options: ReadOptions) -> Rows:
         The file cannot be read as a table of codings; the message names the row or
         column and the fix.
     """
-    data = read_utf8(path, options.encoding)
+    data = read_utf8(path, options.encoding) if data is None else data
     skip = _leading_blank_lines(data)
     sample = data[: SNIFF_CHARS * 4].decode("utf-8", errors="ignore").lstrip()[:SNIFF_CHARS]
     declared = _DECLARED.match(sample)
@@ -89,7 +92,12 @@ def read_delimited(path: Path, options: ReadOptions) -> Rows:
     coder = column("coder")
     if coder is None:
         coder = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[path.stem.strip()])
-    return Rows.from_codesets(
+    used = [(role, columns[role]) for role in ("unit", "coder", "code", "text", "note") if columns[role]]
+    if columns["coder"] is None:
+        used.insert(1, ("coder", "file name"))
+    if shape == "wide":
+        used.insert(2, ("code", "one column per code (presence/absence)"))
+    rows = Rows.from_codesets(
         source=str(path),
         shape=shape,
         rows_read=len(blank),
@@ -104,6 +112,7 @@ def read_delimited(path: Path, options: ReadOptions) -> Rows:
         coder_from_file_name=columns["coder"] is None,
         code_spellings=code_spellings,
     )
+    return replace(rows, used=tuple(used))
 
 
 def sniff_delimiter(text: str) -> str:

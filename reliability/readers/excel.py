@@ -1,41 +1,58 @@
 """Excel workbooks (``.xlsx``) that QDA programs export, read through pandas and openpyxl.
 
-openpyxl (a core dependency) is imported only when a workbook is read. The first sheet is read; its first row is the header.
-The shapes are those of :mod:`.qda` (QualCoder, Dedoose, MAXQDA, span files).
+openpyxl (a core dependency) is imported only when a workbook is read. The first
+sheet is read; its first row is the header. The shapes are those of :mod:`.qda`
+(QualCoder, Dedoose, MAXQDA, Taguette, span files); any other sheet is read as the
+same table saved as CSV would be.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..codings.options import ReadOptions
 from ..errors import InputError
+from .delimited import read_delimited
 from .qda import Table, detect_shape, read_export, table_from_frame
 from .rows import Rows
 from .spans import SpanTable
+from .taguette import refuse_id_as_unit
 
 
 def read_workbook(path: Path, options: ReadOptions) -> tuple[Rows | SpanTable, list[str]]:
-    """Read the first sheet of a workbook exported by a QDA program.
+    """Read the first sheet of a workbook: a QDA program's export, or any table a CSV file could hold.
+
+    A sheet that is no QDA export (or any sheet, once ``--unit-col`` names the unit
+    column) is read exactly as the same table saved as CSV would be.
 
     Raises
     ------
     InputError
-        The file is not a workbook, its first sheet is empty, or the sheet is not
-        a QDA export (other tables are read from CSV).
+        The file is not a workbook, its first sheet is empty, or the sheet cannot be
+        read as a table of codings (the message is the one for the same CSV).
     """
     table, notices = workbook_table(path)
     shape = detect_shape(list(table.frame.columns))
-    if shape is None:
-        columns = ", ".join(f"'{c}'" for c in table.frame.columns)
-        raise InputError(
-            f"{path}: the first sheet is not an export of QualCoder, Dedoose or MAXQDA, nor a span file "
-            f"(document, start, end, code); its columns are: {columns}; "
-            "save other tables as CSV (UTF-8) and give that file"
-        )
+    if shape == "taguette":
+        refuse_id_as_unit(path, options)
+    if shape is None or (options.unit_col is not None and shape != "codebook"):
+        return read_delimited(path, replace(options, encoding=None), data=_as_csv(table)), notices
     result, more = read_export(table, shape, options)
     return result, notices + more
+
+
+def _as_csv(table: Table) -> bytes:
+    """The sheet as UTF-8 CSV, blank rows back in their places, so row numbers match the sheet's."""
+    import pandas as pd
+
+    full = pd.DataFrame("", index=range(table.rows_read), columns=table.frame.columns)
+    full.iloc[table.row_number - 2] = table.frame.to_numpy()
+    buffer = io.StringIO()
+    full.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
 
 
 def workbook_table(path: Path) -> tuple[Table, list[str]]:

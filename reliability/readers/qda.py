@@ -22,6 +22,8 @@ Coded text without positions (``document, code, coded text``, no unit column)
     QualCoder's plain coded-text export: units are matched by document and
     *identical* coded text, so a passage two coders selected differently makes
     two units; a coder who coded the document has no code on the other's.
+Taguette highlights (``id, document, tag, content``)
+    Read by :mod:`.taguette`: the same, never by Taguette's per-file ``id``.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ from ..codings.options import ReadOptions
 from .options import COLUMN_NAMES
 from .rows import Rows, split_codes
 from .spans import SpanTable, span_frame
+from .taguette import is_highlight_table, read_highlight_table
+from .sources import is_codebook, refuse_codebook
 from .text import read_text
 
 DOCUMENT_NAMES = ("document", "document_name", "doc", "file", "file_name", "filename", "source", "source_name")
@@ -177,6 +181,10 @@ def detect_shape(columns: list[str]) -> str | None:
     True
     """
     keys = {column_key(str(c)) for c in columns}
+    if is_highlight_table(columns):
+        return "taguette"
+    if is_codebook(columns):
+        return "codebook"
 
     def has(names: tuple[str, ...]) -> bool:
         return not keys.isdisjoint(names)
@@ -240,6 +248,7 @@ def _qualcoder(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
         codes=_pieces_from_presence(present, code_columns),
         text=table.frame[text] if text else None,
         coder_from_file_name=coder is None,
+        used=_used(f"{document} + {start}/{end}", coder, "one 0/1 column per code", text),
     )
 
 
@@ -262,6 +271,7 @@ def _dedoose(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
             )
         pieces = split_codes(table.frame[combined], options.code_sep)
     coders = table.cells(coder) if coder else pd.Series(table.source.stem, index=table.frame.index)
+    code_used = ", ".join(code_columns) if code_columns else "Codes Applied Combined"
     bounds = table.cells(excerpt_range).str.extract(RANGE)
     span_table, notices = _span_table(
         table,
@@ -274,6 +284,7 @@ def _dedoose(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
         text=table.frame[text] if text else None,
         note=table.cells(note) if note else None,
         coder_from_file_name=coder is None,
+        used=_used(f"{media} + {excerpt_range}", coder, code_used, text),
         bad_number=BAD_RANGE,
     )
     return replace(span_table, default_units="excerpts"), notices
@@ -298,6 +309,7 @@ def _maxqda(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
         text=table.frame[text] if text else None,
         note=table.cells(note) if note else None,
         coder_from_file_name=coder is None,
+        used=_used(f"{document} + {begin}/{end} (paragraphs)", coder, code, text),
         positions="paragraphs",
         end_included=True,
         bad_number=NOT_PARAGRAPH,
@@ -330,6 +342,7 @@ def _span_file(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
         text=table.frame[text] if text else None,
         note=table.cells(note) if note else None,
         coder_from_file_name=coder is None,
+        used=_used(f"{document} + {start}/{end}", coder, code, text),
     )
 
 
@@ -370,6 +383,7 @@ def _coded_text(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str
         positions="text",
         default_units="passages",
         coder_from_file_name=coder is None,
+        used=_used(f"{document} + {text} (exact text)", coder, code, text),
     )
     notice = (
         f"{table.source} gives coded text without positions: units are matched by document and identical "
@@ -409,6 +423,12 @@ def _pieces_from_presence(present: np.ndarray, codes: list[str]) -> pd.DataFrame
     return pieces.sort_values("record", kind="stable", ignore_index=True)
 
 
+def _used(unit: str, coder: str | None, code: str, text: str | None) -> tuple[tuple[str, str], ...]:
+    """What a shape took each role from, for the report's input section (no coder column: the file name)."""
+    used = [("unit", unit), ("coder", coder or "file name"), ("code", code)]
+    return tuple(used + ([("text", text)] if text else []))
+
+
 def _whole_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Cells as int64, and which of them hold a whole number ≥ 0.
 
@@ -436,6 +456,7 @@ def _span_table(
     end_included: bool = False,
     bad_number: str = NOT_WHOLE,
     bad_order: str = NOT_AFTER,
+    used: tuple[tuple[str, str], ...] = (),
 ) -> tuple[SpanTable, list[str]]:
     """Spans from aligned per-row columns and the codes (pieces) of each row; bad rows set aside.
 
@@ -477,6 +498,7 @@ def _span_table(
         positions=positions,
         default_units="paragraphs" if positions == "paragraphs" else "segments",
         coder_from_file_name=coder_from_file_name,
+        used=used,
     )
     return span_table, []
 
@@ -487,5 +509,7 @@ READERS: dict[str, Callable[[Table, ReadOptions], tuple[Rows | SpanTable, list[s
     "maxqda": _maxqda,
     "spans": _span_file,
     "coded-text": _coded_text,
+    "taguette": read_highlight_table,
+    "codebook": refuse_codebook,
 }
 """Shape (from :func:`detect_shape`) → reader."""

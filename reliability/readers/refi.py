@@ -327,4 +327,11 @@ def _spans(
         spans=spans,
         ignored={reason: n for reason, n in ignored.items() if n},
         texts=texts,
+        used=(
+            ("unit", "PlainTextSelection startPosition/endPosition"),
+            ("coder", "Coding creatingUser (User name)"),
+            ("code", "CodeRef → Code name"),
+            ("text", "TextSource plain text"),
+            ("note", "PlainTextSelection Description"),
+        ),
     )

@@ -42,6 +42,8 @@ class Rows:
         ``codesets[0] == ()`` is "coded, no code applies".
     coder_from_file_name : bool
         The file has no coder column: its stem names the coder.
+    used : tuple of (str, str)
+        Which column (or element) gave each role, for the report's input section.
     respellings : DataFrame
         Columns ``role`` ("unit", "coder" or "code"), ``value`` (trimmed) and ``raw``
         (as written): every spelling of the values that trimming changed, so that
@@ -56,6 +58,8 @@ class Rows:
     codesets: tuple[tuple[str, ...], ...]
     coder_from_file_name: bool = False
     respellings: pd.DataFrame = field(default_factory=_no_respellings)
+    used: tuple[tuple[str, str], ...] = ()
+    """(role, column or element) the reader took each role from: unit, coder, code, text, note."""
 
     @classmethod
     def from_codesets(

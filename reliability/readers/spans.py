@@ -103,6 +103,8 @@ class SpanTable:
     positions: str = "characters"
     default_units: str = "segments"
     coder_from_file_name: bool = False
+    used: tuple[tuple[str, str], ...] = ()
+    """(role, column or element) the reader took each role from, for the report's input section."""
 
 
 def span_frame(

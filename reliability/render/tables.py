@@ -159,5 +159,7 @@ def _input(report: Report, style: Style) -> str:
     i = report.input
     lines = [f"{i.rows_read} rows read, {i.rows_used} used, {i.rows_read - i.rows_used} ignored"]
     lines += i.warnings()
-    lines += [f"{path}: {shape}, {rows} rows" for path, shape, rows in i.sources]
+    for source in i.sources:
+        used = "; ".join(f"{role}: {column}" for role, column in source.roles().items() if column)
+        lines.append(f"{source.path}: {source.shape}, {source.rows} rows" + (f" ({used})" if used else ""))
     return style.lines(lines)
