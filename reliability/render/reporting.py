@@ -60,13 +60,16 @@ def headline_names(report: Report) -> tuple[str, str]:
 def units_formed(report: Report) -> str:
     """One sentence on what a unit is and where the units came from."""
     read = report.settings.read
-    named = [shape.rsplit(UNITS_IN_SHAPE, 1)[1] for _, shape, _ in report.input.sources if UNITS_IN_SHAPE in shape]
+    sources = report.input.sources
+    named = [source.shape.rsplit(UNITS_IN_SHAPE, 1)[1] for source in sources if UNITS_IN_SHAPE in source.shape]
     mode = read.units or (named[0] if named else None)
     if mode in UNIT_MODE_TEXT:
         how = UNIT_MODE_TEXT[mode].format(overlap=percent(read.min_overlap))
         return (f"Units were formed from the coders' coded spans: {how}; a coder who coded a document but not "
                 "a unit in it counts as applying no code there.")
-    return "Units were the sections identified by id in the coders' exports; each coder coded each whole unit."
+    columns = sorted({column for source in sources if (column := source.roles()["unit"])})
+    where = f" (column {', '.join(repr(c) for c in columns)})" if columns else ""
+    return f"Units were the sections identified by id in the coders' exports{where}; each coder coded each whole unit."
 
 
 def paragraph(report: Report) -> str:
