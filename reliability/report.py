@@ -43,6 +43,8 @@ MISSING_SHOWN = 5
 """How many missing units a report names per coder."""
 WORST_FIRST_BY = "fleiss_kappa"
 """The per-code figure that orders codes worst first and gives each code its reading."""
+FEW_UNITS = 10
+"""A per-code or per-pair figure resting on fewer units than this is marked for care."""
 
 
 
@@ -126,12 +128,33 @@ class CodeResult:
     figures: dict[str, Figure]
     pairs: tuple[PairResult, ...]
 
+    @property
+    def n_units(self) -> int:
+        """Units behind the code's figures: those coded by at least two coders (the ordering figure's count)."""
+        return self.figures[WORST_FIRST_BY].n_units
+
+    def caveats(self) -> tuple[str, ...]:
+        """Why the code's figures need care: too few units, or no unit where two coders applied the code.
+
+        Positive agreement is zero exactly when no unit got the code from two coders
+        (its numerator counts such units), so a kappa there measures agreement on
+        absence alone.
+        """
+        found = []
+        if self.n_units < FEW_UNITS:
+            found.append(f"rests on {self.n_units} unit{'s' if self.n_units != 1 else ''}, fewer than {FEW_UNITS}")
+        positive = self.figures.get("positive_agreement")
+        if any(self.applied.values()) and positive is not None and positive.value == 0.0:
+            found.append("no two coders applied the code to the same unit: agreement is on its absence only")
+        return tuple(found)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "applied": dict(self.applied),
             "prevalence": self.prevalence,
             **_figures_dict(self.figures),
+            "caveats": list(self.caveats()),
             "pairs": [p.to_dict() for p in self.pairs],
         }
 
@@ -146,7 +169,8 @@ class InputSummary:
     multi_label: bool
     rows_read: int
     rows_used: int
-    ignored: tuple[tuple[str, int], ...]
+    ignored: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]
+    """(reason, rows, the first few as (file, row)) per reason rows were ignored."""
     missing: dict[str, tuple[int, tuple[str, ...]]]
     """Per coder: how many units the coder never coded, and the first few."""
     sources: tuple[Source, ...]
@@ -155,11 +179,11 @@ class InputSummary:
 
     def warnings(self) -> list[str]:
         """What a user must know about the input: ignored rows, missing units, notices."""
-        lines = [f"ignored {n} row{'s' if n != 1 else ''}: {reason}" for reason, n in self.ignored]
+        lines = [f"ignored {n:,} row{'s' if n != 1 else ''}: {reason}{_located(n, at)}" for reason, n, at in self.ignored]
         for coder, (count, first) in self.missing.items():
             more = ", …" if count > len(first) else ""
             lines.append(
-                f"{coder} did not code {count} of {self.units} unit{'s' if self.units != 1 else ''}: "
+                f"{coder} did not code {count:,} of {self.units:,} unit{'s' if self.units != 1 else ''}: "
                 f"{', '.join(first)}{more}"
             )
         return lines + list(self.notices)
@@ -172,7 +196,9 @@ class InputSummary:
             "multi_label": self.multi_label,
             "rows_read": self.rows_read,
             "rows_used": self.rows_used,
-            "ignored": [{"reason": r, "rows": n} for r, n in self.ignored],
+            "ignored": [
+                {"reason": r, "rows": n, "rows_at": [{"file": f, "row": row} for f, row in at]} for r, n, at in self.ignored
+            ],
             "missing": {c: {"count": n, "first": list(first)} for c, (n, first) in self.missing.items()},
             "sources": [
                 {"file": s.path, "shape": s.shape, "rows": s.rows, "format": s.shape, **s.roles()}
@@ -457,11 +483,22 @@ def summarise_input(codings: Codings) -> InputSummary:
         multi_label=codings.multi_label,
         rows_read=acc.rows_read,
         rows_used=acc.rows_used,
-        ignored=tuple((i.reason, i.rows) for i in acc.ignored),
+        ignored=tuple((i.reason, i.rows, i.rows_at) for i in acc.ignored),
         missing=missing,
         sources=acc.sources,
         notices=acc.notices,
     )
+
+
+def _located(n: int, at: tuple[tuple[str, int], ...]) -> str:
+    """Where ignored rows are: `` (KO.csv row 4, 9; lead.csv row 2, …)``; empty when not located."""
+    if not at:
+        return ""
+    by_file: dict[str, list[str]] = {}
+    for path, row in at:
+        by_file.setdefault(path, []).append(str(row))
+    where = "; ".join(f"{path} row{'s' if len(rows) > 1 else ''} {', '.join(rows)}" for path, rows in by_file.items())
+    return f" ({where}{', …' if n > len(at) else ''})"
 
 
 def _figures_dict(figures: dict[str, Figure]) -> dict[str, Any]:

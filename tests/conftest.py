@@ -10,6 +10,12 @@ import pytest
 collect_ignore = ["fixtures/irrcac/generate.py", "fixtures/irrcac_weighted/generate.py"]
 
 
+@pytest.fixture(autouse=True)
+def no_terminal_width(monkeypatch):
+    """Output fits COLUMNS when it is set; tests see the natural width unless they set it."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a text file under tmp_path and return its path: write("a.csv", "unit,code\\n…")."""

@@ -57,9 +57,9 @@ def test_gillard_figures_in_the_table():
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     # Gillard et al. (2013): lead vs KO 74 %, lead vs SLG 70 %, all three 56 % (at least one shared category)
-    assert any(line.startswith("lead – KO") and " 74 % " in line for line in lines)
-    assert any(line.startswith("lead – SLG") and " 70 % " in line for line in lines)
-    assert any(line.startswith("≥1 code shared by all coders") and " 56 % " in line for line in lines)
+    assert any(line.startswith("lead – KO") and " 74.0 % " in line for line in lines)
+    assert any(line.startswith("lead – SLG") and " 70.0 % " in line for line in lines)
+    assert any(line.startswith("≥1 code shared by all coders") and " 56.0 % " in line for line in lines)
     assert result.stderr == ""
 
 

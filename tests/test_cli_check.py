@@ -39,12 +39,14 @@ def run(*args: str):
 
 
 def verdicts(stdout: str) -> dict[str, str]:
-    """Check → verdict from the text table."""
+    """Check → verdict from the text table, a footnote's number replaced by its text ("FAIL: reason")."""
+    notes = dict(re.findall(r"^  (\[\d+\]) (.*)$", stdout, flags=re.MULTILINE))
     found = {}
     for line in stdout.splitlines():
-        match = re.match(r"^(\S.*?)\s{2,}(≥ .+?)\s{2,}(\S+(?: %)?)\s{2,}(pass|FAIL.*)$", line)
+        match = re.match(r"^(\S.*?)\s{2,}(≥ .+?)\s{2,}(\S+(?: %)?)\s{2,}(pass|FAIL)(?: (\[\d+\]))?(?:\s{2,}.*)?$", line)
         if match:
-            found[match.group(1)] = match.group(4)
+            verdict, note = match.group(4), match.group(5)
+            found[match.group(1)] = f"{verdict}: {notes[note]}" if note else verdict
     return found
 
 
@@ -159,7 +161,8 @@ class TestBaseline:
     def test_missing_baseline_exit_2(self, tmp_path):
         result = run(V1, "--baseline", str(tmp_path / "b.json"))
         assert result.exit_code == 2
-        assert result.stderr == f"Error: {tmp_path / 'b.json'}: no such file; make it with: reliability compare INPUTS --format json -o {tmp_path / 'b.json'}\n"
+        # The command line is built from the options in force, so it runs as shown (tests/test_terminal.py runs one).
+        assert result.stderr == f"Error: {tmp_path / 'b.json'}: no such file; make it with: reliability compare {os.path.relpath(V1)} --format json -o {tmp_path / 'b.json'}\n"
 
 
 class TestOutputs:
@@ -285,7 +288,7 @@ class TestSettings:
         ("min = 0.7\n", "reliability.toml, key 'min' must be a table of figure = minimum, e.g. [min] then shared_agreement = 0.7 on the next line"),
         ("[min]\nkapa = 0.7\n", "reliability.toml [min]: unknown figure 'kapa'; the figures are overall: "),
         ('[min]\njaccard = "high"\n', "reliability.toml, key 'min.jaccard' must be a number (a minimum such as 0.7), not \"high\""),
-        ('[min-code."z"]\nfleiss_kappa = 0.5\n', "per-code minimums name 'z', which is not a code in the coding; the codes are: x, y"),
+        ('[min-code."z"]\nfleiss_kappa = 0.5\n', "the per-code minimums name 'z', which is not a code in the coding; the codes are: x, y"),
         ("[min\n", "reliability.toml: not valid TOML ("),
     ])
     def test_errors_exit_2_naming_the_key(self, project, text, message):
@@ -313,7 +316,8 @@ class TestInit:
         monkeypatch.chdir(tmp_path)
         result = CliRunner().invoke(main, ["init", "coders", "--reference", "ann"])
         assert (result.exit_code, result.stdout) == (0, "")
-        assert result.stderr == "wrote reliability.toml; edit its minimums, then run: reliability check\n"
+        assert result.stderr.startswith("wrote reliability.toml; edit its minimums, then run: reliability check\n")
+        assert "\n  reliability compare " in result.stderr and " --format json -o baseline.json\n" in result.stderr
         text = (tmp_path / "reliability.toml").read_text(encoding="utf-8")
         assert 'inputs = ["coders"]\nreference = "ann"\n' in text
         # Single-label data: nominal alpha, by hand 1 − 0.25 / (30/56) = 0.533, below 0.667.
@@ -396,7 +400,9 @@ class TestInGitRepository:
         git(repo, "commit", "-q", "-m", "Codebook v2: 8 categories")
         result, clone = self.ci(repo, tmp_path, monkeypatch, "ci-v2")
         assert result.exit_code == 0, result.output
-        assert result.stdout.startswith("Reliability check passed: 22 checks")
+        # 22 overall and pairwise checks, and 32 per-code baseline checks: the 4 codes v2 kept,
+        # each with 4 figures across coders and 2 figures for each of 2 pairs.
+        assert result.stdout.startswith("Reliability check passed: 54 checks")
         assert verdicts(result.stdout)["pair lead–KO shared_agreement"] == "pass"
 
         # v3: KO's codes slip one section; agreement with KO collapses.
@@ -411,7 +417,7 @@ class TestInGitRepository:
         failed_line = result.stdout.rstrip().splitlines()[-1]
         assert failed_line.startswith("Failed: pair lead–KO shared_agreement; ")
         cases = ET.parse(clone / "junit.xml").getroot().findall("./testsuite/testcase")
-        assert len(cases) == 22
+        assert len(cases) == 54
         assert sum(c.find("failure") is not None for c in cases) == failed_line.count(";") + 1
 
 
@@ -446,9 +452,10 @@ class TestShippedExamples:
         for command in commands:
             done = self.shell(command, study, summary)
             assert done.returncode == 0, done.stderr
-        assert len(ET.parse(study / "reliability-junit.xml").getroot().findall("./testsuite/testcase")) == 22
+        # 22 overall and pairwise checks, and 96 per-code baseline checks: 12 codes × (4 + 2 pairs × 2).
+        assert len(ET.parse(study / "reliability-junit.xml").getroot().findall("./testsuite/testcase")) == 118
         text = summary.read_text(encoding="utf-8")
-        assert "## ✅ Reliability check passed: 22 checks" in text and "# Before and after: baseline.json → coders" in text
+        assert "## ✅ Reliability check passed: 118 checks" in text and "# Before and after: baseline.json → coders" in text
 
     def test_ci_guide_shows_the_tested_workflow(self):
         readme = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")

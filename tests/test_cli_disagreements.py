@@ -42,7 +42,7 @@ def test_disagreement_report_on_gillard():
     assert "1    Boundaries and disclosure ↔ Lived experience as expertise   8" in out
     assert "'Hierarchy and power' and 'Team integration' stand in for each other in 7 units" in out
     assert "Hierarchy and power: Status, authority and who decides" in out
-    assert "SLG applies 'Organisational culture' far more often than the others: 36 % of units against 6 %" in out
+    assert "SLG applies 'Organisational culture' far more often than the others: 36.0 % of units against 6.0 %" in out
     assert "No coder found a code for unit S17; a category may be missing." in out
     assert "Rarely used: 'Recruitment', 5 applications" in out
 

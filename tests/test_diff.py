@@ -111,7 +111,7 @@ class TestRenderDiff:
         assert "team and power ← hierarchy + team" in text
         assert "misc dropped" in text
         # Figures are labelled with the registry's titles, as compare labels them.
-        assert _row(text, "Identical sets") == ["Identical", "sets", "50", "%", "75", "%", "+25", "points"]
+        assert _row(text, "Identical sets") == ["Identical", "sets", "50.0", "%", "75.0", "%", "+25.0", "points"]
         assert _row(text, "hierarchy → team and power") == ["hierarchy", "→", "team", "and", "power", "Fleiss'", "κ", "0.100", "0.600", "+0.500"]
 
     def test_markdown_labels_figures_with_titles(self):
@@ -130,8 +130,26 @@ class TestRenderDiff:
     def test_csv_one_row_per_change(self):
         diff = diff_reports(OLD, NEW, REVISION)
         table = list(csv.reader(io.StringIO(render_diff(diff, "csv"))))
-        assert table[0] == ["section", "subject", "figure", "before", "after", "change", "note"]
+        assert table[0] == ["section", "subject", "figure", "title", "before", "after", "change", "note"]
         assert len(table) == 1 + len(diff.changes)
+        assert table[1][2:4] == ["percent_agreement", "Identical sets"]
+
+    def test_csv_has_no_float_noise(self):
+        # 0.1 → 0.08 is a change of −0.02, which floating point computes as −0.020000000000000004.
+        old = {**OLD, "overall": {"jaccard": {"value": 0.1, "note": None}}}
+        new = {**NEW, "overall": {"jaccard": {"value": 0.08, "note": None}}}
+        assert 0.08 - 0.1 == -0.020000000000000004
+        rows = list(csv.DictReader(io.StringIO(render_diff(diff_reports(old, new), "csv"))))
+        assert rows[0]["change"] == "-0.02"
+
+    def test_warns_when_coders_or_units_differ(self):
+        other = {**NEW, "input": {**NEW["input"], "units": NEW["input"]["units"] + 1, "coders": ["x", "y"]}}
+        diff = diff_reports(OLD, other, {}, "v1.json", "other.json")
+        text = render_diff(diff, "table")
+        assert "warning: the coders differ (only in v1.json: " in text
+        assert "warning: the number of units differs" in text
+        assert json.loads(render_diff(diff, "json"))["warnings"] == diff.warnings()
+        assert diff_reports(OLD, NEW).warnings() == []
 
 
 def _row(text: str, start: str) -> list[str]:

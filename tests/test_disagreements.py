@@ -261,7 +261,7 @@ def test_bias_flags_only_the_extreme_coder():
     flag = result.flags[0]
     assert (flag.rate, flag.others_rate, flag.against) == (0.8, 0.2, "B")
     assert flag.p_value == pytest.approx(0.03125)
-    assert flag.text == "A applies 'x' far more often than the others: 80 % of units against 20 % (McNemar p = 0.031 against B)"
+    assert flag.text == "A applies 'x' far more often than the others: 80.0 % of units against 20.0 % (McNemar p = 0.031 against B)"
     # Single-label data: a Stuart–Maxwell test per pair of coders.
     assert [t.coders for t in result.stuart_maxwell] == [("A", "B"), ("A", "C"), ("B", "C")]
 

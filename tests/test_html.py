@@ -56,8 +56,8 @@ def gillard_page(tmp_path_factory) -> str:
 def test_gillard_page_shows_the_published_figures(gillard_page):
     page = Page(gillard_page)
     cards = " ".join(page.text)
-    # Gillard et al. (2013): lead vs KO 74 %, lead vs SLG 70 %, all three 56 % (at least one shared category)
-    for value in ("74 %", "70 %", "56 %"):
+    # Gillard et al. (2013): lead vs KO 74.0 %, lead vs SLG 70.0 %, all three 56.0 % (at least one shared category)
+    for value in ("74.0 %", "70.0 %", "56.0 %"):
         assert value in cards
     assert len(page.classed("div", "card")) == 5
     assert len(page.classed("article", "unit")) == 46  # 46 of the 50 sections disagree (sample README)
@@ -88,7 +88,7 @@ def test_page_has_light_dark_and_print_styles(gillard_page):
 def test_reporting_paragraph_names_coefficients_intervals_units_and_coders(gillard_page):
     paragraph = re.search(r'<p id="reporting-text">(.*?)</p>', gillard_page, re.S).group(1)
     assert "50 units" in paragraph and "3 coders" in paragraph
-    assert "74 % (95 % CI" in paragraph and "70 % (95 % CI" in paragraph and "56 % (95 % CI" in paragraph
+    assert "74.0 % (95 % CI" in paragraph and "70.0 % (95 % CI" in paragraph and "56.0 % (95 % CI" in paragraph
     assert "Krippendorff&#39;s α with MASI distance" in paragraph
     assert "Units were" in paragraph
 
@@ -97,7 +97,7 @@ def test_markdown_carries_the_reporting_paragraph():
     markdown = run("compare", GILLARD_CODERS, "--reference", "lead", "--format", "markdown").stdout
     section = markdown.split("## Reporting", 1)[1]
     assert "Inter-coder reliability was assessed on 50 units coded independently by 3 coders" in section
-    assert "74 %" in section and "Lombard" in section
+    assert "74.0 %" in section and "Lombard" in section
     assert "## Reporting" not in run("compare", GILLARD_CODERS, "--reference", "lead").stdout
 
 
@@ -157,8 +157,8 @@ def test_what_if_shows_figures_before_and_after_a_merge():
     codebook = page.split('id="codebook"', 1)[1]
     assert "What if: before and after the revision" in codebook
     assert "Team ← Hierarchy and power + Team integration" in codebook
-    # lead vs KO share a code in 74 % as coded (Gillard et al. 2013); merging two confused codes raises it
-    row = re.search(r"<tr data-direction=\"(\w+)\"><td>lead–KO</td><td>≥1 shared code</td><td class=\"num\">74 %</td>", codebook)
+    # lead vs KO share a code in 74.0 % as coded (Gillard et al. 2013); merging two confused codes raises it
+    row = re.search(r"<tr data-direction=\"(\w+)\"><td>lead–KO</td><td>≥1 shared code</td><td class=\"num\">74.0 %</td>", codebook)
     assert row and row.group(1) == "up"
 
 

@@ -95,7 +95,7 @@ def test_overview_heatmap_and_browser_render(loaded, tmp_path):
     heatmap = page.locator("[data-pair-figure]:not([hidden]) svg")
     assert heatmap.count() == 1 and heatmap.bounding_box()["height"] > 150
     assert spread(heatmap.screenshot(), tmp_path, "heatmap.png") > MIN_PIXEL_SPREAD
-    assert page.locator("#overview .card .value").first.inner_text() == "74 %"
+    assert page.locator("#overview .card .value").first.inner_text() == "74.0 %"
 
 
 def test_reader_picks_the_pairwise_figure(loaded):

@@ -66,7 +66,7 @@ def test_pilot_half_width_takes_the_wider_side_of_the_interval():
 def test_cli_before_coding_says_what_to_do():
     result = run("plan", "--rarest", "0.25", "--units", "400")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == "Plan: double-code at least 139 units (35 % of your 400)."
+    assert result.stdout.splitlines()[0] == "Plan: double-code at least 139 units (34.8 % of your 400)."
     result = run("plan", "--categories", "4", "--alpha-min", "0.667", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["plan"]["units"] == 81

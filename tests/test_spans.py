@@ -189,7 +189,7 @@ def test_characters_are_units_and_figures_are_per_character():
     # kappa = (2/3 − 5/9) / (1 − 5/9) = 0.25.
     assert kappa.value == pytest.approx(0.25)
     notices = codings.accounting.notices
-    assert "characters: 12 units, one per character; 4 (33%) were coded by no coder" in notices[0]
+    assert "characters: 12 units, one per character; 4 (33.3 %) were coded by no coder" in notices[0]
     assert "uncoded text inflates agreement" in notices[0]
     assert notices[1].startswith("the text of d is not in the input")
 

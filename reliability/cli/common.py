@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -65,6 +67,13 @@ def analysis_options(command: Callable) -> Callable:
     """
     command = figure_options(command)
     return click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))(command)
+
+
+def settings_analysis_options(command: Callable) -> Callable:
+    """As :func:`analysis_options`, but INPUTS may come from the settings file instead
+    (``check``): optional on the command line, and ``--help`` shows them so."""
+    command = figure_options(command)
+    return click.argument("inputs", nargs=-1, required=False, type=click.Path(path_type=Path))(command)
 
 
 def figure_options(command: Callable) -> Callable:
@@ -170,6 +179,38 @@ def read_options(kwargs: dict[str, Any]):
         min_overlap=kwargs["min_overlap"],
         crlf=kwargs["crlf"],
     )
+
+
+NARROWEST_TERMINAL = 40
+"""Text is never fitted to fewer columns than this, however narrow the terminal says it is."""
+
+
+def wide_option(command: Callable) -> Callable:
+    """``--wide``: tables at their natural width, whatever the terminal's."""
+    return click.option(
+        "--wide",
+        is_flag=True,
+        help="Show every column of every table at its natural width; by default, tables in a terminal "
+        "(or with COLUMNS set) leave out secondary columns and wrap to fit, and say what they left out.",
+    )(command)
+
+
+def terminal_width(wide: bool, output: Path | None) -> int | None:
+    """The width text output must fit, or None for no limit.
+
+    ``COLUMNS`` wins when set (so piped output can be fitted too); otherwise the
+    terminal's width when standard output is one. Piped output without
+    ``COLUMNS``, a file (``-o``) and ``--wide`` are not fitted: scripts reading
+    them see every column.
+    """
+    if wide or output is not None:
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), NARROWEST_TERMINAL)
+    if sys.stdout.isatty():
+        return max(shutil.get_terminal_size().columns, NARROWEST_TERMINAL)
+    return None
 
 
 def emit(text: str, output: Path | None) -> None:

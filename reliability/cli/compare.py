@@ -6,7 +6,17 @@ from pathlib import Path
 
 import click
 
-from .common import REPORT_FORMATS, analysis_options, emit, reports_errors, run_analysis, scale_options, warn
+from .common import (
+    REPORT_FORMATS,
+    analysis_options,
+    emit,
+    reports_errors,
+    run_analysis,
+    scale_options,
+    terminal_width,
+    warn,
+    wide_option,
+)
 
 AS_CODED = {"level": None, "recode": None, "merge": ()}
 """Options that compute the figures without any codebook revision (the what-if's "before")."""
@@ -33,8 +43,9 @@ def _coder_pair(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Disagreeing units shown in table and markdown output (default 25; 0 shows all). CSV and JSON list all.")
 @click.option("--figures", "figures_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Also write the forest plot and the heatmaps as SVG and PNG into DIR.")
 @click.option("--matrix", "show_matrix", is_flag=True, help="Add the code × code confusion matrix. With --format csv: write the matrix instead of the figures.")
+@wide_option
 @reports_errors
-def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, figures_dir, **kwargs):
+def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, show_matrix, figures_dir, wide, **kwargs):
     """Measure how far coders agree, and show where and why they disagree.
 
     INPUTS are coders' exports: CSV/TSV files (one per coder, the file name
@@ -68,6 +79,7 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
         matrix=show_matrix,
         limit=limit,
         what_if=_what_if(report, kwargs) if html and report.revision is not None else None,
+        width=terminal_width(wide, output),
     )
     if figures_dir is not None:
         from ..render.html import write_figures

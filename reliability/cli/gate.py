@@ -16,7 +16,21 @@ import click
 from click.core import ParameterSource
 
 from ..errors import ReliabilityError, UsageError
-from .common import FORMATS, REPORT_FORMATS, InputProblem, analysis_options, emit, figure_options, reports_errors, run_analysis, scale_options, warn
+from .common import (
+    FORMATS,
+    REPORT_FORMATS,
+    InputProblem,
+    analysis_options,
+    emit,
+    figure_options,
+    reports_errors,
+    run_analysis,
+    scale_options,
+    settings_analysis_options,
+    terminal_width,
+    warn,
+    wide_option,
+)
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 """Environment variable naming the file GitHub Actions shows as the job summary."""
@@ -97,24 +111,27 @@ def _kind(param: click.Parameter) -> str:
     help="Settings file: a reliability.toml, or a pyproject.toml with [tool.reliability] "
     "(default: whichever is in the working directory).",
 )
-@analysis_options
+@settings_analysis_options
 @scale_options
 @click.option("--min", "minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of an overall or pairwise figure (every pair must reach it); repeatable.")
 @click.option("--min-code", "code_minimum", multiple=True, metavar="FIGURE=VALUE", help="Minimum of a per-code figure, for every code; repeatable.")
 @click.option("--use-lower-bound", is_flag=True, help="Test the lower bound of each figure's bootstrap interval (implies --ci).")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.json", help="Fail when an overall or pairwise figure drops below this earlier JSON report by more than --max-drop.")
-@click.option("--max-drop", type=click.FloatRange(min=0.0), default=0.05, show_default=True, help="Largest drop allowed below the baseline.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.json", help="Fail when a figure (overall, pairwise or per code) drops below this earlier JSON report by more than its allowed drop.")
+@click.option("--max-drop", type=click.FloatRange(min=0.0), default=0.05, show_default=True, help="Largest drop allowed below the baseline for overall and pairwise figures (0.05: 5 points of a share, 0.05 of a coefficient).")
+@click.option("--max-drop-code", type=click.FloatRange(min=0.0), metavar="FLOAT", help="Largest drop allowed below the baseline for every code's figures (default: --max-drop); the settings file's [max-drop-per-code] table sets it for one code.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format of the checks.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the checks to FILE instead of the terminal.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write the checks as JUnit XML, one test case per check.")
+@wide_option
 @click.pass_context
 @reports_errors
-def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_drop, fmt, output, junit, **kwargs):
+def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_drop, max_drop_code, fmt, output, junit, wide, **kwargs):
     """Fail (exit 1) when agreement is below a minimum or fell since a baseline.
 
     The CI gate for codebook revisions. Settings come from reliability.toml or
     the [tool.reliability] table of pyproject.toml (see `reliability init`);
-    options given here override them. A bare figure name is tested across all
+    options given here override them. INPUTS may be left out when the settings
+    file names them (inputs = [...]). A bare figure name is tested across all
     coders and for every pair; write overall.NAME or pairs.NAME to test one.
 
     \b
@@ -126,14 +143,21 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
     Exit codes: 0 every check passed; 1 a check failed; 2 usage or input error.
     """
     from ..gate.thresholds import baseline_warnings, evaluate, failed
+    from ..gate.commands import baseline_command
     from ..gate.config import build_gate
     from ..render.gate import render_checks, render_junit
 
-    gate = build_gate(config, minimum, code_minimum, use_lower_bound, baseline, max_drop)
+    make_baseline = baseline_command(_given_settings(ctx, kwargs), str(baseline)) if baseline is not None else None
+    gate = build_gate(config, minimum, code_minimum, use_lower_bound, baseline, max_drop, max_drop_code, make_baseline)
     if gate.empty:
         raise UsageError(
             "nothing to check: give a minimum (--min FIGURE=VALUE, --min-code FIGURE=VALUE) or a baseline "
             "(--baseline REPORT.json), or set them in reliability.toml (`reliability init` writes one)"
+        )
+    if not kwargs["inputs"]:
+        raise UsageError(
+            "no inputs: give the coders' exports (reliability check FILES_OR_FOLDERS ...) or set "
+            "inputs = [...] in reliability.toml (`reliability init` writes one)"
         )
     if use_lower_bound:
         kwargs["ci"] = True
@@ -143,7 +167,7 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
         for line in baseline_warnings(document, gate.baseline, str(baseline)):
             warn(line)
     checks = evaluate(document, gate)
-    emit(render_checks(report, checks, fmt), output)
+    emit(render_checks(report, checks, fmt, terminal_width(wide, output)), output)
     if junit is not None:
         _write(junit, render_junit(checks), append=False)
     summary = os.environ.get(STEP_SUMMARY)
@@ -158,6 +182,17 @@ def check(ctx, config, minimum, code_minimum, use_lower_bound, baseline, max_dro
         click.echo(f"reliability check: {verdict}", err=True)
     if bad:
         ctx.exit(1)
+
+
+def _given_settings(ctx: click.Context, kwargs: dict[str, Any], folder: Path = Path(".")) -> dict[str, Any]:
+    """The analysis options given on the command line or by the settings file, as settings
+    (``setting_key`` → value, paths relative to ``folder``): what a baseline must be computed with."""
+    given = (ParameterSource.COMMANDLINE, ParameterSource.DEFAULT_MAP)
+    return {
+        setting_key(param): _setting(kwargs[param.name], folder)
+        for param in ctx.command.params
+        if param.name in kwargs and ctx.get_parameter_source(param.name) in given
+    }
 
 
 def _write(path: Path, text: str, append: bool) -> None:
@@ -186,18 +221,22 @@ def init(ctx, output, force, **kwargs):
     Example:
       reliability init coders --reference lead
     """
+    from ..gate.commands import baseline_command
     from ..gate.config import starter_config
 
     if output.exists() and not force:
         raise UsageError(f"{output} exists; edit it, or give --force to replace it")
     report = run_analysis(kwargs)
-    settings = {
-        setting_key(param): _setting(kwargs[param.name], output.parent)
-        for param in ctx.command.params
-        if param.name in kwargs and ctx.get_parameter_source(param.name) == ParameterSource.COMMANDLINE
-    }
+    settings = _given_settings(ctx, kwargs, output.parent)
     _write(output, starter_config(settings, report.to_dict()), append=False)
-    click.echo(f"wrote {output}; edit its minimums, then run: reliability check", err=True)
+    folder = f"in {output.parent}, " if output.parent != Path(".") else ""
+    click.echo(
+        f"wrote {output}; edit its minimums, then run: reliability check\n"
+        f"to guard against drops too, {folder}write a baseline report with:\n"
+        f"  {baseline_command(settings)}\n"
+        "and uncomment baseline = \"baseline.json\" in the file",
+        err=True,
+    )
 
 
 def _setting(value: Any, folder: Path) -> Any:
@@ -215,8 +254,9 @@ def _setting(value: Any, folder: Path) -> Any:
 @figure_options
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True, help="Output format; html: one self-contained page with charts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the diff to FILE instead of the terminal.")
+@wide_option
 @reports_errors
-def diff(old, new, fmt, output, **kwargs):
+def diff(old, new, fmt, output, wide, **kwargs):
     """Show what a revision changed: every figure before and after.
 
     OLD and NEW: each is a JSON report (from `reliability
@@ -239,7 +279,9 @@ def diff(old, new, fmt, output, **kwargs):
     recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
     revision = build_revision(old_report["input"]["codes"], recode=recode, merges=kwargs["merge"])
     changes = diff_reports(old_report, new_report, revision.mapping if revision else {}, str(old), str(new))
-    emit(render_diff(changes, fmt), output)
+    for line in changes.warnings():
+        warn(line)
+    emit(render_diff(changes, fmt, terminal_width(wide, output)), output)
 
 
 def _side(path: Path, kwargs: dict[str, Any]) -> dict[str, Any]:

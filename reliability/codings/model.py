@@ -30,6 +30,8 @@ class Ignored:
 
     reason: str
     rows: int
+    rows_at: tuple[tuple[str, int], ...] = ()
+    """The first few of them as (file, row number a spreadsheet shows); empty when the reader only counts them (blank rows)."""
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ class Plan:
 
     def advice(self) -> str:
         """The plan in one plain sentence."""
-        share = "" if self.share is None else f" ({self.share * 100:.0f} % of your {self.total_units:,})"
+        share = "" if self.share is None else f" ({self.share * 100:.1f} % of your {self.total_units:,})"
         advice = f"double-code at least {self.units:,} units{share}"
         if self.more is not None:
             advice += f": {self.more:,} more than the pilot's {self.units - self.more:,}"
@@ -131,7 +131,7 @@ def units_before_coding(
     Examples
     --------
     >>> units_before_coding(0.8, 0.05, 0.25, total_units=400).advice()
-    'double-code at least 139 units (35 % of your 400)'
+    'double-code at least 139 units (34.8 % of your 400)'
     """
     units = minimum_sample_size(alpha_min, significance, rarest)
     return Plan(
@@ -202,7 +202,7 @@ def units_from_pilot(pilot: PilotFigure, half_width: float = 0.1, total_units: i
 
     >>> plan = units_from_pilot(PilotFigure("krippendorff_alpha", 0.7, 50, 0.2, False), 0.1, 400)
     >>> plan.units, plan.more, plan.advice()
-    (200, 150, "double-code at least 200 units (50 % of your 400): 150 more than the pilot's 50")
+    (200, 150, "double-code at least 200 units (50.0 % of your 400): 150 more than the pilot's 50")
     """
     if not 0.0 < half_width < 1.0:
         raise UsageError(f"--half-width {half_width} is outside (0, 1); the default aims at ±0.1")

@@ -196,7 +196,7 @@ def find_bias(codings: Codings, pairs: list[tuple[int, int]]) -> Bias:
     >>> test.only_first, test.only_second, round(test.p_value, 4)
     (7, 0, 0.0156)
     >>> result.flags[0].text
-    "A applies 'x' far more often than B: 80 % of units against 10 % (McNemar p = 0.016 against B)"
+    "A applies 'x' far more often than B: 80.0 % of units against 10.0 % (McNemar p = 0.016 against B)"
     """
     counts = codings.applied.sum(axis=0)  # (coders, codes)
     coded = codings.seen.sum(axis=0)  # (coders,)
@@ -364,7 +364,7 @@ def _direction(test: McNemar, coder: str) -> str | None:
 
 
 def _percent(value: float) -> str:
-    return f"{value * 100:.0f} %"
+    return f"{value * 100:.1f} %"
 
 
 def _p(value: float) -> str:

@@ -251,11 +251,11 @@ def _suggestion(pair: Confusion) -> str:
     x, y = pair.codes
     examples = ", ".join(pair.units[:8]) + (", …" if pair.n_units > 8 else "")
     text = (
-        f"'{x}' and '{y}' stand in for each other in {pair.n_units} units ({examples}): "
+        f"'{x}' and '{y}' stand in for each other in {pair.n_units:,} unit{'' if pair.n_units == 1 else 's'} ({examples}): "
         "merge them or sharpen the boundary between their definitions."
     )
     if pair.by_coders and pair.by_coders[0].n_units >= DOMINANT_SHARE * pair.n_units:
         top = pair.by_coders[0]
-        text += f" Mostly {top.first} applies '{x}' where {top.second} applies '{y}' ({top.n_units} of {pair.n_units})."
+        text += f" Mostly {top.first} applies '{x}' where {top.second} applies '{y}' ({top.n_units:,} of {pair.n_units:,})."
     text += f' To see the effect of a merge: --merge "{x}+{y}=NEW NAME".'
     return text

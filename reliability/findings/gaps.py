@@ -203,7 +203,7 @@ def find_gaps(codings: Codings, codebook: Codebook | None = None) -> Gaps:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _names(units: list[str]) -> str:

@@ -18,6 +18,13 @@ inside ``min-code`` holds the minimums of one code::
     [min-code."Recruitment"]
     positive_agreement = 0.3
 
+    [max-drop-per-code]
+    "Recruitment" = 0.25
+
+``max-drop`` is the drop below the baseline allowed for overall and pairwise
+figures, ``max-drop-code`` for every code's figures (default: ``max-drop``), and
+the table ``max-drop-per-code`` sets it for one code.
+
 In ``pyproject.toml`` the same keys stand under ``[tool.reliability]``
 (``[tool.reliability.min]`` …). Paths are relative to the file that names them.
 This module reads and checks the file; which keys exist and what the options
@@ -35,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from .commands import baseline_command
 from .thresholds import SCOPES, Gate, minimums, pair_label, parse_minimum, read_report
 from ..errors import InputError, UsageError
 from ..figures.registry import BY_KEY, Scope, keys
@@ -43,6 +51,7 @@ CONFIG_NAME = "reliability.toml"
 PYPROJECT_NAME = "pyproject.toml"
 MINIMUM_TABLE = "min"
 CODE_MINIMUM_TABLE = "min-code"
+CODE_DROP_TABLE = "max-drop-per-code"
 
 KINDS = {
     "flag": ((bool,), "true or false"),
@@ -73,6 +82,8 @@ class Config:
         The ``min`` and ``min-code`` tables' figure minimums.
     code_overrides : mapping code -> Minimums
         The tables inside ``min-code``: minimums of one code.
+    code_max_drops : mapping code -> float
+        The ``max-drop-per-code`` table: the drop below the baseline allowed for one code.
     """
 
     path: Path
@@ -81,6 +92,7 @@ class Config:
     minimum: Minimums = ()
     code_minimum: Minimums = ()
     code_overrides: Mapping[str, Minimums] = field(default_factory=dict)
+    code_max_drops: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -187,17 +199,36 @@ def _parse(path: Path, in_pyproject: bool, table: dict[str, Any]) -> Config:
     minimum: Minimums = ()
     code_minimum: Minimums = ()
     overrides: dict[str, Minimums] = {}
+    drops: dict[str, float] = {}
     for written, value in table.items():
         key = normal_key(written)
         if key == MINIMUM_TABLE:
             minimum = _figure_table(config, written, value)
         elif key == CODE_MINIMUM_TABLE:
             code_minimum, overrides = _code_table(config, written, value)
+        elif key == CODE_DROP_TABLE:
+            drops = _drop_table(config, written, value)
         elif key in options:
             raise UsageError(f"{config.where(written)} is set twice (as {key} and {key.replace('-', '_')}); keep one")
         else:
             options[key] = value
-    return Config(path, in_pyproject, options, minimum, code_minimum, overrides)
+    return Config(path, in_pyproject, options, minimum, code_minimum, overrides, drops)
+
+
+def _drop_table(config: Config, written: str, value: Any) -> dict[str, float]:
+    """The ``max-drop-per-code`` table: code = largest drop allowed below the baseline."""
+    if not isinstance(value, dict):
+        raise UsageError(
+            f"{config.where(written)} must be a table of code = largest drop, e.g. [{_table_name(config, written)}] "
+            'then "Recruitment" = 0.25 on the next line'
+        )
+    drops = {}
+    for code, drop in value.items():
+        key = f"{written}.{toml_value(code)}"
+        if isinstance(drop, bool) or not isinstance(drop, (int, float)) or not math.isfinite(drop) or drop < 0:
+            raise UsageError(f"{config.where(key)} must be a drop of 0 or more (e.g. 0.1), not {_shown_value(drop)}")
+        drops[code] = float(drop)
+    return drops
 
 
 def normal_key(key: str) -> str:
@@ -216,6 +247,8 @@ def build_gate(
     use_lower_bound: bool,
     baseline: Path | None,
     max_drop: float,
+    code_max_drop: float | None = None,
+    make_baseline: str | None = None,
 ) -> Gate:
     """The gate the settings file and the command line describe together.
 
@@ -229,6 +262,12 @@ def build_gate(
     baseline : Path or None
         An earlier JSON report.
     max_drop : float
+    code_max_drop : float or None
+        The drop allowed for every code's figures (``--max-drop-code``); None: ``max_drop``.
+        The file's ``max-drop-per-code`` table replaces it for the codes it names.
+    make_baseline : str, optional
+        The command line that writes the baseline (:func:`baseline_command`), for
+        the message when it cannot be read.
 
     Raises
     ------
@@ -254,8 +293,10 @@ def build_gate(
         code_minimum=code_defaults,
         code_overrides=overrides,
         use_lower_bound=use_lower_bound,
-        baseline=read_report(baseline) if baseline is not None else None,
+        baseline=read_report(baseline, make_baseline) if baseline is not None else None,
         max_drop=max_drop,
+        code_max_drop=code_max_drop,
+        code_max_drops=dict(config.code_max_drops) if config is not None else {},
     )
 
 
@@ -447,10 +488,11 @@ def _commented_options(settings: Mapping[str, Any], report: Mapping[str, Any]) -
             ("reference", coders[0] if coders else "lead"),
         ]),
         ([
-            "Fail when an overall or pairwise figure drops more than max-drop below an",
-            "earlier report (of the last accepted codebook). Make one with",
-            "  reliability compare INPUTS --format json -o baseline.json",
-        ], [("baseline", "baseline.json"), ("max-drop", 0.05)]),
+            "Fail when a figure drops more than max-drop below an earlier report (of the",
+            "last accepted codebook); max-drop-code for the figures of every code, and",
+            "a [max-drop-per-code] table for one code. Make the report, in this folder, with",
+            f"  {baseline_command(settings)}",
+        ], [("baseline", "baseline.json"), ("max-drop", 0.05), ("max-drop-code", 0.05)]),
         (["Test the lower bound of each figure's bootstrap interval instead of its value:"], [
             ("use-lower-bound", True),
         ]),

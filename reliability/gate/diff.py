@@ -107,11 +107,49 @@ class ReportDiff:
             raise ValueError(f"unknown section {name!r}; choose one of {', '.join(SECTIONS)}")
         return [change for change in self.changes if change.section == name]
 
+    def warnings(self) -> list[str]:
+        """Why the two reports may not describe one study before and after a revision.
+
+        A diff of different coders or different units mixes a change of the data
+        with the change of the codebook; with no code in common either (and no
+        mapping), the reports are likely of unrelated studies.
+
+        >>> side = lambda units, coders, codes: {"units": units, "coders": coders, "codes": codes}
+        >>> for line in ReportDiff("a", "b", side(50, ["x", "y"], ["p"]), side(48, ["z"], ["q"])).warnings():
+        ...     print(line)
+        the coders differ (only in a: x, y; only in b: z): pairs and figures compare different people
+        the number of units differs (50 in a, 48 in b): the figures rest on different data
+        the reports share no coder and no code: they look like different studies, not one study before and after a revision
+        """
+        old, new = self.old_input, self.new_input
+        found = []
+        old_coders, new_coders = set(old.get("coders", [])), set(new.get("coders", []))
+        if old_coders != new_coders:
+            only = "; ".join(
+                f"only in {name}: {', '.join(sorted(coders))}"
+                for name, coders in ((self.old_name, old_coders - new_coders), (self.new_name, new_coders - old_coders))
+                if coders
+            )
+            found.append(f"the coders differ ({only}): pairs and figures compare different people")
+        if old.get("units") != new.get("units"):
+            found.append(
+                f"the number of units differs ({_count(old.get('units'))} in {self.old_name}, "
+                f"{_count(new.get('units'))} in {self.new_name}): the figures rest on different data"
+            )
+        old_codes = {self.mapping.get(code, code) for code in old.get("codes", [])}
+        if not (old_codes & set(new.get("codes", []))) and not (old_coders & new_coders):
+            found.append(
+                "the reports share no coder and no code: they look like different studies, not one study "
+                "before and after a revision"
+            )
+        return found
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
             "old": {"source": self.old_name, **self.old_input},
             "new": {"source": self.new_name, **self.new_input},
+            "warnings": self.warnings(),
             "mapping": dict(self.mapping),
             "changes": [change.to_dict() for change in self.changes],
         }
@@ -160,6 +198,10 @@ def diff_reports(
         mapping=mapping,
         changes=tuple(changes),
     )
+
+
+def _count(n: Any) -> str:
+    return f"{n:,}" if isinstance(n, int) else "an unknown number"
 
 
 def _input(report: Mapping[str, Any]) -> dict[str, Any]:

@@ -129,10 +129,14 @@ class Gate:
     use_lower_bound : bool
         Test the lower bound of each figure's bootstrap interval, not its value.
     baseline : mapping, optional
-        An earlier report (JSON form); every overall and pairwise figure may drop
-        below it by at most ``max_drop``.
+        An earlier report (JSON form); every overall, pairwise and per-code figure
+        may drop below it by at most its allowed drop.
     max_drop : float
-        Default 0.05.
+        Drop allowed for overall and pairwise figures. Default 0.05.
+    code_max_drop : float, optional
+        Drop allowed for every code's figures; None: ``max_drop``.
+    code_max_drops : mapping code -> float
+        Drops allowed for one code's figures, replacing ``code_max_drop`` there.
     """
 
     minimum: Mapping[Target, float] = field(default_factory=dict)
@@ -141,6 +145,14 @@ class Gate:
     use_lower_bound: bool = False
     baseline: Mapping[str, Any] | None = None
     max_drop: float = DEFAULT_MAX_DROP
+    code_max_drop: float | None = None
+    code_max_drops: Mapping[str, float] = field(default_factory=dict)
+
+    def drop_for(self, code: str) -> float:
+        """The drop below the baseline allowed for one code's figures."""
+        if code in self.code_max_drops:
+            return self.code_max_drops[code]
+        return self.max_drop if self.code_max_drop is None else self.code_max_drop
 
     @property
     def empty(self) -> bool:
@@ -241,15 +253,22 @@ def _unknown_figure(written: str, figure: str, level: str, source: str) -> str:
     return f"{source}: unknown figure {written!r}{hint}; the figures are {listing}"
 
 
-def read_report(path: Path) -> dict[str, Any]:
+def read_report(path: Path, make: str | None = None) -> dict[str, Any]:
     """An earlier report written by ``reliability compare --format json``.
+
+    Parameters
+    ----------
+    path : Path
+    make : str, optional
+        The command line that writes this report for the settings in force, for
+        the messages; by default a generic one.
 
     Raises
     ------
     InputError
         When the file cannot be read or is not such a report.
     """
-    how = f"make it with: reliability compare INPUTS --format json -o {path}"
+    how = f"make it with: {make or f'reliability compare INPUTS --format json -o {path}'}"
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -295,6 +314,7 @@ def evaluate(report: Mapping[str, Any], gate: Gate) -> tuple[Check, ...]:
     checks += _code_checks(report, gate)
     if gate.baseline is not None:
         checks += baseline_checks(report, gate.baseline, gate.max_drop)
+        checks += code_baseline_checks(report, gate.baseline, gate)
     return tuple(checks)
 
 
@@ -317,16 +337,21 @@ def _report_checks(report: Mapping[str, Any], gate: Gate) -> list[Check]:
     return checks
 
 
-def _code_checks(report: Mapping[str, Any], gate: Gate) -> list[Check]:
-    codes = [entry["code"] for entry in report["codes"]]
-    unknown = [code for code in gate.code_overrides if code not in codes]
+def _known_codes(named: Iterable[str], codes: list[str], what: str) -> None:
+    """Refuse settings that name a code the coding does not have (a typo would test nothing)."""
+    unknown = [code for code in named if code not in codes]
     if unknown:
         close = difflib.get_close_matches(unknown[0], codes, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise UsageError(
-            f"per-code minimums name {', '.join(repr(c) for c in unknown)}, which is not a code in the coding{hint}; "
+            f"{what} name {', '.join(repr(c) for c in unknown)}, which is not a code in the coding{hint}; "
             f"the codes are: {', '.join(codes)}"
         )
+
+
+def _code_checks(report: Mapping[str, Any], gate: Gate) -> list[Check]:
+    codes = [entry["code"] for entry in report["codes"]]
+    _known_codes(gate.code_overrides, codes, "the per-code minimums")
     checks = []
     for entry in report["codes"]:
         code = entry["code"]
@@ -411,6 +436,46 @@ def baseline_checks(report: Mapping[str, Any], baseline: Mapping[str, Any], max_
     return checks
 
 
+def code_baseline_checks(report: Mapping[str, Any], baseline: Mapping[str, Any], gate: Gate) -> list[Check]:
+    """Every per-code figure of the baseline (all coders and each pair), against this report.
+
+    Codes are matched by name; each may drop by :meth:`Gate.drop_for`. A code of
+    the baseline that is no longer in the report (merged or renamed by a revision)
+    has nothing left to regress and is not checked; :func:`baseline_warnings` names
+    it, so the gap is said, not silent. A pair gone from a code fails, as it does
+    for the pairwise figures.
+
+    Raises
+    ------
+    UsageError
+        The per-code drops name a code that is in neither report.
+    """
+    old_codes = [entry["code"] for entry in baseline.get("codes", [])]
+    new_codes = {entry["code"]: entry for entry in report["codes"]}
+    _known_codes(gate.code_max_drops, sorted(set(old_codes) | set(new_codes)), "the per-code max-drop settings")
+    checks = []
+    for old in baseline.get("codes", []):
+        code = old["code"]
+        drop = gate.drop_for(code)
+        new = new_codes.get(code)
+        if new is None:
+            continue
+        new_figures = figures_of(new)
+        for figure, before in figures_of(old).items():
+            subject = f"baseline code {code!r} {figure}"
+            checks += _drop_check("code", subject, figure, before, new_figures.get(figure), drop, "not in this report")
+        new_pairs = {frozenset(pair["coders"]): pair for pair in new.get("pairs", [])}
+        for old_pair in old.get("pairs", []):
+            label = pair_label(old_pair["coders"])
+            new_pair = new_pairs.get(frozenset(old_pair["coders"]))
+            pair_figures = figures_of(new_pair) if new_pair is not None else {}
+            missing = "not in this report" if new_pair is not None else f"the pair {label} is not in this report"
+            for figure, before in figures_of(old_pair).items():
+                subject = f"baseline code {code!r} pair {label} {figure}"
+                checks += _drop_check("code pair", subject, figure, before, pair_figures.get(figure), drop, missing)
+    return checks
+
+
 def _drop_check(
     section: str,
     subject: str,
@@ -475,6 +540,14 @@ def baseline_warnings(report: Mapping[str, Any], baseline: Mapping[str, Any], na
             f"removed {', '.join(removed)}" if removed else "",
         ) if part)
         warnings.append(f"the coders changed since the baseline {name} ({change})")
+    now = {entry["code"] for entry in report["codes"]}
+    gone = [entry["code"] for entry in baseline.get("codes", []) if entry["code"] not in now]
+    if gone:
+        warnings.append(
+            f"{len(gone)} code{'s' if len(gone) != 1 else ''} of the baseline {name} "
+            f"{'are' if len(gone) != 1 else 'is'} not in this report, so not guarded against a drop: "
+            f"{', '.join(gone)}; after a revision that renamed or merged codes, regenerate the baseline"
+        )
     return warnings
 
 

@@ -88,19 +88,28 @@ def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[s
     _check_characters(inputs, "code", codes, lambda bad: _applies(members, codeset, bad), source, row)
 
     ignored: dict[str, int] = {}
+    located: dict[str, tuple[tuple[str, int], ...]] = {}
+    rank = _record_ranks(inputs, source, row)
     blank = sum(r.blank_rows for r in inputs)
-    for reason, n in ((BLANK, blank), (NO_UNIT, int(no_unit.sum())), (NO_CODER, int(no_coder.sum()))):
-        if n:
-            ignored[reason] = n
+    if blank:
+        ignored[BLANK] = blank
+    for reason, mask in ((NO_UNIT, no_unit), (NO_CODER, no_coder)):
+        if mask.any():
+            ignored[reason] = int(mask.sum())
+            located[reason] = _locations(inputs, source, row, rank, np.flatnonzero(mask))
     _check_coders(inputs, source[kept], coders)
     _check_size(units, coders, codes)
 
+    record_source = source
     source, cell = source[kept], unit[kept] * len(coders) + coder[kept]
     codeset, text, note = codeset[kept], texts.ids[kept], notes.ids[kept]
-    redundant, duplicate = _useless_rows(cell, codeset, text, note, notes.empty(note), len(units) * len(coders))
+    redundant, duplicate = _useless_rows(
+        cell, codeset, text, note, notes.empty(note), len(units) * len(coders), rank[kept]
+    )
     for reason, mask in ((DUPLICATE, duplicate), (REDUNDANT_EMPTY, redundant)):
         if mask.any():
             ignored[reason] = int(mask.sum())
+            located[reason] = _locations(inputs, record_source, row, rank, kept[np.flatnonzero(mask)])
     used = np.flatnonzero(~(redundant | duplicate))
 
     seen = np.zeros((len(units), len(coders)), dtype=bool)
@@ -130,7 +139,7 @@ def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[s
     accounting = Accounting(
         rows_read=rows_read,
         rows_used=rows_read - sum(ignored.values()),
-        ignored=tuple(Ignored(reason, n) for reason, n in ignored.items()),
+        ignored=tuple(Ignored(reason, n, located.get(reason, ())) for reason, n in ignored.items()),
         notices=tuple(sorted(notices or [])) + tuple(found),
         sources=tuple(
             Source(r.source, r.shape, r.rows_read) for r in sorted(inputs, key=lambda r: natural_key(r.source))
@@ -149,14 +158,21 @@ def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[s
 
 
 def _useless_rows(
-    cell: np.ndarray, codeset: np.ndarray, text: np.ndarray, note: np.ndarray, no_note: np.ndarray, n_cells: int
+    cell: np.ndarray,
+    codeset: np.ndarray,
+    text: np.ndarray,
+    note: np.ndarray,
+    no_note: np.ndarray,
+    n_cells: int,
+    rank: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows that add nothing: an empty row beside coded ones, and copies of another row.
 
     An empty row (codeset 0) says "no code applies"; where the same coder gave the
     unit codes in other rows, it says nothing more, unless it carries a note. Of n
     rows alike in cell, codes, text and note, n − 1 are duplicates, whatever their
-    order.
+    order: the copy kept is the first by ``rank`` (file in natural order, then row),
+    so the rows the report names as ignored do not depend on the order of the inputs.
 
     Returns
     -------
@@ -169,7 +185,9 @@ def _useless_rows(
     redundant = empty & coded_cells[cell] & no_note
     rest = np.flatnonzero(~redundant)
     duplicate = np.zeros(len(cell), dtype=bool)
-    duplicate[rest] = pd.Series(_joint_ids(cell[rest], codeset[rest], text[rest], note[rest])).duplicated().to_numpy()
+    ids = _joint_ids(cell[rest], codeset[rest], text[rest], note[rest])
+    by_rank = np.argsort(rank[rest], kind="stable")
+    duplicate[rest[by_rank]] = pd.Series(ids[by_rank]).duplicated().to_numpy()
     return redundant, duplicate
 
 
@@ -486,3 +504,26 @@ def _notes(
     joined = frame.sort_values(["cell", "note"]).groupby("cell", sort=True)["note"].agg(" | ".join)
     n = len(coders)
     return {(units[c // n], coders[c % n]): text for c, text in joined.items()}
+
+
+IGNORED_ROWS_SHOWN = 5
+"""How many ignored rows the report locates per reason."""
+
+
+def _record_ranks(inputs: list[Rows], source: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """Each record's place when records are ordered by file (natural order of names), then row."""
+    file_order = sorted(range(len(inputs)), key=lambda i: natural_key(inputs[i].source))
+    file_rank = np.empty(len(inputs), dtype=np.int64)
+    file_rank[file_order] = np.arange(len(inputs))
+    order = np.lexsort((row, file_rank[source])) if len(row) else np.zeros(0, dtype=np.int64)
+    rank = np.empty(len(row), dtype=np.int64)
+    rank[order] = np.arange(len(row))
+    return rank
+
+
+def _locations(
+    inputs: list[Rows], source: np.ndarray, row: np.ndarray, rank: np.ndarray, records: np.ndarray
+) -> tuple[tuple[str, int], ...]:
+    """(file, row) of the first ``IGNORED_ROWS_SHOWN`` of ``records`` by file, then row."""
+    first = records[np.argsort(rank[records], kind="stable")[:IGNORED_ROWS_SHOWN]]
+    return tuple((inputs[int(source[i])].source, int(row[i])) for i in first)

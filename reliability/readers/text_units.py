@@ -206,7 +206,7 @@ def position_units(coded_only: bool):
             "coded-characters": f"coded-characters: {len(ids):,} units, the characters some coder coded "
             f"(of {total:,}); agreement on coded text only",
             "characters": f"characters: {total:,} units, one per character; {uncoded:,} "
-            f"({uncoded / max(total, 1):.0%}) were coded by no coder and count as agreement: uncoded text "
+            f"({uncoded / max(total, 1) * 100:.1f} %) were coded by no coder and count as agreement: uncoded text "
             "inflates agreement; --units coded-characters gives agreement on coded text only",
         }[mode]
         notices = [summary]

@@ -130,7 +130,9 @@ def confusions(report: Report, style: Style) -> str:
             ]
             + ([f"The {len(shown)} most confused of {len(c.pairs)} pairs; JSON lists all."] if len(shown) < len(c.pairs) else [])
         ),
-        style.table(rows, ["#", "Codes", "Units", "Share", "Where", "Mostly (coders)"]),
+        # In a narrow terminal the example units and the dominant pair of coders go
+        # first: the suggestions below name both.
+        style.table(rows, ["#", "Codes", "Units", "Share", "Where", "Mostly (coders)"], secondary=((4,), (5,))),
     ]
     suggestions = c.suggestions()
     if suggestions:

@@ -15,7 +15,7 @@ from ..gate.diff import FigureChange, ReportDiff
 from ..errors import UsageError
 from ..report import Report
 from ..figures.registry import is_proportion, title
-from .cells import coefficient, number, percent, visible
+from .cells import Footnotes, coefficient, number, plural, points, visible
 from .machine import dump_json, write_csv
 from .style import Style
 from .tables import render_text
@@ -24,14 +24,18 @@ CHECK_CSV_COLUMNS = [
     "name", "kind", "section", "subject", "figure", "threshold", "value", "passed", "reason",
     "lower_bound", "baseline", "max_drop",
 ]
-DIFF_CSV_COLUMNS = ["section", "subject", "figure", "before", "after", "change", "note"]
+DIFF_CSV_COLUMNS = ["section", "subject", "figure", "title", "before", "after", "change", "note"]
+DIFF_DECIMALS = 6
+"""Decimals of the diff CSV's numbers: past float noise (0.1 − 0.12 = −0.020000000000000004), well past any shown figure."""
 
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot hold, even escaped (a code name may contain them)."""
 
 
-def render_checks(report: Report, checks: Sequence[Check], fmt: str) -> str:
-    """The checks in one of the formats of ``CHECK_RENDERERS``."""
+def render_checks(report: Report, checks: Sequence[Check], fmt: str, width: int | None = None) -> str:
+    """The checks in one of the formats of ``CHECK_RENDERERS``; text fits ``width`` columns when given."""
+    if fmt == "table":
+        return checks_text(report, checks, width=width)
     try:
         renderer = CHECK_RENDERERS[fmt]
     except KeyError:
@@ -39,9 +43,13 @@ def render_checks(report: Report, checks: Sequence[Check], fmt: str) -> str:
     return renderer(report, checks)
 
 
-def checks_text(report: Report, checks: Sequence[Check], markdown: bool = False) -> str:
-    """A verdict line and a table of checks; in Markdown, the full report follows, folded."""
-    style = Style(markdown)
+def checks_text(report: Report, checks: Sequence[Check], markdown: bool = False, width: int | None = None) -> str:
+    """A verdict line and a table of checks; in Markdown, the full report follows, folded.
+
+    Why a value is missing goes to a numbered footnote; the baseline a check
+    compares with has its own column, the first to go in a narrow terminal.
+    """
+    style = Style(markdown, width)
     bad = failed(checks)
     if bad:
         verdict = f"Reliability check failed: {len(bad)} of {_count(checks)} failed"
@@ -49,10 +57,22 @@ def checks_text(report: Report, checks: Sequence[Check], markdown: bool = False)
         verdict = f"Reliability check passed: {_count(checks)}"
     if markdown:
         verdict = ("❌ " if bad else "✅ ") + verdict
-    rows = [[_subject(c), _threshold(c), _value(c), _verdict(c)] for c in checks]
-    parts = [style.heading(verdict), style.table(rows, ["Check", "Threshold", "Value", "Verdict"])]
+    notes = Footnotes()
+    rows = [[_subject(c), _threshold(c), _value(c), _verdict(c, notes), _baseline(c)] for c in checks]
+    headers = ["Check", "Minimum", "Value", "Verdict", "Baseline"]
+    if not any(row[-1] for row in rows):
+        headers.pop()
+        rows = [row[:-1] for row in rows]
+    secondary = ((4,),) if len(headers) == 5 else ()
+    parts = [style.heading(verdict), style.table(rows, headers, secondary=secondary)]
+    below = notes.lines()
+    if len(headers) == 5:
+        below.insert(0, "Baseline: the figure in the baseline report, and the drop allowed below it.")
+    if below:
+        parts.append(style.lines(below))
     if bad:
-        parts.append(style.escape("Failed: " + "; ".join(c.subject for c in bad)))
+        failed_line = "Failed: " + "; ".join(c.subject for c in bad)
+        parts.append(style.escape(failed_line) if markdown else style.wrap(failed_line))
     if markdown:
         parts.append("<details><summary>Full report</summary>\n\n" + render_text(report, markdown=True) + "\n</details>")
     return visible("\n\n".join(parts) + "\n")
@@ -120,7 +140,7 @@ def _xml_text(text: str) -> str:
 
 
 def _count(checks: Sequence[Check]) -> str:
-    return f"{len(checks)} check{'s' if len(checks) != 1 else ''}"
+    return plural(len(checks), "check")
 
 
 def _subject(check: Check) -> str:
@@ -128,19 +148,23 @@ def _subject(check: Check) -> str:
 
 
 def _threshold(check: Check) -> str:
-    text = f"≥ {_number(check, check.threshold)}"
-    if check.kind == "baseline" and check.baseline is not None and check.max_drop is not None:
-        text += f" (was {_number(check, check.baseline)}, may drop {_amount(check, check.max_drop)})"
-    return text
+    return f"≥ {_number(check, check.threshold)}"
+
+
+def _baseline(check: Check) -> str:
+    """For a baseline check: the old value and the drop allowed below it."""
+    if check.kind != "baseline" or check.baseline is None or check.max_drop is None:
+        return ""
+    return f"{_number(check, check.baseline)} − {_amount(check, check.max_drop)}"
 
 
 def _value(check: Check) -> str:
     return "n/a" if check.value is None else _number(check, check.value)
 
 
-def _verdict(check: Check) -> str:
+def _verdict(check: Check, notes: Footnotes) -> str:
     verdict = "pass" if check.passed else "FAIL"
-    return f"{verdict}: {check.reason}" if check.reason else verdict
+    return f"{verdict} {notes.mark(check.reason)}" if check.reason else verdict
 
 
 def _number(check: Check, value: float) -> str:
@@ -153,12 +177,14 @@ def _amount(check: Check, amount: float) -> str:
 
 
 def _points(amount: float) -> str:
-    """A difference of shares in percentage points: 0.18 → '18 points'."""
-    return percent(amount).removesuffix(" %") + " points"
+    """A difference of shares in percentage points: 0.18 → '18.0 points'."""
+    return points(amount)
 
 
-def render_diff(diff: ReportDiff, fmt: str) -> str:
-    """A report diff in one of the formats of ``DIFF_RENDERERS``."""
+def render_diff(diff: ReportDiff, fmt: str, width: int | None = None) -> str:
+    """A report diff in one of the formats of ``DIFF_RENDERERS``; text fits ``width`` columns when given."""
+    if fmt == "table":
+        return diff_text(diff, width=width)
     try:
         renderer = DIFF_RENDERERS[fmt]
     except KeyError:
@@ -166,16 +192,16 @@ def render_diff(diff: ReportDiff, fmt: str) -> str:
     return renderer(diff)
 
 
-def diff_text(diff: ReportDiff, markdown: bool = False) -> str:
-    """Before/after tables: overall, per pair, per code."""
-    style = Style(markdown)
+def diff_text(diff: ReportDiff, markdown: bool = False, width: int | None = None) -> str:
+    """Before/after tables: overall, per pair, per code; the warnings first."""
+    style = Style(markdown, width)
     old, new = diff.old_input, diff.new_input
     parts = [
         style.heading(f"Before and after: {diff.old_name} → {diff.new_name}", 1),
-        style.escape(
-            f"before: {old['units']} units, {len(old['coders'])} coders, {len(old['codes'])} codes; "
-            f"after: {new['units']} units, {len(new['coders'])} coders, {len(new['codes'])} codes"
-        ),
+        style.lines([
+            f"before: {_sizes(old)}; after: {_sizes(new)}",
+            *(f"warning: {line}" for line in diff.warnings()),
+        ]),
     ]
     if diff.mapping:
         parts += [style.heading("Codes matched through the revision"), style.lines(_revision_lines(diff.mapping))]
@@ -186,10 +212,23 @@ def diff_text(diff: ReportDiff, markdown: bool = False) -> str:
         if not changes:
             continue
         first = firsts[section]
-        rows = [([c.subject] if first else []) + [title(c.figure), *_before_after(c), c.note or ""] for c in changes]
+        notes = Footnotes()
+        rows = [
+            ([c.subject] if first else []) + [title(c.figure), *_before_after(c), notes.mark(c.note) if c.note else ""]
+            for c in changes
+        ]
         headers = ([first] if first else []) + ["Figure", "Before", "After", "Change", "Note"]
         parts += [style.heading(heading), style.table(rows, headers)]
+        if notes.lines():
+            parts.append(style.lines(notes.lines()))
     return visible("\n\n".join(parts) + "\n")
+
+
+def _sizes(side: Mapping) -> str:
+    return (
+        f"{plural(side['units'] or 0, 'unit')}, {plural(len(side['coders']), 'coder')}, "
+        f"{plural(len(side['codes']), 'code')}"
+    )
 
 
 def _revision_lines(mapping: Mapping[str, str | None]) -> list[str]:
@@ -217,8 +256,21 @@ def diff_json(diff: ReportDiff) -> str:
 
 
 def diff_csv(diff: ReportDiff) -> str:
-    rows = [[c.section, c.subject, c.figure, c.before, c.after, c.change, c.note] for c in diff.changes]
+    """One row per figure: the JSON name and the title, values rounded to ``DIFF_DECIMALS``."""
+    rows = [
+        [c.section, c.subject, c.figure, title(c.figure), _rounded(c.before), _rounded(c.after), _rounded(c.change), c.note]
+        for c in diff.changes
+    ]
     return write_csv(DIFF_CSV_COLUMNS, rows)
+
+
+def _rounded(value: float | None) -> float | None:
+    """A value without float noise: ``-0.020000000000000004`` → ``-0.02``.
+
+    >>> _rounded(0.1 - 0.12), _rounded(None)
+    (-0.02, None)
+    """
+    return None if value is None else round(value, DIFF_DECIMALS) + 0.0  # + 0.0: no "-0.0" in the file
 
 
 def diff_html(diff: ReportDiff) -> str:

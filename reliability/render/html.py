@@ -24,6 +24,7 @@ from ..gate.diff import FigureChange, ReportDiff
 from ..report import WORST_FIRST_BY, Report
 from ..version import __version__
 from . import charts, reporting
+from .reporting import level
 from .cells import cell, number, percent
 from .browser import browser
 from .style import Display
@@ -126,7 +127,7 @@ def overview(report: Report) -> dict[str, Any]:
         "accounting": [f"{i.rows_read} rows read, {i.rows_used} used, {i.rows_read - i.rows_used} ignored"] + i.warnings(),
         "sources": i.sources,
         "with_ci": report.settings.bootstrap is not None,
-        "confidence": percent(report.settings.bootstrap.confidence) if report.settings.bootstrap else None,
+        "confidence": level(report.settings.bootstrap.confidence) if report.settings.bootstrap else None,
         "disagreeing": report.disagreements.total if report.disagreements else 0,
         "version": __version__,
     }
@@ -254,7 +255,7 @@ def forest_figure(report: Report):
     boot = report.settings.bootstrap
     shown = f"The {len(codes)} worst of {len(report.codes)} codes. " if len(codes) < len(report.codes) else ""
     intervals = (
-        f"Lines: {percent(boot.confidence)} bootstrap intervals ({boot.n_resamples:,} resamples). "
+        f"Lines: {level(boot.confidence)} bootstrap intervals ({boot.n_resamples:,} resamples). "
         if boot else "No intervals: add --ci. "
     )
     schemes = {BY_KEY[n].band for n in names} - {Band.NONE}

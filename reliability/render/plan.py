@@ -17,7 +17,7 @@ def render_plan(plan: Plan, fmt: str) -> str:
     --------
     >>> from reliability.figures.plan import units_before_coding
     >>> print(render_plan(units_before_coding(0.8, 0.05, 0.25, 400), "table"), end="")
-    Plan: double-code at least 139 units (35 % of your 400).
+    Plan: double-code at least 139 units (34.8 % of your 400).
     Why: to show alpha >= 0.8 at p = 0.05 when the rarest category has probability 0.25 (Krippendorff, 2004, §11.4; Bloch & Kraemer, 1989).
     """
     if fmt == "json":

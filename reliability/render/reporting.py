@@ -83,10 +83,10 @@ def paragraph(report: Report) -> str:
     i = report.input
     boot = report.settings.bootstrap
     agreement_name, alpha_name = headline_names(report)
-    level = percent(boot.confidence) if boot is not None else "95 %"
+    level_text = level(boot.confidence) if boot is not None else "95 %"
 
     def value(name: str, figure: Figure) -> str:
-        return _value(name, figure, level)
+        return _value(name, figure, level_text)
 
     coders = _series([str(c) for c in i.coders])
     sentences = [
@@ -133,7 +133,7 @@ def paragraph(report: Report) -> str:
     sentences.append(_per_code(report))
     if boot is not None:
         sentences.append(
-            f"Intervals are {percent(boot.confidence)} percentile bootstrap intervals over units "
+            f"Intervals are {level(boot.confidence)} percentile bootstrap intervals over units "
             f"({boot.n_resamples:,} resamples, seed {boot.seed})."
         )
     sentences.append(
@@ -141,6 +141,11 @@ def paragraph(report: Report) -> str:
         f"Computed with reliability {__version__}."
     )
     return " ".join(s for s in sentences if s)
+
+
+def level(confidence: float) -> str:
+    """A confidence level as papers write it: 0.95 → '95 %', 0.995 → '99.5 %'."""
+    return f"{confidence * 100:g} %"
 
 
 def _per_code(report: Report) -> str:

@@ -1,13 +1,20 @@
-"""The report as text tables (terminal) or Markdown, built with tabulate."""
+"""The report as text tables (terminal) or Markdown, built with tabulate.
+
+Numbers read one way everywhere (:mod:`reliability.render.cells`): shares as
+percentages with one decimal, coefficients with three, counts with thousands
+separators, intervals as ``[low, high]``; n/a and figures to read with care carry
+a numbered footnote under their table.
+"""
 
 from __future__ import annotations
 
 from ..figures.registry import BY_KEY, Scope, interpret, keys, title
-from ..report import WORST_FIRST_BY, Report
+from ..report import FEW_UNITS, WORST_FIRST_BY, Report
 from . import disagreements as where
-from .cells import cell, percent, plain, visible
+from .cells import Footnotes, cell, count, interval, percent, plain, plural, visible
 from .gold import gold_sections
 from .style import Display, Style
+
 
 def render_text(report: Report, markdown: bool = False, display: Display | None = None) -> str:
     """The whole report as plain-text tables, or as Markdown when ``markdown``.
@@ -18,10 +25,12 @@ def render_text(report: Report, markdown: bool = False, display: Display | None 
     markdown : bool
         Markdown (for a codebook meeting's handout) instead of terminal text.
     display : Display, optional
-        Which sections on disagreements to add; by default one line says how to see them.
+        Which sections on disagreements to add, and the terminal width to fit;
+        by default one line says how to see the disagreements and tables keep
+        their natural width.
     """
-    style = Style(markdown)
     display = display or Display()
+    style = Style.of(markdown, display)
     # Test–retest (--rounds): the "coders" are one coder's rounds, and the report says so.
     who = "rounds" if report.settings.rounds else "coders"
     parts = [
@@ -50,11 +59,11 @@ def render_text(report: Report, markdown: bool = False, display: Display | None 
 def _header(report: Report, style: Style) -> str:
     i = report.input
     kind = "multi-label (a unit may get several codes)" if i.multi_label else "single-label"
-    codes = f"{len(i.codes)} codes"
+    codes = plural(len(i.codes), "code")
     if report.revision is not None:
-        codes += f" ({len(report.codes)} after the revision)"
+        codes += f" ({count(len(report.codes))} after the revision)"
     who = "rounds of one coder" if report.settings.rounds else "coders"
-    lines = [f"{i.units} units, {len(i.coders)} {who} ({', '.join(i.coders)}), {codes}, {kind}"]
+    lines = [f"{plural(i.units, 'unit')}, {count(len(i.coders))} {who} ({', '.join(i.coders)}), {codes}, {kind}"]
     scale = report.settings.scale
     if scale is not None:
         lines.append(
@@ -62,35 +71,61 @@ def _header(report: Report, style: Style) -> str:
             f"AC2 and Conger's κ with {scale.weights} weights"
         )
     if report.codebook is not None:
-        lines.append(f"codebook: {report.codebook.source}, {len(report.codebook.codes)} codes")
+        lines.append(f"codebook: {report.codebook.source}, {plural(len(report.codebook.codes), 'code')}")
+    boot = report.settings.bootstrap
+    if boot is not None:
+        lines.append(
+            f"intervals: {percent(boot.confidence)} percentile bootstrap, {plural(boot.n_resamples, 'resample')}; "
+            f"resampling unit: the unit (all its codings together); seed {boot.seed}"
+        )
     return style.lines(lines)
+
+
+def _with_notes(style: Style, table: str, notes: Footnotes, legend: list[str] | None = None) -> str:
+    """A table, then its legend and footnotes."""
+    below = (legend or []) + notes.lines()
+    return table + ("\n\n" + style.lines(below) if below else "")
+
+
+def _few(n_units: int, notes: Footnotes) -> str:
+    """A count of units, marked when a figure resting on so few needs care."""
+    if n_units >= FEW_UNITS:
+        return count(n_units)
+    return f"{count(n_units)} {notes.mark(f'fewer than {FEW_UNITS} units: read the figures with care')}"
 
 
 def _pairs(report: Report, style: Style) -> str:
     with_ci = report.settings.bootstrap is not None
     names = keys(Scope.PAIR, ordered_scale=report.settings.scale is not None)
+    notes = Footnotes()
     rows = [
-        [f"{p.coders[0]} – {p.coders[1]}", str(p.n_units)] + [cell(n, p.figures.get(n), with_ci) for n in names]
+        [f"{p.coders[0]} – {p.coders[1]}", _few(p.n_units, notes)] + [cell(n, p.figures.get(n), with_ci, notes) for n in names]
         for p in report.pairs
     ]
-    return style.table(rows, ["Pair", "Units"] + [title(n) for n in names])
+    headers = ["Pair", "Units"] + [title(n) for n in names]
+    secondary = tuple((names.index(n) + 2,) for n in ("jaccard", "pooled_kappa", "percent_agreement") if n in names)
+    return _with_notes(style, style.table(rows, headers, secondary=secondary), notes)
 
 
 def _overall(report: Report, style: Style) -> str:
     o = report.overall
     with_ci = report.settings.bootstrap is not None
+    notes = Footnotes()
     rows = [
-        ["Identical sets (all coders)", cell("percent_agreement", o.figures["percent_agreement"], with_ci), str(o.figures["percent_agreement"].n_units)],
-        ["≥1 code shared by all coders", cell("shared_agreement", o.figures["shared_agreement"], with_ci), str(o.figures["shared_agreement"].n_units)],
+        ["Identical sets (all coders)", cell("percent_agreement", o.figures["percent_agreement"], with_ci, notes), count(o.figures["percent_agreement"].n_units)],
+        ["≥1 code shared by all coders", cell("shared_agreement", o.figures["shared_agreement"], with_ci, notes), count(o.figures["shared_agreement"].n_units)],
     ]
     n = len(report.input.coders)
     for k, figure in o.at_least_k.items():
-        rows.append([f"≥1 code shared by at least {k} of {n} coders", cell("at_least_k", figure, with_ci), str(figure.n_units)])
-    return style.table(rows, ["Agreement", "Value", "Units"])
+        if k == n:
+            continue  # the same units and the same test as "shared by all coders"
+        rows.append([f"≥1 code shared by at least {k} of {n} coders", cell("at_least_k", figure, with_ci, notes), count(figure.n_units)])
+    return _with_notes(style, style.table(rows, ["Agreement", "Value", "Units"]), notes)
 
 
 def _coefficients(report: Report, style: Style) -> str:
     with_ci = report.settings.bootstrap is not None
+    notes = Footnotes()
     rows = []
     for name, figure in report.overall.figures.items():
         if figure.p_e is None and figure.p_o is None and name in ("percent_agreement", "shared_agreement"):
@@ -98,12 +133,12 @@ def _coefficients(report: Report, style: Style) -> str:
         rows.append(
             [
                 _title(report, name),
-                cell(name, figure),
-                _interval(name, figure) if with_ci else None,
+                cell(name, figure, notes=notes),
+                interval(name, *figure.ci) if figure.ci is not None else "",
                 plain(name, figure.se),
                 plain(name, figure.p_o),
                 plain(name, figure.p_e),
-                str(figure.n_units),
+                count(figure.n_units),
                 interpret(name, figure.value),
             ]
         )
@@ -111,7 +146,9 @@ def _coefficients(report: Report, style: Style) -> str:
     if not with_ci:
         headers.pop(2)
         rows = [r[:2] + r[3:] for r in rows]
-    return style.table(rows, headers)
+    secondary = tuple((headers.index(h),) for h in ("p_e", "p_o", "SE"))
+    legend = ["p_o: observed agreement; p_e: agreement expected by chance; SE: standard error."]
+    return _with_notes(style, style.table(rows, headers, secondary=secondary), notes, legend)
 
 
 def _title(report: Report, name: str) -> str:
@@ -124,28 +161,42 @@ def _title(report: Report, name: str) -> str:
     return title(name)
 
 
-def _interval(name: str, figure) -> str:
-    if figure.ci is None:
-        return ""
-    return f"{plain(name, figure.ci[0])} – {plain(name, figure.ci[1])}"
-
-
 def _codes(report: Report, style: Style) -> str:
     coders = list(report.input.coders)
+    with_ci = report.settings.bootstrap is not None
     figures = keys(Scope.CODE)
+    notes = Footnotes()
     rows = []
     for code in report.codes_worst_first():
+        ordering = code.figures[WORST_FIRST_BY]
+        # Footnotes name no code: the mark sits on the code's row, and codes with the same caveat share one.
+        caveats = "".join(" " + notes.mark(caveat) for caveat in code.caveats())
         rows.append(
             [code.code]
-            + [str(code.applied[c]) for c in coders]
+            + [count(code.applied[c]) for c in coders]
             + [
                 percent(code.prevalence),
-                *(cell(key, code.figures[key]) for key in figures),
-                interpret(WORST_FIRST_BY, code.figures[WORST_FIRST_BY].value),
+                count(code.n_units),
+                *(cell(key, code.figures[key], with_ci, notes) + (caveats if key == WORST_FIRST_BY else "") for key in figures),
+                interpret(WORST_FIRST_BY, ordering.value),
             ]
         )
-    headers = ["Code"] + [f"× {c}" for c in coders] + ["Prevalence", *(BY_KEY[key].short for key in figures), "Reading"]
-    return style.table(rows, headers)
+    reading = f"Reading ({BY_KEY[WORST_FIRST_BY].short})"
+    headers = ["Code"] + [f"× {c}" for c in coders] + ["Prevalence", "Units", *(BY_KEY[key].short for key in figures), reading]
+    column = {h: i for i, h in enumerate(headers)}
+    secondary = (
+        tuple(column[BY_KEY[key].short] for key in figures if key not in (WORST_FIRST_BY, "positive_agreement")),
+        tuple(column[f"× {c}"] for c in coders),
+        (column["Prevalence"],),
+        (column[BY_KEY["positive_agreement"].short],),
+    )
+    legend = [
+        "× CODER: units the coder applied the code to. Prevalence: share of all ratings (unit × coder) that "
+        f"apply the code. Units: units coded by at least two coders, behind every figure of the row. "
+        f"{', '.join(f'{BY_KEY[key].short}: {BY_KEY[key].title}' for key in figures if BY_KEY[key].short != BY_KEY[key].title)}. "
+        f"Reading: the Landis & Koch (1977) band of {BY_KEY[WORST_FIRST_BY].title}, which also orders the codes."
+    ]
+    return _with_notes(style, style.table(rows, headers, secondary=secondary), notes, legend)
 
 
 def _reporting(report: Report, style: Style) -> list[str]:
@@ -157,9 +208,10 @@ def _reporting(report: Report, style: Style) -> list[str]:
 
 def _input(report: Report, style: Style) -> str:
     i = report.input
-    lines = [f"{i.rows_read} rows read, {i.rows_used} used, {i.rows_read - i.rows_used} ignored"]
+    ignored = i.rows_read - i.rows_used
+    lines = [f"{plural(i.rows_read, 'row')} read, {count(i.rows_used)} used, {count(ignored)} ignored"]
     lines += i.warnings()
     for source in i.sources:
         used = "; ".join(f"{role}: {column}" for role, column in source.roles().items() if column)
-        lines.append(f"{source.path}: {source.shape}, {source.rows} rows" + (f" ({used})" if used else ""))
+        lines.append(f"{source.path}: {source.shape}, {plural(source.rows, 'row')}" + (f" ({used})" if used else ""))
     return style.lines(lines)

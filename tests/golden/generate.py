@@ -130,7 +130,8 @@ def run(args: list[str]) -> str:
     """The command's output, stdout then stderr and the exit code, the version masked."""
     from reliability.cli import main
 
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    # Piped output, no COLUMNS: tables at their natural width, whatever terminal runs the suite.
+    result = CliRunner().invoke(main, args, catch_exceptions=False, env={"COLUMNS": None})
     text = f"{result.stdout}--- stderr\n{result.stderr}--- exit {result.exit_code}\n"
     return VERSION.sub(r'\1"<masked>"', text)
 
