@@ -39,6 +39,7 @@ from results import TARGET_UNITS, Bootstrap, EndToEnd, Phases, Run, Startup, con
 HERE = Path(__file__).resolve().parent
 DEFAULT_RESULTS = HERE / "RESULTS.md"
 SUFFIXES = {"k": 1_000, "m": 1_000_000}
+GILLARD = HERE.parent / "sample_data" / "gillard" / "coders"
 PROFILE_ROWS = 15
 WARM_UP_UNITS = 300
 
@@ -113,6 +114,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="coder counts to scale over (default 2,5,10,20)")
     parser.add_argument("--scaling-codes", type=parse_counts, default=None, metavar="LIST",
                         help="code counts to scale over (default 5,20,50,100)")
+    parser.add_argument("--codes-scaling", type=parse_counts, default=None, metavar="LIST",
+                        help="code counts of the open-coding scaling runs (default 100,1000,5000)")
+    parser.add_argument("--codes-units", type=parse_size, default=5_000, metavar="N",
+                        help="units of the open-coding scaling runs, with 2 coders (default 5k: DESIGN's 5,000 × 5,000)")
     parser.add_argument("--no-profile", action="store_true",
                         help="skip the in-process phase timing and cProfile of the target-size compare")
     parser.add_argument("--repeats", type=int, default=3, metavar="N", help="best of N runs (default 3)")
@@ -134,6 +139,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         args.scaling_units = min(args.scaling_units, 500)
         args.scaling_coders = args.scaling_coders or [2, 3]
         args.scaling_codes = args.scaling_codes or [5, 10]
+        args.codes_scaling = args.codes_scaling or [20, 50]
+        args.codes_units = min(args.codes_units, 200)
         args.e2e_sizes = args.e2e_sizes or [min(args.sizes)]
     else:
         args.sizes = args.sizes or [1_000, 10_000, 100_000, 1_000_000]
@@ -141,6 +148,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         args.ci_sizes = args.ci_sizes or [1_000, 10_000, 100_000]
         args.scaling_coders = args.scaling_coders or [2, 5, 10, 20]
         args.scaling_codes = args.scaling_codes or [5, 20, 50, 100]
+        args.codes_scaling = args.codes_scaling or [100, 1_000, 5_000]
         args.results = args.results or DEFAULT_RESULTS
     return args
 
@@ -182,10 +190,16 @@ class Inputs:
         return self.files[key]
 
 
-def end_to_end(inputs: Inputs, units: int, coders: int, codes: int, args) -> EndToEnd:
-    """pandas.read_csv and reliability compare on the same CSV, as whole processes."""
+def read_csv_command(path: Path) -> list[str]:
+    return [sys.executable, "-c", "import sys, pandas; pandas.read_csv(sys.argv[1])", str(path)]
+
+
+def end_to_end(
+    inputs: Inputs, units: int, coders: int, codes: int, args, disagreements: bool = False
+) -> EndToEnd:
+    """pandas.read_csv and reliability compare on the same CSV, as whole processes (and with --disagreements)."""
     path, rows = inputs.csv(units, coders, codes)
-    read = [sys.executable, "-c", "import sys, pandas; pandas.read_csv(sys.argv[1])", str(path)]
+    read = read_csv_command(path)
     compare = [*reliability_command(), "compare", str(path), "--format", "json"]
     # Repeats only while a run is short: one 5-minute run is enough to know.
     budget = max(args.budget, 10.0)
@@ -197,6 +211,9 @@ def end_to_end(inputs: Inputs, units: int, coders: int, codes: int, args) -> End
         csv_bytes=path.stat().st_size,
         pandas=best_process(read, args.repeats, args.timeout, budget),
         ours=best_process(compare, args.repeats, args.timeout, budget),
+        disagreements=best_process([*compare, "--disagreements"], args.repeats, args.timeout, budget)
+        if disagreements
+        else None,
     )
 
 
@@ -207,6 +224,8 @@ def measure_startup(args) -> Startup:
         help=best_process([*cli, "--help"], max(args.repeats, 5), args.timeout, args.budget),
         compare_help=best_process([*cli, "compare", "--help"], max(args.repeats, 5), args.timeout, args.budget),
         imported_at_help=frozenset(imported_modules(["-m", "reliability", "--help"])),
+        import_pandas=best_process([sys.executable, "-c", "import pandas"], max(args.repeats, 5), args.timeout, args.budget),
+        small_compare=best_process([*cli, "compare", str(GILLARD)], max(args.repeats, 5), args.timeout, args.budget),
     )
 
 
@@ -222,7 +241,8 @@ def measure_bootstrap(inputs: Inputs, units: int, args, known: ProcessRun | None
             (resamples, run_process([*compare, "--ci", "--bootstrap", str(resamples)], args.timeout))
             for resamples in args.ci_probes
         )
-    return Bootstrap(units, rows, args.ci_resamples, without, direct, probes)
+    pandas = best_process(read_csv_command(path), args.repeats, args.timeout, args.budget)
+    return Bootstrap(units, rows, args.ci_resamples, without, direct, probes, pandas)
 
 
 def measure_phases(inputs: Inputs, units: int, profile: bool) -> Phases:
@@ -246,7 +266,7 @@ def measure_phases(inputs: Inputs, units: int, profile: bool) -> Phases:
     start = time.perf_counter()
     codings = load([path])
     loaded = time.perf_counter()
-    report = compare(codings)
+    report = compare(codings, sections=())  # as the command computes it: the summary, no section
     computed = time.perf_counter()
     render(report, "json")
     rendered = time.perf_counter()
@@ -323,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 continue
             progress(started, f"end to end at {units:,} units")
-            run.end_to_end.append(end_to_end(inputs, units, 5, 20, args))
+            run.end_to_end.append(end_to_end(inputs, units, 5, 20, args, disagreements=units == TARGET_UNITS))
 
         for units in args.ci_sizes:
             progress(started, f"compare --ci at {units:,} units")
@@ -334,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
         for coders, codes in shapes:
             progress(started, f"scaling: {args.scaling_units:,} units × {coders} coders × {codes} codes")
             run.scaling.append(end_to_end(inputs, args.scaling_units, coders, codes, args))
+
+        for codes in args.codes_scaling:
+            progress(started, f"open coding: {args.codes_units:,} units × 2 coders × {codes:,} codes")
+            run.codes_scaling.append(end_to_end(inputs, args.codes_units, 2, codes, args))
 
         if not args.no_profile:
             units = TARGET_UNITS if TARGET_UNITS in args.e2e_sizes else min(args.e2e_sizes)

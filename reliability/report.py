@@ -14,29 +14,32 @@ is computed on the codings as if the codebook had been revised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Sequence
+
+import numpy as np
 
 from .version import __version__
 from .figures.agreement import coder_pairs, compare_all, compare_pair
-from .findings.bias import Bias, find_bias
-from .codings.codebook import Codebook
 from .codings.model import Codings, Source
 from .codings.options import ReadOptions
 from .codings.levels import LEVELS
 from .codings.scales import Scale, ordered_scale
 from .errors import UsageError
 from .figures.coefficients import chance_corrected
-from .figures.coefficients.weighted import scaled_figures
-from .figures.gold import GoldStandard, against_gold
-from .findings.confusions import Confusions, find_confusions
-from .findings.disagreements import Disagreements, find_disagreements
 from .figures.figure import Figure
-from .findings.gaps import Gaps, find_gaps
 from .figures.intervals import BootstrapSettings
 from .figures.registry import Scope, keys, ordered
-from .codings.revision import Revision
+from .findings.disagreements import Disagreements, count_disagreements, find_disagreements
 from .findings.ranges import ranges, segments
-from .figures.unitizing import unitizing_alphas
+from .progress import Progress, Stage
+
+if TYPE_CHECKING:  # the modules of optional parts are imported when a part is computed: a small run starts faster
+    from .codings.codebook import Codebook
+    from .codings.revision import Revision
+    from .figures.gold import GoldStandard
+    from .findings.bias import Bias
+    from .findings.confusions import Confusions
+    from .findings.gaps import Gaps
 
 SCHEMA_VERSION = 1
 MISSING_SHOWN = 5
@@ -45,6 +48,14 @@ WORST_FIRST_BY = "fleiss_kappa"
 """The per-code figure that orders codes worst first and gives each code its reading."""
 FEW_UNITS = 10
 """A per-code or per-pair figure resting on fewer units than this is marked for care."""
+SECTIONS = ("disagreements", "confusions", "bias", "gaps", "matrix")
+"""The sections on where and why coders disagree, each computed only when asked for.
+
+``matrix`` is the dense code × code confusion matrix (it implies ``confusions``).
+The disagreement summary (how many units disagree) is always computed.
+"""
+CHANCE_SHARE, PAIRS_SHARE, OVERALL_SHARE = 0.8, 0.08, 0.04
+"""Shares of a compare's computing time: chance-corrected figures, observed pairs, all coders; sections the rest."""
 
 
 
@@ -83,6 +94,7 @@ class Settings:
             "bootstrap": boot.n_resamples if boot else None,
             "seed": boot.seed if boot else None,
             "confidence": boot.confidence if boot else None,
+            "resampling": boot.to_dict() if boot else None,
             **self.read.settings(),
             "codebook": self.codebook,
             "revision": list(self.revision),
@@ -229,10 +241,23 @@ class Report:
     """Every coder against the answer key (``--gold``)."""
     findings_units: str | None = None
     """What the findings count when the units are characters, sentences or paragraphs (ranges, segments)."""
+    sections: tuple[str, ...] = SECTIONS
+    """The sections of ``SECTIONS`` that were computed; the others are None (empty lists in JSON)."""
+    disagreeing: tuple[int, int] = (0, 0)
+    """Disagreeing units and units with at least two coders, counted even when the list is not computed."""
+
+    def disagreement_summary(self) -> dict[str, Any]:
+        """How many units disagree, how many are listed, and the filter in force (JSON ``disagreement_summary``)."""
+        if self.disagreements is not None:
+            return self.disagreements.summary()
+        total, of_units = self.disagreeing
+        return {"units": total, "listed": 0, "of_units": of_units, "code": None, "pair": None}
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of DESIGN §4 (schema_version 1); ``gold`` only when asked for,
-        ``findings_units`` only for units of text (characters, sentences, paragraphs)."""
+        ``findings_units`` only for units of text (characters, sentences, paragraphs).
+        Sections not computed (see ``sections``) are empty lists or null; the
+        disagreement summary is always there."""
         gold = {} if self.gold is None else {"gold": self.gold.to_dict()}
         findings = {} if self.findings_units is None else {"findings_units": self.findings_units}
         return {
@@ -243,10 +268,13 @@ class Report:
             "pairs": [p.to_dict() for p in self.pairs],
             "overall": self.overall.to_dict(),
             "codes": [c.to_dict() for c in self.codes],
+            "sections": list(self.sections),
             "disagreements": self.disagreements.to_list() if self.disagreements else [],
-            "disagreement_summary": self.disagreements.summary() if self.disagreements else None,
+            "disagreement_summary": self.disagreement_summary(),
             "confusions": [p.to_dict() for p in self.confusions.pairs] if self.confusions else [],
-            "confusion_matrix": self.confusions.matrix_dict() if self.confusions else None,
+            "confusion_matrix": (
+                self.confusions.matrix_dict() if self.confusions and "matrix" in self.sections else None
+            ),
             "bias": self.bias.to_dict() if self.bias else None,
             "gaps": self.gaps.to_dict() if self.gaps else None,
             "codebook": self.codebook.to_dict() if self.codebook else None,
@@ -300,6 +328,8 @@ def compare(
     order: Sequence[str] | None = None,
     gold: str | None = None,
     rounds: bool = False,
+    sections: Collection[str] = SECTIONS,
+    progress: Progress | None = None,
 ) -> Report:
     """Compute every figure for a coding, and where and why the coders disagree.
 
@@ -331,11 +361,27 @@ def compare(
         (:func:`reliability.figures.gold.against_gold`).
     rounds : bool
         The coders are one coder's rounds (test–retest); recorded for the renderers.
+    sections : collection of str, default every one of ``SECTIONS``
+        Which sections on where and why coders disagree to compute; the others
+        cost nothing. Gaps are computed whenever a codebook is given: they hold
+        the warning about codes the codebook does not know.
+    progress : callable, optional
+        Told the progress of the ``"computing"`` stage, or with a bootstrap of the
+        ``"bootstrapping"`` stage in resamples drawn (see :mod:`reliability.progress`).
+
+    Intervals on units of text (characters, sentences, paragraphs of coded spans)
+    resample whole documents (``codings.layout.document``): such units are not
+    independent observations.
 
     Returns
     -------
     Report
     """
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise UsageError(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    wanted = set(sections) | ({"confusions"} if "matrix" in sections else set())
+    wanted |= {"gaps"} if codebook is not None else set()
     as_read = codings
     book = codebook
     if revision is not None:
@@ -343,9 +389,27 @@ def compare(
         book = codebook.revised(revision.mapping) if codebook is not None else None
     on_scale = _scale(scale, order, codings, book)
     pairs = coder_pairs(codings, reference)
+    bootstrap = _by_document(bootstrap, codings)
+    stage = Stage(progress if bootstrap is None else None, "computing", 1000)
+    resampling = Stage(None, "bootstrapping", 1)
+    if bootstrap is not None:  # the resamples are the work: the computing steps then tell nothing
+        to_draw = figures_to_bootstrap(codings, reference, on_scale is not None) * bootstrap.n_resamples
+        resampling = Stage(progress, "bootstrapping", to_draw)
+        if bootstrap.progress is None:
+            bootstrap = replace(bootstrap, progress=resampling.advance)
     chance = chance_corrected(codings, pairs, bootstrap)
-    scaled = scaled_figures(codings, on_scale, pairs, bootstrap) if on_scale is not None else None
-    gold_standard = against_gold(codings, gold) if gold is not None else None
+    # Shares of the time measured at 200,000 units × 5 coders × 20 codes without a bootstrap.
+    stage.reach(CHANCE_SHARE)
+    scaled = None
+    if on_scale is not None:
+        from .figures.coefficients.weighted import scaled_figures
+
+        scaled = scaled_figures(codings, on_scale, pairs, bootstrap)
+    gold_standard = None
+    if gold is not None:
+        from .figures.gold import against_gold
+
+        gold_standard = against_gold(codings, gold)
     pair_results = []
     for a, b in pairs:
         observed = compare_pair(codings, a, b, bootstrap)
@@ -367,9 +431,15 @@ def compare(
                 ),
             )
         )
+        stage.advance(PAIRS_SHARE * stage.total / len(pairs))
     overall = compare_all(codings, bootstrap)
+    stage.reach(CHANCE_SHARE + PAIRS_SHARE + OVERALL_SHARE)
     continuum = codings.layout.continuum if codings.layout is not None else None
-    unitizing = unitizing_alphas(continuum) if continuum is not None else None
+    unitizing = None
+    if continuum is not None:
+        from .figures.unitizing import unitizing_alphas
+
+        unitizing = unitizing_alphas(continuum)
     overall_result = OverallResult(
         n_units=overall.n_units,
         figures={
@@ -387,7 +457,25 @@ def compare(
         },
         at_least_k=overall.at_least_k,
     )
-    by_range, by_segment = ranges(codings), segments(codings)
+    # Disagreements and gaps count ranges of units of text coded alike, bias and confusions segments.
+    by_range = ranges(codings)
+    by_segment = segments(codings) if wanted & {"confusions", "bias"} else None
+    # Each section's module is imported only when the section is computed: a small run starts faster.
+    confusions = bias = gaps = None
+    if "confusions" in wanted:
+        from .findings.confusions import find_confusions
+
+        confusions = find_confusions(by_segment, book)
+    if "bias" in wanted:
+        from .findings.bias import find_bias
+
+        bias = find_bias(by_segment, pairs)
+    if "gaps" in wanted:
+        from .findings.gaps import find_gaps
+
+        gaps = find_gaps(by_range, book)
+    stage.finish()
+    resampling.finish()  # undefined figures are not bootstrapped: the estimate is an upper bound
     return Report(
         input=summarise_input(as_read),
         settings=Settings(
@@ -403,15 +491,32 @@ def compare(
         pairs=tuple(pair_results),
         overall=overall_result,
         codes=_code_results(codings, chance.codes, unitizing),
-        disagreements=find_disagreements(by_range),
-        confusions=find_confusions(by_segment, book),
-        bias=find_bias(by_segment, pairs),
-        gaps=find_gaps(by_range, book),
+        disagreements=find_disagreements(by_range) if "disagreements" in wanted else None,
+        confusions=confusions,
+        bias=bias,
+        gaps=gaps,
         codebook=codebook,
         revision=revision,
         gold=gold_standard,
-        findings_units=_findings_units(codings, by_range, by_segment),
+        findings_units=_findings_units(codings, by_range, by_segment or segments(codings))
+        if codings.layout is not None and codings.layout.runs is not None
+        else None,
+        sections=tuple(name for name in SECTIONS if name in wanted),
+        disagreeing=count_disagreements(by_range) if "disagreements" not in wanted else (0, 0),
     )
+
+
+def _by_document(bootstrap: BootstrapSettings | None, codings: Codings) -> BootstrapSettings | None:
+    """The bootstrap for these units: whole documents for units of text, else units.
+
+    Characters, sentences and paragraphs of one document were read and coded in one
+    go, so they are not independent observations; resampling them one by one would
+    give intervals far too narrow.
+    """
+    layout = codings.layout
+    if bootstrap is None or bootstrap.clusters is not None or layout is None or layout.runs is None:
+        return bootstrap
+    return replace(bootstrap, clusters=np.asarray(layout.document), resampling="documents")
 
 
 def _findings_units(codings: Codings, by_range: Codings, by_segment: Codings) -> str | None:

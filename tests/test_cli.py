@@ -52,6 +52,17 @@ def test_help_does_not_import_pandas_or_sklearn():
     assert out.strip() == "[]"
 
 
+def test_a_small_compare_imports_neither_scipy_nor_sklearn():
+    # DESIGN §6: a small run costs at most 1.5 × `import pandas`; scipy alone would add a fifth.
+    code = (
+        "import sys; from click.testing import CliRunner; from reliability.cli import main; "
+        f"result = CliRunner().invoke(main, ['compare', {str(GILLARD_CODERS)!r}]); assert result.exit_code == 0; "
+        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_gillard_figures_in_the_table():
     result = run("compare", GILLARD_CODERS, "--reference", "lead")
     assert result.exit_code == 0, result.output

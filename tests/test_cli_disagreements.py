@@ -64,9 +64,27 @@ def test_pair_filter_in_json():
     assert all(unit["codes"]["lead"] != unit["codes"]["KO"] for unit in report["disagreements"])
 
 
-def test_json_holds_every_section():
+def test_default_json_holds_the_summary_alone():
+    # DESIGN §4: the units are listed only with --disagreements; the summary is always there.
+    report = json.loads(run(GILLARD_CODERS, "--format", "json").stdout)
+    assert report["disagreement_summary"] == {"units": 46, "listed": 0, "of_units": 50, "code": None, "pair": None}
+    assert report["sections"] == []
+    assert report["disagreements"] == [] and report["confusions"] == []
+    assert report["confusion_matrix"] is None and report["bias"] is None and report["gaps"] is None
+
+
+def test_json_with_a_codebook_holds_the_gaps_for_its_warning():
     result = run(GILLARD_CODERS, "--codebook", CODEBOOK, "--format", "json")
     report = json.loads(result.stdout)
+    assert report["sections"] == ["gaps"] and report["disagreements"] == []
+    assert [u["unit"] for u in report["gaps"]["uncoded"]] == ["S11", "S17", "S24", "S30"]
+
+
+def test_json_holds_every_section_when_asked():
+    result = run(GILLARD_CODERS, "--codebook", CODEBOOK, "--format", "json", "--disagreements", "--matrix")
+    report = json.loads(result.stdout)
+    assert report["sections"] == ["disagreements", "confusions", "bias", "gaps", "matrix"]
+    assert report["disagreement_summary"]["listed"] == 46
     assert len(report["disagreements"]) == 46
     s22 = next(u for u in report["disagreements"] if u["unit"] == "S22")
     assert s22["notes"]["SLG"] == "Clearly about disclosure - what she can say and to whom."

@@ -19,6 +19,7 @@ from reliability.figures.coefficients import (
     pooled_kappa,
     positive_agreement,
 )
+from reliability.figures.figure import NO_INTERVAL
 from reliability.figures.intervals import BootstrapSettings
 from tests.reference_data import load
 
@@ -63,14 +64,20 @@ def per_call_code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -
     return [
         replace(
             code,
-            fleiss_kappa=replace(code.fleiss_kappa, ci=None),
-            krippendorff_alpha=replace(code.krippendorff_alpha, ci=None),
-            gwet_ac1=replace(code.gwet_ac1, ci=None),
-            positive_agreement=replace(code.positive_agreement, ci=None),
-            pairs={pair: {name: replace(f, ci=None) for name, f in figures.items()} for pair, figures in code.pairs.items()},
+            fleiss_kappa=_without_interval(code.fleiss_kappa),
+            krippendorff_alpha=_without_interval(code.krippendorff_alpha),
+            gwet_ac1=_without_interval(code.gwet_ac1),
+            positive_agreement=_without_interval(code.positive_agreement),
+            pairs={pair: {name: _without_interval(f) for name, f in figures.items()} for pair, figures in code.pairs.items()},
         )
         for code in with_intervals
     ]
+
+
+def _without_interval(figure):
+    """The figure without its interval, nor the note saying why an interval was left out."""
+    notes = [part for part in (figure.note or "").split("; ") if part and part != NO_INTERVAL]
+    return replace(figure, ci=None, note="; ".join(notes) or None)
 
 
 def random_codings(seed: int) -> Codings:
@@ -122,3 +129,29 @@ def test_per_code_batch_path_covers_undefined_and_defined_figures() -> None:
             figures += [code.fleiss_kappa, code.krippendorff_alpha, code.gwet_ac1, code.positive_agreement]
     assert any(figure.value is None for figure in figures)
     assert sum(figure.se is not None for figure in figures) > 100
+
+
+@pytest.mark.parametrize("n_codes", [40, 400, 3000])
+def test_sparse_set_distances_equal_the_dense_form(n_codes, monkeypatch):
+    # Large codebooks take the sparse form; on the same sets it must give the dense form's x @ Delta.
+    from reliability.figures.coefficients import set_distance
+
+    rng = np.random.default_rng(n_codes)
+    patterns = np.unique(rng.random((600, n_codes)) < 2.5 / n_codes, axis=0)
+    counts = rng.integers(0, 9, (4, len(patterns))).astype(float)
+    for distance in ("masi", "jaccard"):
+        sparse_form = set_distance._sparse_set_delta_times(patterns, distance)(counts)
+        monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", float("inf"))
+        dense_form = set_distance._set_delta_times(patterns, distance)(counts)
+        monkeypatch.undo()
+        assert np.allclose(sparse_form, dense_form, rtol=0, atol=1e-9)
+
+
+def test_a_large_open_codebook_takes_the_sparse_form(monkeypatch):
+    from reliability.figures.coefficients import set_distance
+
+    called = []
+    monkeypatch.setattr(set_distance, "_sparse_set_delta_times", lambda p, d: called.append(p.shape) or (lambda x: x))
+    patterns = np.eye(3000, dtype=bool)[:2000]  # 2,000 one-code sets of 3,000 codes: no two share a code
+    set_distance._set_delta_times(patterns, "masi")
+    assert called == [(2000, 3000)]

@@ -171,7 +171,7 @@ def test_confusions_by_hand():
 def test_confusions_match_a_plain_loop_in_small_chunks(monkeypatch):
     codings = _random_codings(seed=2)
     whole = find_confusions(codings)
-    monkeypatch.setattr(confusions_module, "CHUNK_BYTES", 4 * 4 * 5 * 5 * 7)  # 7 units per chunk
+    monkeypatch.setattr(confusions_module, "CHUNK_UNITS", 7)
     chunked = find_confusions(codings)
     expected = np.zeros((codings.n_codes, codings.n_codes), dtype=int)
     directed = {}
@@ -355,3 +355,13 @@ def test_level_roll_up_equals_the_gillard_revision(gillard):
     assert shared == {("lead", "KO"): pytest.approx(46 / 50), ("lead", "SLG"): pytest.approx(45 / 50)}
     assert report.overall.figures["shared_agreement"].value == pytest.approx(38 / 50)
     assert report.gaps.not_in_codebook == ()
+
+
+def test_sections_not_asked_for_are_not_computed_and_the_summary_still_counts(gillard):
+    full = reliability.compare(gillard)
+    bare = reliability.compare(gillard, sections=())
+    assert bare.disagreements is None and bare.confusions is None and bare.bias is None and bare.gaps is None
+    assert bare.disagreement_summary() == {**full.disagreement_summary(), "listed": 0}
+    assert bare.to_dict()["pairs"] == full.to_dict()["pairs"]
+    with pytest.raises(UsageError, match="unknown sections"):
+        reliability.compare(gillard, sections=("everything",))

@@ -25,14 +25,22 @@ def test_library_and_command_line_give_the_same_json(arguments, options, referen
     inputs = str(SAMPLE / "gillard" / "coders")
     result = CliRunner().invoke(main, ["compare", inputs, "--format", "json", *arguments])
     assert result.exit_code == 0, result.output
-    report = reliability.compare(reliability.load([inputs], options), reference=reference)
+    # Without --disagreements the command computes no section but the disagreement summary.
+    report = reliability.compare(reliability.load([inputs], options), reference=reference, sections=())
+    assert report.to_dict() == json.loads(result.stdout)
+
+
+def test_with_every_section():
+    inputs = str(SAMPLE / "gillard" / "coders")
+    result = CliRunner().invoke(main, ["compare", inputs, "--format", "json", "--disagreements", "--matrix"])
+    report = reliability.compare(reliability.load([inputs]))
     assert report.to_dict() == json.loads(result.stdout)
 
 
 def test_with_intervals_too():
     inputs = str(SAMPLE / "gillard" / "coders")
     result = CliRunner().invoke(main, ["compare", inputs, "--format", "json", "--ci", "--bootstrap", "20", "--seed", "3"])
-    report = reliability.compare(reliability.load([inputs]), bootstrap=BootstrapSettings(20, 3, 0.95))
+    report = reliability.compare(reliability.load([inputs]), bootstrap=BootstrapSettings(20, 3, 0.95), sections=())
     assert report.to_dict() == json.loads(result.stdout)
 
 

@@ -13,7 +13,7 @@ from paths import GILLARD_CODERS
 def test_progress_counts_every_bootstrapped_figure(reference):
     codings = reliability.load([GILLARD_CODERS])
     ticks = []
-    settings = BootstrapSettings(n_resamples=20, progress=lambda: ticks.append(1))
+    settings = BootstrapSettings(n_resamples=20, progress=ticks.append)
     report = reliability.compare(codings, reference=reference, bootstrap=settings)
     defined = sum(
         f.value is not None
@@ -24,7 +24,7 @@ def test_progress_counts_every_bootstrapped_figure(reference):
         for f in figures.values()
     )
     # Every defined figure is bootstrapped once; the estimate counts them all up front.
-    assert len(ticks) == defined == figures_to_bootstrap(codings, reference)
+    assert sum(ticks) == defined * 20 and defined == figures_to_bootstrap(codings, reference)
 
 
 def test_every_defined_figure_gets_an_interval():

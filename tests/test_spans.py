@@ -213,6 +213,13 @@ def test_characters_have_a_limit(monkeypatch):
         load_spans(CHARACTER_ROWS, "characters")
 
 
+def test_characters_times_codes_are_refused_before_the_table_is_built(monkeypatch):
+    # 12 characters × 3 coders × 2 codes = 72 cells: past the limit the message names it, no allocation is tried.
+    monkeypatch.setattr(text_units, "MAX_TABLE_CELLS", 50)
+    with pytest.raises(UsageError, match=r"--units characters makes 12 units × \d coders × \d codes, \d+ cells, more than the 50"):
+        load_spans(CHARACTER_ROWS, "characters")
+
+
 # --- MAXQDA's paragraph positions ---------------------------------------------------------------
 
 
@@ -284,3 +291,40 @@ def test_accounting_adds_the_rows_each_table_set_aside():
     assert (accounting.rows_read, accounting.rows_used) == (5, 2)
     assert [(i.reason, i.rows) for i in accounting.ignored] == [("blank line", 3)]
     assert [(s.path, s.rows) for s in accounting.sources] == [("a.csv", 3), ("b.csv", 2)]
+
+
+# --- intervals on character units resample documents ------------------------------------------
+
+
+def test_character_units_are_resampled_by_document():
+    from reliability.figures.intervals import BootstrapSettings
+
+    rows = [(d, coder, s, s + 3, code) for d in ("d1", "d2", "d3") for coder, s, code in
+            (("A", 0, "x"), ("B", 1, "x"), ("A", 6, "y"), ("B", 6, "x"))]
+    codings = load_spans(rows, "characters")
+    assert len(set(codings.layout.document.tolist())) == 3
+    report = compare(codings, bootstrap=BootstrapSettings(200, seed=1), sections=())
+    assert report.to_dict()["settings"]["resampling"] == {
+        "unit": "documents", "clusters": 3, "n_resamples": 200, "confidence": 0.95, "seed": 1,
+    }
+    # The three documents are identical, so every resample of whole documents gives the same
+    # percent agreement: an interval of width zero, where a resample of characters would vary.
+    low, high = report.pairs[0].figures["percent_agreement"].ci
+    assert low == high == report.pairs[0].figures["percent_agreement"].value
+
+
+def test_one_document_gives_no_interval_and_says_why():
+    from reliability.figures.figure import NO_INTERVAL
+    from reliability.figures.intervals import BootstrapSettings
+
+    codings = load_spans([("d", "A", 0, 4, "x"), ("d", "B", 2, 6, "x"), ("d", "A", 8, 9, "y")], "characters")
+    figure = compare(codings, bootstrap=BootstrapSettings(50), sections=()).pairs[0].figures["percent_agreement"]
+    assert figure.value is not None and figure.ci is None and figure.note == NO_INTERVAL
+
+
+def test_segments_are_resampled_as_units():
+    from reliability.figures.intervals import BootstrapSettings
+
+    codings = load_spans([("d", "A", 0, 10, "x"), ("d", "B", 2, 10, "y"), ("e", "A", 0, 4, "x"), ("e", "B", 0, 4, "x")], "segments")
+    settings = compare(codings, bootstrap=BootstrapSettings(20), sections=()).to_dict()["settings"]["resampling"]
+    assert settings["unit"] == "units" and settings["clusters"] is None

@@ -7,6 +7,7 @@ import functools
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -109,8 +110,11 @@ def scale_options(command: Callable) -> Callable:
     return command
 
 
-def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
+def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = (), quiet: bool = False):
     """Read the inputs and compute the report the options ask for; warnings go to stderr unless ``quiet``.
+
+    ``sections`` names the sections on where and why coders disagree that the
+    output shows (see ``reliability.report.SECTIONS``); nothing else is computed.
 
     Returns
     -------
@@ -122,19 +126,19 @@ def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
     from ..readers import load
     from ..readers.codebook import read_codebook
     from ..readers.recode import read_recode
-    from ..report import compare, figures_to_bootstrap
+    from ..report import compare
 
     options = read_options(kwargs)
     codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None
-    codings = load(list(kwargs["inputs"]), options)
-    recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
-    revision = build_revision(codings.codes, codebook=codebook, level=kwargs["level"], recode=recode, merges=kwargs["merge"])
     scale = kwargs.get("scale", "nominal")
-    with bootstrap_progress(kwargs["ci"], figures_to_bootstrap(codings, kwargs["reference"], scale != "nominal")) as tick:
+    with terminal_progress() as progress:
+        codings = load(list(kwargs["inputs"]), options, progress)
+        recode = read_recode(kwargs["recode"]) if kwargs["recode"] is not None else None
+        revision = build_revision(
+            codings.codes, codebook=codebook, level=kwargs["level"], recode=recode, merges=kwargs["merge"]
+        )
         bootstrap = (
-            BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"], progress=tick)
-            if kwargs["ci"]
-            else None
+            BootstrapSettings(kwargs["n_resamples"], kwargs["seed"], kwargs["confidence"]) if kwargs["ci"] else None
         )
         report = compare(
             codings,
@@ -146,20 +150,78 @@ def run_analysis(kwargs: dict[str, Any], quiet: bool = False):
             order=parse_order(kwargs["order"]) if kwargs.get("order") is not None else None,
             gold=kwargs.get("gold"),
             rounds=kwargs.get("rounds", False),
+            sections=sections,
+            progress=progress,
         )
     for line in () if quiet else report.warnings():
         warn(line)
     return report
 
 
+STAGE_LABELS = {"reading": "Reading", "computing": "Computing", "bootstrapping": "Bootstrapping"}
+ETA_AFTER_SHARE = 0.1
+ETA_AFTER_SECONDS = 2.0
+ETA_AGREEMENT = 0.25
+"""The time left is shown once at least this share of a stage is done, this many seconds
+have passed, and the rates of the last two quarters of that time agree within this
+fraction: an estimate that would jump about is not shown."""
+
+
+class TerminalBar:
+    """The core's progress (``reliability.progress``) as one click progress bar per stage on stderr."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.stage: str | None = None
+        self.history: list[tuple[float, int]] = []
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.history = stage, []
+            self.bar = click.progressbar(
+                length=total, label=STAGE_LABELS.get(stage, stage), file=sys.stderr, show_eta=False
+            )
+            self.bar.__enter__()
+        self.history.append((time.monotonic(), done))
+        self.bar.show_eta = self.bar.show_eta or self._steady(done, total)
+        self.bar.update(done - self.bar.pos)
+
+    def _steady(self, done: int, total: int) -> bool:
+        """True once the rate of work is steady enough for an honest estimate of the time left.
+
+        The rate over the last quarter of the elapsed time must agree with the rate
+        over the quarter before it.
+        """
+        start, now = self.history[0][0], self.history[-1][0]
+        elapsed = now - start
+        if done < ETA_AFTER_SHARE * total or elapsed < ETA_AFTER_SECONDS:
+            return False
+        quarter = elapsed / 4
+        t_a, d_a = next((t, d) for t, d in self.history if t >= now - quarter)
+        t_b, d_b = next((t, d) for t, d in self.history if t >= now - 2 * quarter)
+        if t_a >= now or t_b >= t_a:
+            return False
+        recent, before = (done - d_a) / (now - t_a), (d_a - d_b) / (t_a - t_b)
+        return before > 0 and abs(recent - before) <= ETA_AGREEMENT * before
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 @contextlib.contextmanager
-def bootstrap_progress(active: bool, figures: int) -> Iterator[Callable[[], None] | None]:
-    """A progress bar on stderr while figures are bootstrapped; none when stderr is not a terminal."""
-    if not (active and sys.stderr.isatty()):
+def terminal_progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """Progress bars on stderr while reading, computing and bootstrapping; none when stderr is not a terminal."""
+    if not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=figures, label="Bootstrapping", file=sys.stderr) as bar:
-        yield lambda: bar.update(1)
+    bar = TerminalBar()
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def read_options(kwargs: dict[str, Any]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -68,7 +69,6 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
     from ..render.style import SHOWN_UNITS, Display
     from ..render import render
 
-    report = run_analysis(kwargs).with_disagreement_filter(code=code_filter, pair=pair_filter)
     html = fmt == "html"
     if limit is None:
         from ..render.html import HTML_UNITS
@@ -78,9 +78,13 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
         disagreements=show_disagreements or code_filter is not None or pair_filter is not None,
         matrix=show_matrix,
         limit=limit,
-        what_if=_what_if(report, kwargs) if html and report.revision is not None else None,
         width=terminal_width(wide, output),
     )
+    figures_need = ("confusions",) if figures_dir is not None else ()  # the confusion heatmap
+    report = run_analysis(kwargs, tuple(dict.fromkeys(sections_shown(fmt, display) + figures_need)))
+    report = report.with_disagreement_filter(code=code_filter, pair=pair_filter)
+    if html and report.revision is not None:
+        display = replace(display, what_if=_what_if(report, kwargs))
     if figures_dir is not None:
         from ..render.html import write_figures
 
@@ -95,3 +99,22 @@ def _what_if(report, kwargs):
 
     before = run_analysis({**kwargs, **AS_CODED}, quiet=True)
     return diff_reports(before.to_dict(), report.to_dict(), report.revision.mapping, "as coded", "revised")
+
+
+def sections_shown(fmt: str, display) -> tuple[str, ...]:
+    """The report sections an output shows: only these are computed.
+
+    ``--disagreements`` shows the units, confusions, bias and gaps (CSV: the
+    units alone); ``--matrix`` the confusion matrix. Without either, every format
+    carries the disagreement summary alone (DESIGN §4).
+    """
+    if fmt == "html":
+        from ..report import SECTIONS
+
+        return SECTIONS  # the page shows every section
+    sections: list[str] = []
+    if display.disagreements:
+        sections += ["disagreements"] if fmt == "csv" else ["disagreements", "confusions", "bias", "gaps"]
+    if display.matrix:
+        sections.append("matrix")
+    return tuple(sections)

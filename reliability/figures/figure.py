@@ -40,7 +40,14 @@ class Figure:
         return cls(value=None, n_units=n_units, p_o=_clean(p_o), p_e=_clean(p_e), note=note)
 
     def with_ci(self, ci: tuple[float, float] | None) -> "Figure":
-        """This figure with a bootstrap interval attached."""
+        """This figure with a bootstrap interval attached, or with a note saying why there is none.
+
+        A defined figure gets no interval when it is undefined in most resamples
+        (:func:`reliability.intervals.percentile_interval`); the note says so.
+        """
+        if ci is None and self.value is not None:
+            note = NO_INTERVAL if self.note is None else f"{self.note}; {NO_INTERVAL}"
+            return replace(self, ci=None, note=note)
         return replace(self, ci=ci)
 
     def to_dict(self) -> dict:
@@ -54,6 +61,12 @@ class Figure:
             "se": _clean(self.se),
             "note": self.note,
         }
+
+
+NO_INTERVAL = (
+    "no interval: the figure is undefined in more than half of the bootstrap resamples "
+    "(or its units lie in fewer than two of the clusters resampled)"
+)
 
 
 def _clean(x: float | None) -> float | None:

@@ -18,7 +18,7 @@ data and the settings: the same seed gives the same intervals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -29,6 +29,10 @@ CHUNK = 64
 DENSE_UP_TO = 256
 """Sparse contributions this narrow are grouped as dense arrays (sparse comparisons are slow)."""
 
+MIN_CLUSTERS = 2
+"""A clustered bootstrap needs this many clusters holding a figure's units; with fewer
+the figure gets no interval (one cluster would give an interval of width zero)."""
+
 GROUPED_WHEN = 8
 """Draw over groups when there are at least this many units per distinct row."""
 
@@ -37,29 +41,58 @@ GROUPED_WHEN = 8
 class BootstrapSettings:
     """How to bootstrap: number of resamples, seed, confidence level.
 
-    ``progress``, when given, is called once for every figure bootstrapped (for a
-    progress bar); it does not change any result.
+    ``progress``, when given, is told the number of resamples of each chunk as a
+    figure's resamples are drawn and summed (``n_resamples`` in all per figure), for
+    a progress bar that moves with the work; it does not change any result.
     """
 
     n_resamples: int = 1000
     seed: int = 0
     confidence: float = 0.95
-    progress: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
+    clusters: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The cluster of each unit of the table (e.g. the stretch of text a character unit
+    lies in); None resamples units. Units of one cluster are drawn together."""
+    resampling: str = "units"
+    """What one draw takes, for the report: "units", or the clusters' name ("segments")."""
+
+    def restricted(self, units: np.ndarray) -> "BootstrapSettings":
+        """The settings for a figure computed on some units only (boolean mask or indices of the table's)."""
+        return self if self.clusters is None else replace(self, clusters=np.asarray(self.clusters)[units])
+
+    def to_dict(self) -> dict[str, Any]:
+        """What a reader of the intervals needs: what one draw takes, how many clusters, resamples, confidence, seed."""
+        return {
+            "unit": self.resampling,
+            "clusters": None if self.clusters is None else int(len(np.unique(self.clusters))),
+            "n_resamples": self.n_resamples,
+            "confidence": self.confidence,
+            "seed": self.seed,
+        }
 
 
-def resampled_sums(contributions: Any, settings: BootstrapSettings) -> np.ndarray:
-    """Column sums of the contributions in every bootstrap resample of the units.
+def resampled_sums(contributions: Any, settings: BootstrapSettings, units: np.ndarray | None = None) -> np.ndarray:
+    """Column sums of the contributions in every bootstrap resample of the units (or clusters).
 
     Parameters
     ----------
-    contributions : ndarray or scipy sparse matrix, shape (n_units, d)
+    contributions : ndarray or scipy sparse matrix, shape (n_rows, d)
         One row per unit the figure uses.
     settings : BootstrapSettings
+        With ``clusters``, whole clusters are drawn: the rows of each cluster are
+        summed first, and each cluster holding rows of this figure is one draw.
+    units : ndarray of int, shape (n_rows,), optional
+        The table position of each row; needed with ``clusters``. Without it, row
+        ``i`` is unit ``i``.
 
     Returns
     -------
     ndarray of float64, shape (n_resamples, d)
     """
+    if settings.clusters is not None:
+        contributions = _sum_by_cluster(contributions, settings.clusters, units)
+        if contributions.shape[0] < MIN_CLUSTERS:  # every resample would be the data itself
+            return np.full((settings.n_resamples, contributions.shape[1]), np.nan)
     n_units = contributions.shape[0]
     rng = np.random.default_rng(settings.seed)
     if n_units == 0:
@@ -76,8 +109,8 @@ def resampled_sums(contributions: Any, settings: BootstrapSettings) -> np.ndarra
             drawn += np.arange(size)[:, None] * n_groups
             counts = np.bincount(drawn.ravel(), minlength=size * n_groups).reshape(size, n_groups)
         sums.append(np.asarray(_left_multiply(counts.astype(np.float64), distinct), dtype=np.float64))
-    if settings.progress is not None:
-        settings.progress()
+        if settings.progress is not None:
+            settings.progress(size)
     return np.concatenate(sums)
 
 
@@ -85,6 +118,7 @@ def bootstrap(
     contributions: Any,
     statistic: Callable[[np.ndarray], np.ndarray],
     settings: BootstrapSettings,
+    units: np.ndarray | None = None,
 ) -> tuple[float, float] | None:
     """Percentile interval of a statistic of summed per-unit contributions.
 
@@ -96,6 +130,8 @@ def bootstrap(
         Maps summed contributions, shape (n_resamples, d), to values, shape
         (n_resamples,); NaN where undefined in a resample.
     settings : BootstrapSettings
+    units : ndarray of int, optional
+        The table position of each row (see :func:`resampled_sums`).
 
     Returns
     -------
@@ -113,7 +149,7 @@ def bootstrap(
     """
     if isinstance(contributions, np.ndarray) and contributions.ndim == 1:
         contributions = contributions[:, None]
-    return percentile_interval(statistic(resampled_sums(contributions, settings)), settings.confidence)
+    return percentile_interval(statistic(resampled_sums(contributions, settings, units)), settings.confidence)
 
 
 def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, float] | None:
@@ -126,22 +162,55 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
     return float(low), float(high)
 
 
+def _sum_by_cluster(contributions: Any, clusters: np.ndarray, units: np.ndarray | None) -> Any:
+    """The rows of each cluster added up: shape (clusters holding some row, d).
+
+    Raises
+    ------
+    ValueError
+        When the rows' units are not given and the rows are not the table's units.
+    """
+    from scipy import sparse  # imported only for a clustered bootstrap
+
+    clusters = np.asarray(clusters)
+    n_rows = contributions.shape[0]
+    if units is None:
+        if n_rows != len(clusters):
+            raise ValueError(f"{n_rows} contribution rows need their units' positions to be resampled by cluster")
+        units = np.arange(n_rows)
+    _, cluster_of_row = np.unique(clusters[np.asarray(units, dtype=np.int64)], return_inverse=True)
+    n_clusters = int(cluster_of_row.max()) + 1 if n_rows else 0
+    membership = sparse.csr_array(
+        (np.ones(n_rows), (cluster_of_row.ravel(), np.arange(n_rows))), shape=(n_clusters, n_rows)
+    )
+    summed = membership @ contributions
+    return summed if isinstance(contributions, np.ndarray) else sparse.csr_array(summed)
+
+
 def _distinct_rows(contributions: Any) -> tuple[Any, np.ndarray, np.ndarray]:
     """Identical rows grouped: (distinct rows, group of each unit, size of each group).
 
-    Rows are keyed by two fixed random projections; the grouping is then checked
-    exactly, and abandoned (every unit its own group) should two different rows
-    ever share a key.
+    Rows are keyed by two fixed random projections (one complex number); the keys
+    are grouped by hashing (``pandas.factorize``), which is several times faster
+    than sorting them and is this bootstrap's fixed cost per figure. Groups are
+    numbered in order of first appearance. The grouping is then checked exactly,
+    and abandoned (every unit its own group) should two different rows ever share
+    a key.
     """
+    import pandas as pd  # the readers have imported it already; the metrics need it only here
+
     n_units, width = contributions.shape
     if not isinstance(contributions, np.ndarray) and width <= DENSE_UP_TO:
         contributions = contributions.toarray()
     projection = np.random.default_rng(20061).standard_normal((width, 2))
-    keys = np.ascontiguousarray(np.asarray(contributions @ projection, dtype=np.float64))
-    _, first, group_of_unit, group_size = np.unique(
-        keys.view(np.dtype((np.void, 16))).ravel(), return_index=True, return_inverse=True, return_counts=True
-    )
-    group_of_unit = group_of_unit.ravel()
+    keys = np.asarray(contributions @ projection, dtype=np.float64)
+    group_of_unit, _ = pd.factorize(keys[:, 0] + 1j * keys[:, 1])
+    group_of_unit = group_of_unit.astype(np.int64)
+    # A group's first unit is where its number first appears: one above every number before it.
+    is_first = np.ones(n_units, dtype=bool)
+    is_first[1:] = group_of_unit[1:] > np.maximum.accumulate(group_of_unit)[:-1]
+    first = np.flatnonzero(is_first)
+    group_size = np.bincount(group_of_unit, minlength=len(first))
     distinct = contributions[first]
     if _differs(contributions, distinct[group_of_unit]):
         return contributions, np.arange(n_units), np.ones(n_units, dtype=np.int64)

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from ..codings.model import Codings
 
@@ -262,6 +261,8 @@ def mcnemar_exact(only_first: np.ndarray, only_second: np.ndarray) -> np.ndarray
     b = np.asarray(only_first, dtype=np.int64)
     c = np.asarray(only_second, dtype=np.int64)
     n = b + c
+    from scipy import special  # here, not at the top: scipy costs a small run a third of its time
+
     tail = special.bdtr(np.minimum(b, c), np.maximum(n, 1), 0.5)
     return np.where(n > 0, np.minimum(1.0, 2.0 * tail), 1.0)
 
@@ -305,6 +306,8 @@ def stuart_maxwell(codings: Codings, a: int, b: int, labels: np.ndarray | None =
     if df == 0:
         return MarginalHomogeneity(names, int(both.sum()), None, 0, None, "the two coders never disagree")
     statistic = float(d @ np.linalg.pinv(covariance) @ d)
+    from scipy import special
+
     return MarginalHomogeneity(names, int(both.sum()), statistic, df, float(special.chdtrc(df, statistic)))
 
 

@@ -1,14 +1,17 @@
 """Code confusion: which codes coders use in place of each other.
 
 Two codes X and Y are *confused* in a unit when one coder applied X and not Y
-while another applied Y and not X. With ``n[u, x]`` the number of coders who
-applied X to unit u and ``both[u, x, y]`` the number who applied X and Y (one
-batched product of the coders × codes array with itself), some coder applied X
-and not Y exactly when ``n[u, x] > both[u, x, y]``; so X and Y are confused in u
-when ``both[u, x, y] < min(n[u, x], n[u, y])``. Units are processed in chunks,
-and only units with at least two disputed codes take part; there is no loop over
-units. The pairs most often confused become plain-language suggestions for the
-codebook, with the codes' definitions when a codebook is given.
+while another applied Y and not X. Both codes are then *disputed* in the unit
+(some but not all of its coders applied them), and a unit has only a few
+disputed codes however large the codebook. So each unit is compressed to its
+disputed codes, each with the set of coders who applied it as a bit mask; the
+pairs of disputed codes within each unit are generated at once for all units,
+tested on their masks (``x & ~y`` and ``y & ~x`` both non-empty), and the
+confused pairs scatter-added into sparse counts. The cost grows with units ×
+codes and with the disputed pairs, never with codes² per unit, and there is no
+loop over units. The pairs most often confused become plain-language
+suggestions for the codebook, with the codes' definitions when a codebook is
+given.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ import numpy as np
 from ..codings.codebook import Codebook
 from ..codings.model import Codings
 
-CHUNK_BYTES = 32 * 2**20
-"""Memory for the per-unit codes × codes arrays; sets how many units go in a chunk."""
+CHUNK_UNITS = 65536
+"""Units compressed at a time; bounds the memory of the per-chunk entry and pair arrays."""
 EXAMPLES = 20
 """Units named per confused pair; ``n_units`` counts them all."""
 DETAILED = 20
@@ -101,20 +104,33 @@ class Confusion:
 
 @dataclass(frozen=True, eq=False)
 class Confusions:
-    """Every confused pair of codes, most confused first, and the code × code matrix.
+    """Every confused pair of codes, most confused first, and the sparse code × code counts.
 
     Attributes
     ----------
     codes : tuple of str
-    matrix : ndarray of int, shape (n_codes, n_codes)
-        ``matrix[x, y]`` = units where X and Y were confused; symmetric, zero diagonal.
     pairs : tuple of Confusion
         Pairs confused in at least one unit, most units first.
+    pair_codes : ndarray of int, shape (n_pairs, 2)
+        Code indices of every confused pair, first < second, in the order of ``pairs``.
     """
 
     codes: tuple[str, ...]
-    matrix: np.ndarray
     pairs: tuple[Confusion, ...]
+    pair_codes: np.ndarray
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """``matrix[x, y]`` = units where X and Y were confused; symmetric, zero diagonal.
+
+        Dense, shape (n_codes, n_codes): built on demand for a matrix a reader asked to see.
+        """
+        dense = np.zeros((len(self.codes), len(self.codes)), dtype=np.int64)
+        if len(self.pairs):
+            counts = np.array([p.n_units for p in self.pairs], dtype=np.int64)
+            dense[self.pair_codes[:, 0], self.pair_codes[:, 1]] = counts
+            dense[self.pair_codes[:, 1], self.pair_codes[:, 0]] = counts
+        return dense
 
     def suggestions(self) -> tuple[Confusion, ...]:
         """The pairs that carry a suggestion, most confused first."""
@@ -151,70 +167,111 @@ def find_confusions(codings: Codings, codebook: Codebook | None = None) -> Confu
     [[0, 2, 0], [2, 0, 0], [0, 0, 0]]
     """
     n_units, _, n_codes = codings.applied.shape
-    matrix = np.zeros((n_codes, n_codes), dtype=np.int64)
-    either = np.zeros((n_codes, n_codes), dtype=np.int64)
-    first_x, first_y = np.triu_indices(n_codes, k=1)
-    examples: list[list[int]] = [[] for _ in first_x]
-    chunk = max(1, CHUNK_BYTES // (4 * max(1, n_codes * n_codes)))
-    for start in range(0, n_units, chunk):
-        applied = codings.applied[start : start + chunk]  # (m, coders, codes)
+    used_count = np.zeros(n_codes, dtype=np.int64)
+    confused_keys, confused_units, co_used_keys = [], [], []
+    for start in range(0, n_units, CHUNK_UNITS):
+        applied = codings.applied[start : start + CHUNK_UNITS]  # (m, coders, codes)
         used = applied.any(axis=1)  # (m, codes): some coder applied it
-        count = used.sum(axis=0)
-        either += count[:, None] + count[None, :] - _gram(used)
-        every = (applied | ~codings.seen[start : start + chunk, :, None]).all(axis=1)
-        candidates = np.flatnonzero((used & ~every).sum(axis=1) >= 2)  # two disputed codes or more
-        as_float = applied[candidates].astype(np.float32)
-        n = as_float.sum(axis=1)  # (k, codes)
-        both = np.matmul(as_float.transpose(0, 2, 1), as_float)  # (k, codes, codes)
-        confused = both < np.minimum(n[:, :, None], n[:, None, :])
-        matrix += confused.sum(axis=0)
-        _collect_examples(confused, start + candidates, first_x, first_y, examples)
+        used_count += used.sum(axis=0)
+        every = (applied | ~codings.seen[start : start + CHUNK_UNITS, :, None]).all(axis=1)
+        unit, code = np.nonzero(used)  # by unit, then code: first < second within a unit
+        disputed = ~every[unit, code]
+        masks = np.packbits(applied[unit, :, code], axis=1)  # (entries, coder bytes): who applied it
+        first, second = pairs_within_groups(unit)
+        keys = code[first].astype(np.int64) * n_codes + code[second]
+        co_used_keys.append(keys)
+        both_disputed = np.flatnonzero(disputed[first] & disputed[second])
+        first, second, keys = first[both_disputed], second[both_disputed], keys[both_disputed]
+        mx, my = masks[first], masks[second]
+        confused = (mx & ~my).any(axis=1) & (my & ~mx).any(axis=1)
+        confused_keys.append(keys[confused])
+        confused_units.append(start + unit[first[confused]])
+    keys, counts, examples = _count_with_examples(np.concatenate(confused_keys), np.concatenate(confused_units))
+    co_used = _counts_of(np.concatenate(co_used_keys), keys)
+    xs, ys = np.divmod(keys, n_codes) if n_codes else (keys, keys)
+    either = used_count[xs] + used_count[ys] - co_used
     pairs = [
         Confusion(
             codes=(codings.codes[x], codings.codes[y]),
-            n_units=int(matrix[x, y]),
-            either=int(either[x, y]),
-            units=tuple(codings.units[u] for u in examples[p]),
+            n_units=n,
+            either=e,
+            units=tuple(codings.units[u] for u in units),
             by_coders=None,
             definitions=_definitions(codebook, codings.codes[x], codings.codes[y]),
         )
-        for p, (x, y) in enumerate(zip(first_x.tolist(), first_y.tolist()))
-        if matrix[x, y]
+        for x, y, n, e, units in zip(xs.tolist(), ys.tolist(), counts.tolist(), either.tolist(), examples)
     ]
-    pairs.sort(key=lambda c: (-c.n_units, -c.share, c.codes))
-    used = codings.applied.any(axis=1)  # (units, codes): some coder applied it
+    order = sorted(range(len(pairs)), key=lambda p: (-pairs[p].n_units, -pairs[p].share, pairs[p].codes))
+    used = codings.applied.any(axis=1) if order else None  # (units, codes): some coder applied it
     ranked = []
-    for rank, pair in enumerate(pairs):
+    for rank, p in enumerate(order):
+        pair = pairs[p]
         if rank < DETAILED:
             pair = replace(pair, by_coders=_by_coders(codings, used, *pair.codes))
         if rank < SUGGESTED and _worth_suggesting(pair):
             pair = replace(pair, suggestion=_suggestion(pair))
         ranked.append(pair)
-    return Confusions(codes=codings.codes, matrix=matrix, pairs=tuple(ranked))
+    pair_codes = np.stack([xs, ys], axis=1)[order] if order else np.zeros((0, 2), dtype=np.int64)
+    return Confusions(codes=codings.codes, pairs=tuple(ranked), pair_codes=pair_codes)
 
 
-def _gram(used: np.ndarray) -> np.ndarray:
-    """``used.T @ used`` in exact integers: units where both codes were used."""
-    as_float = used.astype(np.float64)
-    return np.rint(as_float.T @ as_float).astype(np.int64)
+def pairs_within_groups(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions i < j with ``groups[i] == groups[j]``, for a sorted ``groups``.
 
+    Built at once for all groups (no loop over them); pairs come group by group,
+    and within a group in the order of i, then j.
 
-def _collect_examples(
-    confused: np.ndarray, units: np.ndarray, first_x: np.ndarray, first_y: np.ndarray, examples: list[list[int]]
-) -> None:
-    """Add each pair's first units to its examples, up to ``EXAMPLES``; only pairs with room are looked at.
+    Parameters
+    ----------
+    groups : ndarray of int, shape (n,)
+        Non-decreasing group labels (here: a unit per entry).
 
-    ``confused`` has shape (len(units), codes, codes); the loop runs over pairs, not units.
+    Returns
+    -------
+    first, second : ndarray of int, shape (n_pairs,)
+        Positions into ``groups``; ``n_pairs`` is the sum of d·(d − 1)/2 over group sizes d.
+
+    Examples
+    --------
+    >>> first, second = pairs_within_groups(np.array([0, 0, 0, 3, 5, 5]))
+    >>> list(zip(first.tolist(), second.tolist()))
+    [(0, 1), (0, 2), (1, 2), (4, 5)]
     """
-    need = np.array([len(e) < EXAMPLES for e in examples], dtype=bool)
-    if not need.any() or len(units) == 0:
-        return
-    wanted = np.flatnonzero(need)
-    hits = confused[:, first_x[wanted], first_y[wanted]]  # (units, pairs with room)
-    for column in np.flatnonzero(hits.any(axis=0)):
-        pair = wanted[column]
-        room = EXAMPLES - len(examples[pair])
-        examples[pair].extend(units[np.flatnonzero(hits[:, column])[:room]].tolist())
+    n = len(groups)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    ends = np.append(np.flatnonzero(np.diff(groups)) + 1, n)
+    sizes = np.diff(ends, prepend=0)
+    later = np.repeat(ends, sizes) - np.arange(n) - 1  # entries after each one in its group
+    first = np.repeat(np.arange(n), later)
+    block_start = np.repeat(np.cumsum(later) - later, later)
+    second = first + 1 + (np.arange(len(first)) - block_start)
+    return first, second
+
+
+def _count_with_examples(keys: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    """Distinct pair keys, the units of each, and each key's first ``EXAMPLES`` units.
+
+    ``units`` is ascending within each key (chunks come in unit order); a stable
+    sort by key keeps it so, and each key's examples are the head of its run.
+    """
+    order = np.argsort(keys, kind="stable")
+    keys, units = keys[order], units[order]
+    distinct, starts, counts = np.unique(keys, return_index=True, return_counts=True)
+    rank = np.arange(len(keys)) - np.repeat(starts, counts)
+    shown = rank < EXAMPLES
+    heads = np.split(units[shown], np.cumsum(np.minimum(counts, EXAMPLES))[:-1]) if len(distinct) else []
+    return distinct, counts, [h.tolist() for h in heads]
+
+
+def _counts_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """How often each of the sorted distinct ``wanted`` keys occurs in ``keys``."""
+    if len(wanted) == 0:
+        return np.zeros(0, dtype=np.int64)
+    slot = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
+    hit = wanted[slot] == keys
+    return np.bincount(slot[hit], minlength=len(wanted)).astype(np.int64)
 
 
 def _by_coders(codings: Codings, used: np.ndarray, x_code: str, y_code: str) -> tuple[CoderPairCount, ...]:

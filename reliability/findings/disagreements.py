@@ -250,6 +250,27 @@ def find_disagreements(codings: Codings) -> Disagreements:
     )
 
 
+def count_disagreements(codings: Codings) -> tuple[int, int]:
+    """How many units disagree, and how many have at least two coders, without listing them.
+
+    A unit disagrees under the same rule as in :func:`find_disagreements`.
+
+    >>> from reliability.codings.model import from_sets
+    >>> count_disagreements(from_sets({"A": {"u1": {"x"}, "u2": {"x"}, "u3": {"y"}},
+    ...                                "B": {"u1": {"x"}, "u2": {"y"}}}))
+    (1, 2)
+    """
+    disagreeing = 0
+    for start in range(0, codings.n_units, CHUNK_UNITS):
+        part = slice(start, start + CHUNK_UNITS)
+        seen = codings.seen[part]
+        sets = sets_with_uncoded(codings.applied[part], seen)
+        every = (sets | ~seen[:, :, None]).all(axis=1)
+        disputed = sets.any(axis=1) & ~every
+        disagreeing += int(((seen.sum(axis=1) >= 2) & disputed.any(axis=1)).sum())
+    return disagreeing, int((codings.seen.sum(axis=1) >= 2).sum())
+
+
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:
     """Each coder's codes for some units, in the table's code order; None where the coder never coded it.
 

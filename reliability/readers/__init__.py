@@ -5,20 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..codings.options import ReadOptions
 from ..errors import CodebookAmongInputs, InputError, UsageError
 
 if TYPE_CHECKING:
     from ..codings.model import Codings
+    from ..progress import Progress
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 INPUT_SUFFIXES = (*TABLE_SUFFIXES, ".xlsx", ".qdpx", ".qde", ".sqlite3", ".qda")
 """Files read from a folder: delimited tables, Excel workbooks, REFI-QDA projects, Taguette and QualCoder projects."""
 
 
-def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Codings:
+def load(inputs: list[str | Path], options: ReadOptions | None = None, progress: Progress | None = None) -> Codings:
     """Read coders' exports (files or folders of them) into one :class:`Codings`.
 
     Parameters
@@ -32,6 +33,9 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
         among the files is set aside with a notice (give it with ``--codebook``).
     options : ReadOptions, optional
         Column names, code separator, encoding, case folding, unit mode.
+    progress : callable, optional
+        Told the ``"reading"`` stage's progress (see :mod:`reliability.progress`):
+        the bytes parsed, then building the table, which costs about as much.
 
     Raises
     ------
@@ -42,18 +46,24 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     """
     # Imported here so that the command line can read ReadOptions without pandas.
     from .build import build_codings
+    from ..progress import Stage
     from .sources import overlap_notice, with_notice, with_sources
     from .spans import SpanTable, codings_from_spans
 
     options = options or ReadOptions()
     files, notices = expand_inputs([Path(p) for p in inputs])
+    sizes = [path.stat().st_size for path in files]
+    # Parsing the bytes is the first half; building the table from the rows costs about as much.
+    stage = Stage(progress, "reading", 2 * sum(sizes))
     tables, span_tables = [], []
-    for path in files:
+    for path, size in zip(files, sizes):
+        done = stage.part(size)
         try:
-            read, more = read_input(path, options)
+            read, more = read_input(path, options, done)
         except CodebookAmongInputs as exc:
             notices.append(str(exc))
             continue
+        done(1.0)  # readers that cannot tell their progress jump here
         notices.extend(n for n in more if n not in notices)
         (span_tables if isinstance(read, SpanTable) else tables).append(read)
     if not tables and not span_tables:
@@ -69,13 +79,18 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None) -> Coding
     else:
         if options.units is not None:
             notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
-        codings = build_codings(tables, ignore_case=options.ignore_case, notices=notices)
+        codings = build_codings(
+            tables, ignore_case=options.ignore_case, notices=notices, built=lambda share: stage.reach(0.5 + share / 2)
+        )
         codings = with_notice(with_sources(codings, tables), overlap_notice(codings, tables))
+    stage.finish()
     return replace(codings, read=options)
 
 
-def read_input(path: Path, options: ReadOptions):
+def read_input(path: Path, options: ReadOptions, done: Callable[[float], None] | None = None):
     """Read one file: REFI-QDA projects and workbooks by suffix, delimited files by their header.
+
+    ``done``, when given, is told the share of a delimited file's reading done (0 to 1).
 
     Returns
     -------
@@ -109,7 +124,7 @@ def read_input(path: Path, options: ReadOptions):
         refuse_id_as_unit(path, options)
     if shape is not None and (options.unit_col is None or shape == "codebook"):
         return read_export(csv_table(path, options), shape, options)
-    return read_delimited(path, options), []
+    return read_delimited(path, options, done=done), []
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:

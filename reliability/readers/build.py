@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,12 @@ class _Vocabulary:
         return ids == where[0] if len(where) else np.zeros(len(ids), dtype=bool)
 
 
-def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[str] | None = None) -> Codings:
+def build_codings(
+    inputs: list[Rows],
+    ignore_case: bool = False,
+    notices: list[str] | None = None,
+    built: Callable[[float], None] | None = None,
+) -> Codings:
     """Combine the rows of every input into one :class:`Codings`.
 
     Parameters
@@ -66,6 +72,8 @@ def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[s
         Merge codes that differ only in case (and say so in the notices).
     notices : list of str, optional
         Notices from reading the inputs (e.g. skipped files), kept in the accounting.
+    built : callable, optional
+        Told the share of the work done (0 to 1) after each of the main steps, for a progress bar.
 
     Raises
     ------
@@ -73,6 +81,7 @@ def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[s
         A coder has no usable rows, fewer than two coders remain, a name holds a
         control character, or the table would pass a limit of :mod:`reliability.limits`.
     """
+    built = built or (lambda share: None)
     source = np.repeat(np.arange(len(inputs)), [len(r.records) for r in inputs])
     row = np.concatenate([r.records["row"].to_numpy() for r in inputs])
     unit_names, coder_names = _vocabulary(inputs, "unit"), _vocabulary(inputs, "coder")
@@ -82,7 +91,9 @@ def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[s
     kept = np.flatnonzero(~(no_unit | no_coder))
     units, unit, unit_alike = _ordered(unit_names, kept)
     coders, coder, coder_alike = _ordered(coder_names, kept)
+    built(0.3)
     codes, codeset, members, fold_notices = _codesets(inputs, kept, ignore_case)
+    built(0.5)
     _check_characters(inputs, "unit id", units, lambda bad: unit == bad, source, row)
     _check_characters(inputs, "coder name", coders, lambda bad: coder == bad, source, row)
     _check_characters(inputs, "code", codes, lambda bad: _applies(members, codeset, bad), source, row)
@@ -111,11 +122,13 @@ def build_codings(inputs: list[Rows], ignore_case: bool = False, notices: list[s
             ignored[reason] = int(mask.sum())
             located[reason] = _locations(inputs, record_source, row, rank, kept[np.flatnonzero(mask)])
     used = np.flatnonzero(~(redundant | duplicate))
+    built(0.7)
 
     seen = np.zeros((len(units), len(coders)), dtype=bool)
     seen.reshape(-1)[cell] = True
     applied = np.zeros((len(units), len(coders), len(codes)), dtype=bool)
     applied.reshape(-1)[_applied_positions(cell, codeset, members, len(codes))] = True
+    built(0.85)
 
     found = [
         *fold_notices,

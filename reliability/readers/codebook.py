@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
 from typing import Callable
 
@@ -75,6 +74,15 @@ def _read_csv(path: Path) -> Codebook:
     return codebook_from_rows(read_csv_rows(text, delimiter, f"codebook {path}"), path)
 
 
+def _read_sheet(path: Path) -> Codebook:
+    """A codebook from the first sheet of a workbook, read exactly as the same table saved as CSV."""
+    from .excel import workbook_table
+
+    table, _ = workbook_table(path)
+    header = [str(c) for c in table.frame.columns]
+    return codebook_from_rows([header, *table.frame.astype(str).to_numpy().tolist()], path)
+
+
 def codebook_from_rows(rows: list[list[str]], path: Path) -> Codebook:
     """A codebook from a table's rows (the first is the header): code, definition, parent columns."""
     header = [cell.strip() for cell in rows[0]]
@@ -136,6 +144,8 @@ def _read_refi_xml(path: Path) -> Codebook:
 
 def _read_qdpx(path: Path) -> Codebook:
     """The codebook of a REFI-QDA project archive: the ``.qde`` file inside the zip."""
+    import zipfile  # here: only projects need it, and every run imports this module
+
     try:
         with zipfile.ZipFile(path) as archive:
             projects = [info for info in archive.infolist() if info.filename.lower().endswith(".qde")]
@@ -287,6 +297,7 @@ CODEBOOK_READERS: dict[str, Callable[[Path], Codebook]] = {
     ".csv": _read_csv,
     ".tsv": _read_csv,
     ".txt": _read_csv,
+    ".xlsx": _read_sheet,
     ".qdc": _read_refi_xml,
     ".qde": _read_refi_xml,
     ".qdpx": _read_qdpx,

@@ -503,13 +503,18 @@ def _span_table(
     return span_table, []
 
 
+def _taguette(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
+    """Taguette's highlight table of one coder, read as coded text without positions."""
+    return read_highlight_table(table, options, _coded_text)
+
+
 READERS: dict[str, Callable[[Table, ReadOptions], tuple[Rows | SpanTable, list[str]]]] = {
     "qualcoder": _qualcoder,
     "dedoose": _dedoose,
     "maxqda": _maxqda,
     "spans": _span_file,
     "coded-text": _coded_text,
-    "taguette": read_highlight_table,
+    "taguette": _taguette,
     "codebook": refuse_codebook,
 }
 """Shape (from :func:`detect_shape`) → reader."""

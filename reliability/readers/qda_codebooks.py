@@ -1,13 +1,12 @@
 """Codebooks that QDA programs keep or export, for ``--codebook``.
 
-* An Excel sheet of codes (Taguette's ``codebook.xlsx``: ``tag, description, …``),
-  read exactly as the same table saved as CSV would be.
 * A Taguette project (``.sqlite3``): its tags, ``description`` as the definition.
 * A QualCoder project (its folder or ``data.qda``): ``code_name``, ``memo`` as the
   definition (see :mod:`.qualcoder_project`).
 
-CSV codebooks and REFI-QDA codebooks (``.qdc``, Taguette's included) are read by
-:mod:`.codebook` itself.
+Tables of codes (CSV, or an Excel sheet such as Taguette's ``codebook.xlsx``) and
+REFI-QDA codebooks (``.qdc``, Taguette's included) are read by :mod:`.codebook`
+itself, which calls this module first.
 """
 
 from __future__ import annotations
@@ -26,17 +25,7 @@ def special_codebook_reader(path: Path) -> Callable | None:
         return read_qualcoder
     if not path.is_file():
         return None
-    return {".xlsx": read_sheet, ".sqlite3": read_taguette, ".qda": read_qualcoder}.get(path.suffix.lower())
-
-
-def read_sheet(path: Path):
-    """A codebook from the first sheet of a workbook, read as the same table in CSV."""
-    from .codebook import codebook_from_rows
-    from .excel import workbook_table
-
-    table, _ = workbook_table(path)
-    header = [str(c) for c in table.frame.columns]
-    return codebook_from_rows([header, *table.frame.astype(str).to_numpy().tolist()], path)
+    return {".sqlite3": read_taguette, ".qda": read_qualcoder}.get(path.suffix.lower())
 
 
 def read_taguette(path: Path):

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from ..codings.options import ReadOptions
 
@@ -150,6 +148,10 @@ def connected_segments(doc: np.ndarray, start: np.ndarray, end: np.ndarray, min_
     overlap = np.minimum(end[a], end[b]) - np.maximum(start[a], start[b])
     shorter = np.minimum(end[a] - start[a], end[b] - start[b])
     close = (overlap > 0) & (overlap >= min_overlap * shorter - 1e-9)
+    # Imported here: every run loads this module, and scipy would cost a small run a fifth of its time.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(int(close.sum()), dtype=np.int8), (a[close], b[close])), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 

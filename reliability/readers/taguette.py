@@ -67,21 +67,20 @@ def is_codebook_table(columns: list[str]) -> bool:
     return tuple(column_key(str(c)) for c in columns) == CODEBOOK_COLUMNS
 
 
-def read_highlight_table(table, options: ReadOptions):
+def read_highlight_table(table, options: ReadOptions, read_coded_text):
     """One coder's highlight export (a :class:`.qda.Table`): unit = document + highlighted text.
 
-    Read as coded text without positions (:mod:`.qda`), so the omission rule of
+    Read by ``read_coded_text``, the reader of coded text without positions that
+    :mod:`.qda` passes in (this module stays below it), so the omission rule of
     :mod:`.span_units` holds: a coder who highlighted in a document has no code on
     another coder's highlight there.
     """
-    from .qda import READERS
-
     document = table.column(("document",))
     tag = table.column(("tag",), options.code_col, "code")
     content = table.column(("content",), options.text_col, "text")
     frame = pd.DataFrame({"document": table.frame[document], "code": table.frame[tag], "coded text": table.frame[content]})
     coded_text = replace(options, coder_col=None, code_col=None, text_col=None, note_col=None, code_sep="")
-    spans, _ = READERS["coded-text"](replace(table, frame=frame), coded_text)  # a tag is one code: no splitting
+    spans, _ = read_coded_text(replace(table, frame=frame), coded_text)  # a tag is one code: no splitting
     used = (("unit", f"{document} + {content} (exact text)"), ("coder", "file name"), ("code", tag), ("text", content))
     notice = (
         "Taguette highlights are matched across coders by document and identical highlighted text (Taguette's id "

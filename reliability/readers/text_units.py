@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, UsageError
+from ..limits import MAX_TABLE_CELLS
 from ..codings.options import ReadOptions
 from .span_units import (
     EVERY_UNIT,
@@ -185,6 +186,13 @@ def position_units(coded_only: bool):
                 f"--units {mode} compares documents of {total:,} characters in all, more than the "
                 f"{CHARACTER_UNITS_LIMIT:,} it handles (one unit per character); use --units paragraphs "
                 "or segments, or compare fewer documents"
+            )
+        cells = total * len(spans.coders) * len(spans.codes)
+        if cells > MAX_TABLE_CELLS:
+            raise UsageError(
+                f"--units {mode} makes {total:,} units × {len(spans.coders)} coders × {len(spans.codes):,} codes, "
+                f"{cells:,} cells, more than the {MAX_TABLE_CELLS:,} one comparison may have; use --units segments "
+                "(or paragraphs, sentences), or compare fewer documents or codes at a time"
             )
         offset = np.zeros(len(spans.documents), dtype=np.int64)
         offset[docs] = np.concatenate([[0], np.cumsum(lengths)[:-1]])

@@ -59,12 +59,11 @@ def revision(report: Report, style: Style) -> str:
 
 def hint(report: Report, style: Style) -> str:
     """One line that says how many units disagree and how to see them."""
-    d = report.disagreements
-    if d is None or not d.total:
+    summary = report.disagreement_summary()
+    if not summary["units"]:
         return ""
-    of = d.summary()["of_units"]
     return style.lines(
-        [f"{d.total} of {of} units disagree; add --disagreements to see where and why (units, confused codes, bias, gaps)."]
+        [f"{summary['units']} of {summary['of_units']} units disagree; add --disagreements to see where and why (units, confused codes, bias, gaps)."]
     )
 
 

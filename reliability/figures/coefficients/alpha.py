@@ -75,7 +75,7 @@ def krippendorff_alpha(labels: np.ndarray, bootstrap: BootstrapSettings | None =
     disagreement = ratings.raters - 2.0 * ratings.agreeing_pairs / (ratings.raters - 1.0)
     return _alpha_figure(
         ratings.unit, ratings.category, ratings.n_categories, ratings.raters, disagreement,
-        _nominal_delta_times, bootstrap,
+        _nominal_delta_times, bootstrap, units=ratings.kept,
     )
 
 
@@ -158,8 +158,11 @@ def _alpha_figure(
     disagreement: np.ndarray,
     delta_times: Callable[[np.ndarray], np.ndarray],
     bootstrap: BootstrapSettings | None,
+    units: np.ndarray | None = None,
 ) -> Figure:
     """Krippendorff's alpha from the pairable values and each unit's observed disagreement.
+
+    ``units`` gives each kept unit's position among the input's (for a clustered bootstrap).
 
     Parameters
     ----------
@@ -180,6 +183,7 @@ def _alpha_figure(
         n_units,
         _column(disagreement),
         _Block(unit_of_value, value_index, np.ones(len(value_index)), n_values),
+        units=units,
     )
 
     def parts(sums: np.ndarray, spread: np.ndarray) -> _Parts:

@@ -151,6 +151,9 @@ class _Contributions:
 
     n_units: int
     blocks: tuple[_Block, ...]
+    units: np.ndarray | None = None
+    """The position of each row among the figure function's input units, when some were
+    left out (a clustered bootstrap places each row in its cluster); None: row i is unit i."""
 
     def sums(self) -> np.ndarray:
         """Column sums over all units, shape (1, n_columns)."""
@@ -172,9 +175,9 @@ class _Contributions:
         )
 
 
-def _stack(n_units: int, *blocks: _Block) -> _Contributions:
-    """Blocks of columns side by side, in order."""
-    return _Contributions(n_units, blocks)
+def _stack(n_units: int, *blocks: _Block, units: np.ndarray | None = None) -> _Contributions:
+    """Blocks of columns side by side, in order; ``units`` as in :class:`_Contributions`."""
+    return _Contributions(n_units, blocks, units)
 
 
 def _figure(
@@ -199,8 +202,10 @@ def _figure(
     se = None
     if standard_error is not None:
         se = standard_error(value, p_e if p_e is not None else math.nan)
-    ci = None if bootstrap is None else _percentile_bootstrap(contributions, statistic, bootstrap)
-    return Figure(value=value, n_units=contributions.n_units, p_o=p_o, p_e=p_e, ci=ci, se=se)
+    figure = Figure(value=value, n_units=contributions.n_units, p_o=p_o, p_e=p_e, se=se)
+    if bootstrap is None:
+        return figure
+    return figure.with_ci(_percentile_bootstrap(contributions, statistic, bootstrap))
 
 
 def _percentile_bootstrap(
@@ -213,7 +218,7 @@ def _percentile_bootstrap(
     Evaluates the statistic once on all resampled sums (the set-distance
     statistic rebuilds its distance matrix on every call).
     """
-    resampled = resampled_sums(contributions.matrix(), settings)
+    resampled = resampled_sums(contributions.matrix(), settings, contributions.units)
     return percentile_interval(statistic(resampled).value, settings.confidence)
 
 
@@ -274,6 +279,8 @@ class _Ratings:
     n_categories: int
     raters: np.ndarray
     agreeing_pairs: np.ndarray
+    kept: np.ndarray
+    """The position of each kept unit among the input's units."""
 
     @property
     def n_units(self) -> int:
@@ -292,6 +299,7 @@ class _Ratings:
             n_categories=n_categories,
             raters=raters[kept].astype(np.float64),
             agreeing_pairs=_agreeing_pairs(labels),
+            kept=np.flatnonzero(kept),
         )
 
 

@@ -263,6 +263,7 @@ def _gwet_family(
         _column(paired),
         _column(unit_agreement),
         _Block(ratings.unit, ratings.category, rating_share, ratings.n_categories),
+        units=ratings.kept,
     )
 
     def statistic(sums: np.ndarray) -> _Parts:

@@ -14,7 +14,7 @@ pooled kappa to summarize interrater agreement across many items.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -86,6 +86,8 @@ def _cohen_figure(
         if bootstrap is None
         else _cohen_contributions(labels[(labels[:, 0] >= 0) & (labels[:, 1] >= 0)])
     )
+    if bootstrap is not None:
+        contributions = replace(contributions, units=np.flatnonzero((labels[:, 0] >= 0) & (labels[:, 1] >= 0)))
 
     def statistic(sums: np.ndarray) -> _Parts:
         # Every resample has n_units units, so sums[:, 0] > 0.

@@ -49,6 +49,7 @@ def positive_agreement(labels: np.ndarray, bootstrap: BootstrapSettings | None =
         len(applying),
         _column(applying * (applying - 1.0)),
         _column(applying * (raters[paired] - 1.0)),
+        units=np.flatnonzero(paired),
     )
 
     def statistic(sums: np.ndarray) -> _Parts:

@@ -109,7 +109,9 @@ def chance_corrected(
         both = seen[:, first] & seen[:, second]
         pair_figures[(coder_names[first], coder_names[second])] = {
             "cohen_kappa": cohen_kappa(labels[:, [first, second]], bootstrap),
-            "pooled_kappa": pooled_kappa(applied[both, first], applied[both, second], bootstrap),
+            "pooled_kappa": pooled_kappa(
+                applied[both, first], applied[both, second], None if bootstrap is None else bootstrap.restricted(both)
+            ),
         }
     if bootstrap is None:
         return Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs))
