@@ -20,6 +20,8 @@ from ..codings.options import CRLF_MODES, UNIT_MODES
 from ..limits import MAX_RESAMPLES
 
 FORMATS = ("table", "json", "markdown", "csv")
+REPORT_FORMATS = FORMATS + ("html",)
+"""``compare`` and ``diff`` also write a self-contained HTML page; ``check`` does not."""
 
 
 class FiniteRange(click.FloatRange):
@@ -127,8 +129,8 @@ def scale_options(command: Callable) -> Callable:
     return command
 
 
-def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
-    """Read the inputs and compute the report the options ask for; warnings go to stderr.
+def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = (), quiet: bool = False):
+    """Read the inputs and compute the report the options ask for; warnings go to stderr unless ``quiet``.
 
     ``sections`` names the sections on where and why coders disagree that the
     output shows (see ``reliability.report.SECTIONS``); nothing else is computed.
@@ -170,7 +172,7 @@ def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = ()):
             sections=sections,
             progress=progress,
         )
-    for line in report.warnings():
+    for line in () if quiet else report.warnings():
         warn(line)
     return report
 

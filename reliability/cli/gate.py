@@ -19,6 +19,7 @@ from ..errors import ReliabilityError, UsageError
 from .common import (
     FORMATS,
     FiniteRange,
+    REPORT_FORMATS,
     InputProblem,
     analysis_options,
     emit,
@@ -263,7 +264,7 @@ def _setting(value: Any, folder: Path) -> Any:
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @figure_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True, help="Output format; html: one self-contained page with charts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the diff to FILE instead of the terminal.")
 @wide_option
 @reports_errors

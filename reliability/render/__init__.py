@@ -27,11 +27,18 @@ def _csv(report: Report, display: Display) -> str:
     return render_csv(report)
 
 
+def _html(report: Report, display: Display) -> str:
+    from .html import render_html  # Jinja2 and matplotlib load only for the page
+
+    return render_html(report, display, display.what_if)
+
+
 RENDERERS: dict[str, Callable[[Report, Display], str]] = {
     "table": lambda report, display: render_text(report, display=display),
     "markdown": lambda report, display: render_text(report, markdown=True, display=display),
     "json": lambda report, display: render_json(report),
     "csv": _csv,
+    "html": _html,
 }
 """Output format name → function from report and display choices to text."""
 

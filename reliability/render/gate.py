@@ -273,10 +273,17 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, DIFF_DECIMALS) + 0.0  # + 0.0: no "-0.0" in the file
 
 
+def diff_html(diff: ReportDiff) -> str:
+    from .html import render_diff_html  # Jinja2 and matplotlib load only for the page
+
+    return render_diff_html(diff)
+
+
 DIFF_RENDERERS: dict[str, Callable[[ReportDiff], str]] = {
     "table": diff_text,
     "markdown": lambda diff: diff_text(diff, markdown=True),
     "json": diff_json,
     "csv": diff_csv,
+    "html": diff_html,
 }
 """Output format name → function from diff to text."""

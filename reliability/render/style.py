@@ -6,10 +6,13 @@ from __future__ import annotations
 import contextlib
 import textwrap
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import tabulate as tabulate_module
 from tabulate import tabulate
+
+if TYPE_CHECKING:
+    from ..gate.diff import ReportDiff
 
 SHOWN_UNITS = 25
 """Disagreeing units shown in a table or Markdown report unless ``--limit`` says otherwise."""
@@ -27,6 +30,8 @@ class Display:
         Add the code × code confusion matrix.
     limit : int
         Disagreeing units shown; 0 shows every one.
+    what_if : ReportDiff, optional
+        The figures before and after a codebook revision, for the HTML page's what-if comparison.
     width : int or None
         Columns of the terminal the text must fit: wide tables leave out their
         secondary columns (and say which) or wrap, prose wraps. None (the default,
@@ -37,6 +42,7 @@ class Display:
     disagreements: bool = False
     matrix: bool = False
     limit: int = SHOWN_UNITS
+    what_if: "ReportDiff | None" = None
     width: int | None = None
 
 

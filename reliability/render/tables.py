@@ -49,6 +49,7 @@ def render_text(report: Report, markdown: bool = False, display: Display | None 
         *gold_sections(report.gold, style),
         style.heading("Input"),
         _input(report, style),
+        *(_reporting(report, style) if markdown else ()),
         *where.where_and_why(report, style, display),
         "" if display.disagreements else where.hint(report, style),
     ]
@@ -196,6 +197,13 @@ def _codes(report: Report, style: Style) -> str:
         f"Reading: the Landis & Koch (1977) band of {BY_KEY[WORST_FIRST_BY].title}, which also orders the codes."
     ]
     return _with_notes(style, style.table(rows, headers, secondary=secondary), notes, legend)
+
+
+def _reporting(report: Report, style: Style) -> list[str]:
+    """The methods-section paragraph (Markdown only: it is for pasting into a paper)."""
+    from .reporting import STILL_TO_REPORT, paragraph
+
+    return [style.heading("Reporting"), style.escape(paragraph(report)), "_" + style.escape(STILL_TO_REPORT) + "_"]
 
 
 def _input(report: Report, style: Style) -> str:
