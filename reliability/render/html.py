@@ -171,6 +171,7 @@ def overall_rows(report: Report) -> list[dict[str, Any]]:
     rows += [
         _figure_row(f"≥1 code shared by at least {k} of {n} coders", "at_least_k", figure)
         for k, figure in report.overall.at_least_k.items()
+        if k != n  # the same units and the same test as "shared by all coders", as the text tables say
     ]
     return rows
 
