@@ -15,13 +15,13 @@ The result is one mapping from the codes coders used to revised codes, which
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from ..errors import UsageError
 from .codebook import Codebook, did_you_mean
 from .model import Codings
+from .names import canonical
 
 
 
@@ -200,11 +200,6 @@ def build_revision(
     )
 
 
-def _composed(name: str) -> str:
-    """A code name as the readers compare it: trimmed, in Unicode's composed form (NFC)."""
-    return unicodedata.normalize("NFC", name.strip())
-
-
 def parse_merge(text: str) -> tuple[tuple[str, ...], str]:
     """Split ``"A+B=New"`` into the codes to merge and the new name.
 
@@ -220,8 +215,8 @@ def parse_merge(text: str) -> tuple[tuple[str, ...], str]:
         No ``=``, a missing name, or a code named twice.
     """
     left, equals, new = text.rpartition("=")
-    olds = tuple(_composed(part) for part in left.split("+"))
-    new = _composed(new)
+    olds = tuple(canonical(part) for part in left.split("+"))
+    new = canonical(new)
     if not equals or not new or not all(olds):
         raise UsageError(
             f"--merge \"{text}\" is not of the form \"A+B=New\"; name the codes to merge, joined by +, "

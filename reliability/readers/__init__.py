@@ -132,13 +132,15 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     """The files to read, folders expanded; and notices of files skipped in folders."""
     if not paths:
         raise InputError("no input given; name the coders' files or a folder of them")
+    from .qualcoder_project import is_project_folder
+
     files: list[Path] = []
     notices: list[str] = []
     for path in paths:
-        if path.is_dir() and not _is_qualcoder_project(path):
+        if path.is_dir() and not is_project_folder(path):
             entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
             problems = {p: unusable(p) for p in entries}
-            inside = [p for p in entries if problems[p] is None or _is_qualcoder_project(p)]
+            inside = [p for p in entries if problems[p] is None or is_project_folder(p)]
             tables = [p for p in inside if p.suffix.lower() in INPUT_SUFFIXES or p.is_dir()]
             skipped = [p.name for p in inside if p not in tables]
             if skipped:
@@ -170,12 +172,6 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
             raise InputError(f"{path} is given twice (also as {seen[resolved]}); give each file once")
         seen[resolved] = path
     return files, notices
-
-
-def _is_qualcoder_project(path: Path) -> bool:
-    from .qualcoder_project import is_project_folder
-
-    return is_project_folder(path)
 
 
 def _check_stems(inputs) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from pathlib import Path
 from typing import Callable
 
+from ..codings.names import canonical
 from ..codings.codebook import CodeDefinition, Codebook
 from ..errors import InputError
 from ..files import SafeZip, read_regular
@@ -73,13 +73,10 @@ def _read_csv(path: Path, data: bytes) -> Codebook:
 
 
 def _read_sheet(path: Path, data: bytes) -> Codebook:
-    """A codebook from the first sheet of a workbook, read exactly as the same table saved as CSV.
-
-    ``data`` (the file, read within the size cap) is checked by :func:`workbook_table`, which reads it again.
-    """
+    """A codebook from the first sheet of a workbook, read exactly as the same table saved as CSV."""
     from .excel import workbook_table
 
-    table, _ = workbook_table(path)
+    table, _ = workbook_table(path, data)
     header = [str(c) for c in table.frame.columns]
     return codebook_from_rows([header, *table.frame.astype(str).to_numpy().tolist()], path)
 
@@ -101,7 +98,7 @@ def codebook_from_rows(rows: list[list[str]], path: Path) -> Codebook:
     codes: list[CodeDefinition] = []
     first_row: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        cells = [unicodedata.normalize("NFC", cell.strip()) for cell in row]  # as the readers compare codes
+        cells = [canonical(cell) for cell in row]  # as the readers compare codes
         if not any(cells):
             continue
 
@@ -222,7 +219,7 @@ def codebook_from_refi_xml(root, source: str = "REFI-QDA codebook") -> Codebook:
         child, parent_key = stack.pop()
         if _local(child.tag) != "Code":
             continue
-        name = unicodedata.normalize("NFC", (child.get("name") or "").strip())
+        name = canonical(child.get("name") or "")
         guid = child.get("guid")
         if not name:
             raise InputError(f"{source}: a <Code> (guid {guid or 'none'}) has no name; name it in your QDA program")

@@ -31,7 +31,8 @@ from ..errors import InputError
 from ..limits import MAX_FIELD_CHARS
 from ..codings.options import ReadOptions
 from .options import COLUMN_NAMES
-from .rows import Rows, canonical, codesets_from_pieces, split_codes
+from ..codings.names import canonical
+from .rows import Rows, codesets_from_pieces, split_codes
 from .text import read_utf8
 
 PRESENT = frozenset({"1", "yes", "y", "true", "x", "✓", "✔"})

@@ -59,13 +59,16 @@ def _as_csv(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def workbook_table(path: Path) -> tuple[Table, list[str]]:
-    """The first sheet as a :class:`Table` of str cells, and a notice when other sheets were left out."""
+def workbook_table(path: Path, data: bytes | None = None) -> tuple[Table, list[str]]:
+    """The first sheet as a :class:`Table` of str cells, and a notice when other sheets were left out.
+
+    ``data`` is the file when the caller has read it already (within the size cap); by default it is read here.
+    """
     import pandas as pd
     from openpyxl.utils.exceptions import InvalidFileException
 
     # Checked within the zip limits before openpyxl unpacks it (from memory: a pipe is never opened twice).
-    workbook = SafeZip(read_regular(path), str(path), WORKBOOK_FIX, "an Excel workbook (.xlsx)").verified()
+    workbook = SafeZip(read_regular(path) if data is None else data, str(path), WORKBOOK_FIX, "an Excel workbook (.xlsx)").verified()
     try:
         with pd.ExcelFile(workbook, engine="openpyxl") as book:
             names = book.sheet_names

@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..files import read_regular
 from .codebook import read_csv_rows
 from .delimited import sniff_delimiter
-from .rows import canonical
+from ..codings.names import canonical
 from .text import utf8_of
 
 OLD_COLUMNS = ("old", "from", "code", "old_code", "original")

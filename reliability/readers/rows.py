@@ -8,11 +8,12 @@ value once. That keeps a 1.5-million-row file fast (DESIGN §6).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from ..codings.names import canonical
 
 
 def _no_respellings() -> pd.DataFrame:
@@ -145,19 +146,6 @@ class Rows:
             codesets=codesets,
             coder_from_file_name=coder_from_file_name,
         )
-
-
-def canonical(value: str) -> str:
-    """A name as it is compared: trimmed of surrounding white space, in Unicode's composed form (NFC).
-
-    ``Café`` typed on a Mac (``e`` + combining accent, NFD) and on Windows (``é``,
-    NFC) print alike and must be one code.
-
-    >>> canonical(" Cafe\u0301 ") == "Caf\u00e9"
-    True
-    """
-    stripped = value.strip()
-    return stripped if stripped.isascii() else unicodedata.normalize("NFC", stripped)
 
 
 def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]:

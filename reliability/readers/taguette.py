@@ -38,9 +38,6 @@ from .sqlite import open_read_only, table_names
 HIGHLIGHT_COLUMNS = ("id", "document", "tag", "content")
 """The header of Taguette's highlight export, in order."""
 
-CODEBOOK_COLUMNS = ("tag", "description", "number_of_highlights", "number_of_documents")
-"""The header of Taguette's codebook export (keys as made by ``column_key``)."""
-
 PROJECT_TABLES = frozenset({"documents", "highlights", "highlight_tags", "tags"})
 
 BLOCK_TAGS = frozenset(
@@ -60,11 +57,6 @@ def is_highlight_table(columns: list[str]) -> bool:
     (True, False)
     """
     return tuple(column_key(str(c)) for c in columns) == HIGHLIGHT_COLUMNS
-
-
-def is_codebook_table(columns: list[str]) -> bool:
-    """True for the header of Taguette's codebook export (CSV or Excel)."""
-    return tuple(column_key(str(c)) for c in columns) == CODEBOOK_COLUMNS
 
 
 def read_highlight_table(table, options: ReadOptions, read_coded_text):
