@@ -107,6 +107,20 @@ def test_a_codebook_alone_is_not_read_as_a_coder(tmp_path, header):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("header", [["code_name", "description"], ["code", "desc"]])
+def test_every_header_taken_for_a_codebook_among_inputs_reads_with_the_codebook_option(tmp_path, header):
+    # The hint "give it with --codebook" must lead somewhere: --codebook reads what was set aside.
+    write_csv(tmp_path / "codes.csv", [header, ["a", "the a code"]])
+    hinted = CliRunner().invoke(main, ["compare", str(tmp_path / "codes.csv")])
+    assert hinted.exit_code == 2 and "--codebook" in hinted.stderr
+    write_csv(tmp_path / "ann.csv", [["unit", "code"], ["U1", "a"]])
+    write_csv(tmp_path / "bob.csv", [["unit", "code"], ["U1", "a"]])
+    followed = CliRunner().invoke(
+        main, ["compare", str(tmp_path / "ann.csv"), str(tmp_path / "bob.csv"), "--codebook", str(tmp_path / "codes.csv")]
+    )
+    assert followed.exit_code == 0, followed.stderr
+
+
 def test_unit_col_on_a_workbook_reads_it_as_a_plain_table(tmp_path):
     rows = [["Document name", "Code", "Begin", "End"], ["d", "a", "1", "2"]]
     write_xlsx(tmp_path / "ana.xlsx", rows)

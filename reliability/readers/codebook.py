@@ -18,12 +18,11 @@ from ..codings.codebook import CodeDefinition, Codebook
 from ..errors import InputError
 from ..files import SafeZip, read_regular
 from .delimited import sniff_delimiter
+from .options import CODE_COLUMNS, DEFINITION_COLUMNS
 from .text import utf8_of
 
-CODE_COLUMNS = ("code", "name", "category", "label", "codes", "tag")
-DEFINITION_COLUMNS = ("definition", "description", "meaning", "memo", "desc")
 PARENT_COLUMNS = ("parent", "parent_code", "parent_category", "group")
-"""Codebook CSV column names recognised for each role, in order of preference (case-insensitive)."""
+"""A codebook table's parent column names, in order of preference (case-insensitive)."""
 
 PATH_SEPARATOR = " / "
 """Joins a parent's name to a child's when two codes of a REFI-QDA codebook share a name."""

@@ -13,3 +13,8 @@ COLUMN_NAMES = {
     "note": ("note", "notes", "memo", "memos", "comment", "comments"),
 }
 """Column names recognised for each role, in order of preference (compared case-insensitively)."""
+
+CODE_COLUMNS = ("code", "name", "category", "label", "codes", "tag", "code_name")
+DEFINITION_COLUMNS = ("definition", "description", "meaning", "memo", "desc")
+"""A codebook table's code and definition columns, in order of preference: what ``--codebook``
+reads, and what marks a table among the inputs as a codebook rather than a coder's file."""

@@ -17,10 +17,8 @@ from dataclasses import replace
 from ..codings.model import Codings
 from ..errors import CodebookAmongInputs
 from .delimited import column_key
-from .options import COLUMN_NAMES
+from .options import CODE_COLUMNS, COLUMN_NAMES, DEFINITION_COLUMNS
 
-CODEBOOK_CODE_COLUMNS = ("code", "codes", "category", "label", "tag", "name", "code_name")
-CODEBOOK_DEFINITION_COLUMNS = ("definition", "description", "meaning", "memo")
 DOCUMENT_COLUMNS = ("document", "document_name", "file", "file_name", "filename", "media_title", "fileid")
 
 SHARED_AT_LEAST = 0.5
@@ -36,8 +34,8 @@ def is_codebook(columns: list[str]) -> bool:
     """
     keys = {column_key(str(c)) for c in columns}
     return (
-        not keys.isdisjoint(CODEBOOK_CODE_COLUMNS)
-        and not keys.isdisjoint(CODEBOOK_DEFINITION_COLUMNS)
+        not keys.isdisjoint(CODE_COLUMNS)
+        and not keys.isdisjoint(DEFINITION_COLUMNS)
         and keys.isdisjoint(COLUMN_NAMES["unit"])
         and keys.isdisjoint(DOCUMENT_COLUMNS)
     )
