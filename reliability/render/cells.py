@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Mapping
 
 from ..figures.figure import Figure
 from ..figures.registry import is_proportion
@@ -27,6 +28,15 @@ def points(amount: float) -> str:
     ('18.0 points', '0.1 points')
     """
     return f"{amount * 100:.1f} points"
+
+
+def difference(name: str, amount: float) -> str:
+    """A difference of figure ``name`` in its units: percentage points for shares, else a coefficient.
+
+    >>> difference("shared_agreement", 0.18), difference("fleiss_kappa", 0.05)
+    ('18.0 points', '0.050')
+    """
+    return points(amount) if is_proportion(name) else coefficient(amount)
 
 
 def count(n: int) -> str:
@@ -143,3 +153,13 @@ def _format_characters() -> re.Pattern:
     planes = (*range(0xA0, 0x20000), *range(0xE0000, 0xE1000))
     found = [chr(c) for c in planes if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")]
     return re.compile("[" + "".join(re.escape(c) for c in found) + "]")
+
+
+def revision_lines(mapping: Mapping[str, str | None]) -> list[str]:
+    """``New ← A + B`` for each new code, then the dropped codes."""
+    sources: dict[str, list[str]] = {}
+    for code, target in mapping.items():
+        if target is not None:
+            sources.setdefault(target, []).append(code)
+    lines = [f"{target} ← {' + '.join(codes)}" for target, codes in sources.items()]
+    return lines + [f"{code} dropped" for code, target in mapping.items() if target is None]

@@ -14,8 +14,8 @@ from ..gate.thresholds import Check, failed
 from ..gate.diff import FigureChange, ReportDiff
 from ..errors import UsageError
 from ..report import Report
-from ..figures.registry import is_proportion, title
-from .cells import Footnotes, coefficient, number, plural, points, visible
+from ..figures.registry import title
+from .cells import Footnotes, difference, number, plural, revision_lines, visible
 from .machine import dump_json, write_csv
 from .style import Style
 from .tables import render_text
@@ -131,7 +131,7 @@ def _failure(check: Check) -> str:
         return check.reason or "no value"
     shown = _number(check, check.value)
     if check.kind == "baseline":
-        return f"{shown} dropped more than {_amount(check, check.max_drop or 0.0)} below the baseline {_number(check, check.baseline or 0.0)}"
+        return f"{shown} dropped more than {difference(check.figure, check.max_drop or 0.0)} below the baseline {_number(check, check.baseline or 0.0)}"
     return f"{shown} is below the minimum {_number(check, check.threshold)}"
 
 
@@ -155,7 +155,7 @@ def _baseline(check: Check) -> str:
     """For a baseline check: the old value and the drop allowed below it."""
     if check.kind != "baseline" or check.baseline is None or check.max_drop is None:
         return ""
-    return f"{_number(check, check.baseline)} − {_amount(check, check.max_drop)}"
+    return f"{_number(check, check.baseline)} − {difference(check.figure, check.max_drop)}"
 
 
 def _value(check: Check) -> str:
@@ -169,16 +169,6 @@ def _verdict(check: Check, notes: Footnotes) -> str:
 
 def _number(check: Check, value: float) -> str:
     return number(check.figure, value)
-
-
-def _amount(check: Check, amount: float) -> str:
-    """A difference in the figure's units: percentage points for shares."""
-    return _points(amount) if is_proportion(check.figure) else coefficient(amount)
-
-
-def _points(amount: float) -> str:
-    """A difference of shares in percentage points: 0.18 → '18.0 points'."""
-    return points(amount)
 
 
 def render_diff(diff: ReportDiff, fmt: str, width: int | None = None) -> str:
@@ -204,7 +194,7 @@ def diff_text(diff: ReportDiff, markdown: bool = False, width: int | None = None
         ]),
     ]
     if diff.mapping:
-        parts += [style.heading("Codes matched through the revision"), style.lines(_revision_lines(diff.mapping))]
+        parts += [style.heading("Codes matched through the revision"), style.lines(revision_lines(diff.mapping))]
     headings = {"overall": "All coders", "pair": "Pairs of coders", "code": "Per code"}
     firsts = {"overall": None, "pair": "Pair", "code": "Code"}
     for section, heading in headings.items():
@@ -231,24 +221,13 @@ def _sizes(side: Mapping) -> str:
     )
 
 
-def _revision_lines(mapping: Mapping[str, str | None]) -> list[str]:
-    """``New ← A + B`` for each new code, then the dropped codes."""
-    sources: dict[str, list[str]] = {}
-    for code, target in mapping.items():
-        if target is not None:
-            sources.setdefault(target, []).append(code)
-    lines = [f"{target} ← {' + '.join(codes)}" for target, codes in sources.items()]
-    return lines + [f"{code} dropped" for code, target in mapping.items() if target is None]
-
-
 def _before_after(change: FigureChange) -> list[str]:
     shown = [number(change.figure, v) if v is not None else "n/a" for v in (change.before, change.after)]
-    difference = change.change
-    if difference is None:
+    moved = change.change
+    if moved is None:
         return shown + [""]
-    sign = "+" if difference > 0 else "−" if difference < 0 else "±"
-    size = _points(abs(difference)) if is_proportion(change.figure) else coefficient(abs(difference))
-    return shown + [f"{sign}{size}"]
+    sign = "+" if moved > 0 else "−" if moved < 0 else "±"
+    return shown + [f"{sign}{difference(change.figure, abs(moved))}"]
 
 
 def diff_json(diff: ReportDiff) -> str:

@@ -25,7 +25,7 @@ from ..report import WORST_FIRST_BY, Report
 from ..version import __version__
 from . import charts, reporting
 from .reporting import level
-from .cells import cell, number, percent
+from .cells import cell, difference, number, percent, revision_lines
 from .browser import browser
 from .style import Display
 
@@ -428,7 +428,7 @@ def diff_view(diff: ReportDiff) -> dict[str, Any]:
         "codes_after": len({c.new_code for c in code_changes if c.new_code is not None}),
         "old_input": diff.old_input,
         "new_input": diff.new_input,
-        "mapping": _mapping_lines(diff.mapping),
+        "mapping": revision_lines(diff.mapping),
         "sections": sections,
         "charts": _diff_charts(diff),
     }
@@ -437,13 +437,12 @@ def diff_view(diff: ReportDiff) -> dict[str, Any]:
 def _change_row(change: FigureChange) -> dict[str, Any]:
     before = "n/a" if change.before is None else number(change.figure, change.before)
     after = "n/a" if change.after is None else number(change.figure, change.after)
-    difference = change.change
-    if difference is None:
+    moved = change.change
+    if moved is None:
         direction, amount = "none", ""
     else:
-        direction = "up" if difference > 0 else "down" if difference < 0 else "same"
-        size = abs(difference)
-        amount = (f"{size * 100:.1f} pts".replace(".0 ", " ") if is_proportion(change.figure) else f"{size:.3f}")
+        direction = "up" if moved > 0 else "down" if moved < 0 else "same"
+        amount = difference(change.figure, abs(moved))
     return {
         "subject": change.subject,
         "figure": title(change.figure),
@@ -453,16 +452,6 @@ def _change_row(change: FigureChange) -> dict[str, Any]:
         "amount": amount,
         "note": change.note or "",
     }
-
-
-def _mapping_lines(mapping) -> list[str]:
-    sources: dict[str, list[str]] = {}
-    for code, target in mapping.items():
-        if target is not None:
-            sources.setdefault(target, []).append(code)
-    return [f"{target} ← {' + '.join(codes)}" for target, codes in sources.items()] + [
-        f"{code} dropped" for code, target in mapping.items() if target is None
-    ]
 
 
 def diff_figures(diff: ReportDiff) -> list[tuple[str, Any]]:
