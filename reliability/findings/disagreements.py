@@ -229,14 +229,8 @@ def find_disagreements(codings: Codings) -> Disagreements:
     contest = np.zeros(n_units)
     disagree = np.zeros(n_units, dtype=bool)
     disputed = np.zeros((n_units, codings.n_codes + 1), dtype=bool)
-    for start in range(0, n_units, CHUNK_UNITS):
-        part = slice(start, start + CHUNK_UNITS)
-        seen = codings.seen[part]
-        sets = sets_with_uncoded(codings.applied[part], seen)
-        some = sets.any(axis=1)
-        every = (sets | ~seen[:, :, None]).all(axis=1)
-        disputed[part] = some & ~every
-        disagree[part] = (seen.sum(axis=1) >= 2) & disputed[part].any(axis=1)
+    for part, sets, seen, disputed_codes, disagreeing in _disputed_chunks(codings):
+        disputed[part], disagree[part] = disputed_codes, disagreeing
         contest[part] = 1.0 - _mean_pair_jaccard(sets, seen)
     units = np.flatnonzero(disagree)
     n_disputed = disputed[units].sum(axis=1)
@@ -260,15 +254,31 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
     ...                                "B": {"u1": {"x"}, "u2": {"y"}}}))
     (1, 2)
     """
-    disagreeing = 0
+    disagreeing = sum(int(disagree.sum()) for *_, disagree in _disputed_chunks(codings))
+    return disagreeing, int((codings.seen.sum(axis=1) >= 2).sum())
+
+
+def _disputed_chunks(codings: Codings):
+    """The disagreement rule, a chunk of units at a time (memory stays bounded at any scale).
+
+    Yields
+    ------
+    part : slice
+    sets : ndarray of bool, shape (n, n_coders, n_codes + 1)
+        Each coder's set, "(uncoded)" as the last code.
+    seen : ndarray of bool, shape (n, n_coders)
+    disputed : ndarray of bool, shape (n, n_codes + 1)
+        Codes some coder of the unit applied and another did not.
+    disagree : ndarray of bool, shape (n,)
+        Units with at least two coders and a disputed code.
+    """
     for start in range(0, codings.n_units, CHUNK_UNITS):
         part = slice(start, start + CHUNK_UNITS)
         seen = codings.seen[part]
         sets = sets_with_uncoded(codings.applied[part], seen)
         every = (sets | ~seen[:, :, None]).all(axis=1)
         disputed = sets.any(axis=1) & ~every
-        disagreeing += int(((seen.sum(axis=1) >= 2) & disputed.any(axis=1)).sum())
-    return disagreeing, int((codings.seen.sum(axis=1) >= 2).sum())
+        yield part, sets, seen, disputed, (seen.sum(axis=1) >= 2) & disputed.any(axis=1)
 
 
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:

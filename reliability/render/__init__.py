@@ -30,7 +30,7 @@ def _csv(report: Report, display: Display) -> str:
 def _html(report: Report, display: Display) -> str:
     from .html import render_html  # Jinja2 and matplotlib load only for the page
 
-    return render_html(report, display, display.what_if)
+    return render_html(report, display)
 
 
 RENDERERS: dict[str, Callable[[Report, Display], str]] = {

@@ -63,16 +63,15 @@ class Chart:
     description: str
 
 
-def render_html(report: Report, display: Display | None = None, what_if: ReportDiff | None = None) -> str:
+def render_html(report: Report, display: Display | None = None) -> str:
     """The whole report as one HTML page.
 
     Parameters
     ----------
     report : Report
     display : Display, optional
-        ``limit`` caps the disagreeing units listed (0: all; default :data:`HTML_UNITS`).
-    what_if : ReportDiff, optional
-        The figures before and after a ``--merge``/``--recode`` revision, for the Codebook section.
+        ``limit`` caps the disagreeing units listed (0: all; default :data:`HTML_UNITS`); ``what_if``,
+        the figures before and after a ``--merge``/``--recode`` revision, for the Codebook section.
     """
     display = display or Display(limit=HTML_UNITS)
     context = {
@@ -88,7 +87,7 @@ def render_html(report: Report, display: Display | None = None, what_if: ReportD
         "browser": browser(report, display.limit),
         "codebook": codebook_rows(report),
         "gold": gold_rows(report),
-        "what_if": diff_view(what_if) if what_if is not None else None,
+        "what_if": diff_view(display.what_if) if display.what_if is not None else None,
         "reporting": reporting.paragraph(report),
         "still_to_report": reporting.STILL_TO_REPORT,
         "references": reporting.REFERENCES,

@@ -32,6 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ...codings.levels import LEVELS
 from ...codings.model import Codings
 from ...codings.scales import Scale
 from ..figure import Figure
@@ -55,8 +56,6 @@ from .gwet import _gwet_standard_error
 
 WEIGHTS = ("identity", "linear", "quadratic", "ordinal", "ratio")
 """The agreement weights :func:`agreement_weights` knows (irrCAC's names)."""
-
-ALPHA_LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 
 # --------------------------------------------------------------------------- weights
@@ -417,7 +416,7 @@ def alpha_distances(level: str, values: Sequence[float], frequencies: np.ndarray
         distance = (between - (n[:, None] + n[None, :]) / 2.0) ** 2
         np.fill_diagonal(distance, 0.0)
         return distance
-    raise ValueError(f"unknown level '{level}'; choose one of {', '.join(ALPHA_LEVELS)}")
+    raise ValueError(f"unknown level '{level}'; choose one of {', '.join(LEVELS)}")
 
 
 def krippendorff_alpha_scaled(
@@ -486,15 +485,10 @@ def krippendorff_alpha_scaled(
 
 # --------------------------------------------------------------------------- report layer
 
-SCALED_OVERALL = ("krippendorff_alpha", "gwet_ac2", "conger_kappa")
-"""Overall figures an ordered scale adds or replaces (alpha at the scale's level)."""
-SCALED_PAIR = ("cohen_kappa_linear", "cohen_kappa_quadratic")
-"""Pair figures an ordered scale adds."""
-
-
 @dataclass(frozen=True)
 class ScaledFigures:
-    """The figures of an ordered scale: ``overall`` by :data:`SCALED_OVERALL`, ``pairs`` by coder names."""
+    """The figures of an ordered scale: ``overall`` by figure key (the registry's ``ordered_scale_only``
+    overall figures), ``pairs`` by coder names."""
 
     overall: dict[str, Figure]
     pairs: dict[tuple[str, str], dict[str, Figure]]
