@@ -8,7 +8,8 @@ from .cells import coefficient
 SCORES = ("precision", "recall", "f1")
 
 
-def _score(value: float | None) -> str:
+def score(value: float | None) -> str:
+    """A precision, recall or F1 as the tables show it; "n/a" when undefined."""
     return "n/a" if value is None else coefficient(value)
 
 
@@ -18,8 +19,8 @@ def gold_sections(gold: GoldStandard | None, style) -> list[str]:
         return []
     parts = [style.heading(f"Against the answer key: {gold.coder}")]
     parts.append(style.table(
-        [[scores.coder, str(scores.n_units), *(_score(getattr(scores.micro, s)) for s in SCORES),
-          *(_score(getattr(scores.macro, s)) for s in SCORES)] for scores in gold.coders],
+        [[scores.coder, str(scores.n_units), *(score(getattr(scores.micro, s)) for s in SCORES),
+          *(score(getattr(scores.macro, s)) for s in SCORES)] for scores in gold.coders],
         ["Coder", "Units", "Micro P", "Micro R", "Micro F1", "Macro P", "Macro R", "Macro F1"],
     ))
     for scores in gold.coders:
@@ -28,7 +29,7 @@ def gold_sections(gold: GoldStandard | None, style) -> list[str]:
             parts.append(style.lines([scores.note]))
             continue
         parts.append(style.table(
-            [[code.code, *(_score(getattr(code.scores, s)) for s in SCORES), str(code.scores.support)]
+            [[code.code, *(score(getattr(code.scores, s)) for s in SCORES), str(code.scores.support)]
              for code in scores.codes],
             ["Code", "Precision", "Recall", "F1", "Support"],
         ))

@@ -27,6 +27,7 @@ from . import charts, reporting
 from .reporting import level
 from .cells import cell, difference, number, percent, revision_lines
 from .browser import browser
+from .gold import SCORES, score
 from .style import Display
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -369,7 +370,7 @@ def gold_rows(report: Report) -> dict[str, Any] | None:
         return None
 
     def scores(s) -> list[str]:
-        return ["n/a" if getattr(s, name) is None else f"{getattr(s, name):.3f}" for name in ("precision", "recall", "f1")]
+        return [score(getattr(s, name)) for name in SCORES]
 
     return {
         "key": gold.coder,
