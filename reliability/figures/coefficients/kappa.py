@@ -14,7 +14,7 @@ pooled kappa to summarize interrater agreement across many items.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,7 +28,10 @@ from .core import (
     _column,
     _compact_categories,
     _Contributions,
+    _divide,
     _figure,
+    _Model,
+    _model_figure,
     _Parts,
     _stack,
 )
@@ -81,37 +84,39 @@ def _cohen_figure(
     point = _chance_corrected(np.array([table.p_o()]), np.array([table.p_e()]))
     # Without a bootstrap the table gives the point value and the se, so the per-unit
     # contributions (a gather over every unit) are built only for resampling.
-    contributions = (
-        _Contributions(table.n_units, ())
-        if bootstrap is None
-        else _cohen_contributions(labels[(labels[:, 0] >= 0) & (labels[:, 1] >= 0)])
-    )
-    if bootstrap is not None:
-        contributions = replace(contributions, units=np.flatnonzero((labels[:, 0] >= 0) & (labels[:, 1] >= 0)))
-
-    def statistic(sums: np.ndarray) -> _Parts:
-        # Every resample has n_units units, so sums[:, 0] > 0.
-        n_categories = (sums.shape[1] - 2) // 2
-        total = sums[:, :1]
-        shares_first = sums[:, 2 : 2 + n_categories] / total
-        shares_second = sums[:, 2 + n_categories :] / total
-        return _chance_corrected(sums[:, 1] / total[:, 0], (shares_first * shares_second).sum(axis=1))
-
-    return _figure(
-        contributions,
-        statistic,
-        bootstrap,
-        "both coders gave every unit the same category, so agreement expected by chance is 1",
-        table.standard_error,
-        point=point,
-    )
+    contributions = _Contributions(table.n_units, ()) if bootstrap is None else _cohen_contributions(labels)
+    return _figure(contributions, _cohen_statistic, bootstrap, _COHEN_ONE_CATEGORY, table.standard_error, point=point)
 
 
-def _cohen_contributions(pair: np.ndarray) -> _Contributions:
+def _cohen_model(labels: np.ndarray) -> _Model | Figure:
+    """The model of Cohen's kappa of an (n_units, 2) label matrix, or the undefined Figure."""
+    table = _PairTable.of(labels)
+    if table.n_units == 0:
+        return Figure.undefined(0, _NO_SHARED_UNIT)
+    point = _chance_corrected(np.array([table.p_o()]), np.array([table.p_e()]))
+    return _Model(_cohen_contributions(labels), _cohen_statistic, _COHEN_ONE_CATEGORY, table.standard_error, point)
+
+
+_COHEN_ONE_CATEGORY = "both coders gave every unit the same category, so agreement expected by chance is 1"
+
+
+def _cohen_statistic(sums: np.ndarray) -> _Parts:
+    """Kappa of summed :func:`_cohen_contributions`; NaN for a resample without a shared unit."""
+    n_categories = (sums.shape[1] - 2) // 2
+    total = sums[:, :1]
+    shares_first = _divide(sums[:, 2 : 2 + n_categories], total)
+    shares_second = _divide(sums[:, 2 + n_categories :], total)
+    return _chance_corrected(_divide(sums[:, 1], total[:, 0]), (shares_first * shares_second).sum(axis=1))
+
+
+def _cohen_contributions(labels: np.ndarray) -> _Contributions:
     """Per-unit columns [1, agree, first coder's category one-hot, second's one-hot].
 
-    ``pair`` (n_units, 2) holds the units both coders coded.
+    Over the units of ``labels`` (n_units, 2) both coders coded; ``units`` places them
+    among the rows of ``labels``.
     """
+    both = (labels[:, 0] >= 0) & (labels[:, 1] >= 0)
+    pair = labels[both]
     n_units = len(pair)
     n_categories, compact = _compact_categories(pair)
     first, second = compact.T
@@ -122,6 +127,7 @@ def _cohen_contributions(pair: np.ndarray) -> _Contributions:
         _column(first == second),
         _Block(every_unit, first, np.ones(n_units), n_categories),
         _Block(every_unit, second, np.ones(n_units), n_categories),
+        units=np.flatnonzero(both),
     )
 
 
@@ -169,6 +175,11 @@ def pooled_kappa(
             f"pooled kappa needs two (n_units, n_codes) arrays of one shape, "
             f"got {applied_a.shape} and {applied_b.shape}"
         )
+    return _model_figure(_pooled_model(applied_a, applied_b), bootstrap)
+
+
+def _pooled_model(applied_a: np.ndarray, applied_b: np.ndarray) -> _Model | Figure:
+    """The model of pooled kappa (:func:`pooled_kappa`), or the undefined Figure."""
     n_units, n_codes = applied_a.shape
     if n_units == 0:
         return Figure.undefined(0, _NO_SHARED_UNIT)
@@ -181,8 +192,7 @@ def pooled_kappa(
     )
 
     def statistic(sums: np.ndarray) -> _Parts:
-        # Every resample has n_units units, so sums[:, :1] > 0.
-        shares = sums[:, 1:] / sums[:, :1]
+        shares = _divide(sums[:, 1:], sums[:, :1])  # NaN for a resample without a shared unit
         share_a, share_b, share_both = (
             shares[:, :n_codes],
             shares[:, n_codes : 2 * n_codes],
@@ -192,12 +202,10 @@ def pooled_kappa(
         expected = share_a * share_b + (1.0 - share_a) * (1.0 - share_b)
         return _chance_corrected(observed.mean(axis=1), expected.mean(axis=1))
 
-    return _figure(
+    return _Model(
         contributions,
         statistic,
-        bootstrap,
-        "each code was applied by both coders to every unit or to none, "
-        "so agreement expected by chance is 1",
+        "each code was applied by both coders to every unit or to none, so agreement expected by chance is 1",
     )
 
 
