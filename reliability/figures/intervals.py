@@ -33,6 +33,9 @@ MIN_CLUSTERS = 2
 """A clustered bootstrap needs this many clusters holding a figure's units; with fewer
 the figure gets no interval (one cluster would give an interval of width zero)."""
 
+EXACT_IN_FLOAT32 = 2**24
+"""Counts of units below this are whole numbers float32 holds exactly."""
+
 GROUPED_WHEN = 8
 """Draw over groups when there are at least this many units per distinct row."""
 
@@ -112,6 +115,117 @@ def resampled_sums(contributions: Any, settings: BootstrapSettings, units: np.nd
         if settings.progress is not None:
             settings.progress(size)
     return np.concatenate(sums)
+
+
+def unit_counts(rng: np.random.Generator, n_units: int, size: int) -> np.ndarray:
+    """How often each unit is drawn in each of ``size`` resamples of ``n_units`` draws.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_units : int
+        Units of the table, more than zero; each resample draws as many, uniformly with replacement.
+    size : int
+        Resamples.
+
+    Returns
+    -------
+    ndarray of float32 (float64 from 2**24 units), shape (n_units, size), C-ordered
+        Unit by resample, the layout :class:`SharedSums` multiplies without a copy;
+        float32 holds every count, and every sum of counts, exactly below 2**24 and
+        halves the memory each product reads.
+    """
+    drawn = rng.integers(0, n_units, size=(size, n_units), dtype=np.int32 if n_units < 2**31 else np.int64)
+    # One resample at a time into bytes, then transposed: a bincount over size × n_units bins,
+    # or a transpose of 8-byte counts, takes several times longer. A unit drawn more than 255
+    # times (possible, if never seen, in any table) widens the chunk's counts.
+    counts = np.empty((size, n_units), dtype=np.uint8)
+    for resample in range(size):
+        row = np.bincount(drawn[resample], minlength=n_units)
+        if counts.dtype == np.uint8 and row.max() > np.iinfo(np.uint8).max:
+            counts = counts.astype(np.int64)
+        counts[resample] = row
+    return np.ascontiguousarray(counts.T).astype(np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64)
+
+
+def group_counts(
+    rng: np.random.Generator, group_of_unit: np.ndarray, group_size: np.ndarray, size: int
+) -> np.ndarray:
+    """How often each group of units is drawn in each of ``size`` resamples of all the units.
+
+    Drawing n units uniformly and counting them by group is a multinomial draw over
+    the groups with probabilities ``group size / n``; with few groups that draw is
+    taken directly, with many the units are drawn and counted (the same distribution).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    group_of_unit : ndarray of int, shape (n_units,)
+        Each unit's group, 0..n_groups-1.
+    group_size : ndarray of int, shape (n_groups,)
+        Units per group (``bincount(group_of_unit)``), adding up to more than zero.
+    size : int
+        Resamples.
+
+    Returns
+    -------
+    ndarray of float64, shape (size, n_groups)
+    """
+    n_units, n_groups = len(group_of_unit), len(group_size)
+    if n_units >= GROUPED_WHEN * n_groups:
+        return rng.multinomial(n_units, group_size / n_units, size=size).astype(np.float64)
+    drawn = group_of_unit[rng.integers(0, n_units, size=(size, n_units))]
+    drawn += (np.arange(size) * n_groups)[:, None]
+    return np.bincount(drawn.ravel(), minlength=size * n_groups).reshape(size, n_groups).astype(np.float64)
+
+
+class SharedSums:
+    """Column sums of one figure's contributions under unit counts drawn for many figures.
+
+    Every figure resampled with the same :func:`unit_counts` sees the same resampled
+    units, so one draw serves them all; only ``counts @ contributions`` is the
+    figure's own. Rows that are identical are summed through their groups when that
+    is less work: counts by group (one entry per row), then group counts times the
+    distinct rows.
+
+    Parameters
+    ----------
+    contributions : scipy sparse matrix, shape (n_rows, d)
+    units : ndarray of int, shape (n_rows,), or None
+        The table position of each row; None: row i is unit i.
+    n_units : int
+        Units in the table (the length of a resample's counts).
+    """
+
+    def __init__(self, contributions: Any, units: np.ndarray | None, n_units: int) -> None:
+        from scipy import sparse  # the contributions are sparse already
+
+        n_rows = contributions.shape[0]
+        units = np.arange(n_rows) if units is None else np.asarray(units, dtype=np.int64)
+        distinct, group_of_row, group_size = _distinct_rows(contributions)
+        distinct_entries = distinct.nnz if sparse.issparse(distinct) else np.count_nonzero(distinct)
+        # Transposed and column-compressed: the product reads the counts one unit (row) at a time,
+        # in order, and adds it into the columns the unit contributes to.
+        self._distinct = None
+        if n_rows + distinct_entries < contributions.nnz:
+            self._distinct = sparse.csc_array(sparse.csr_array(distinct).T)
+            # Ones: the product with the counts' own type counts units exactly (see unit_counts).
+            self._transposed = sparse.csc_array(
+                (np.ones(n_rows, dtype=np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64), (group_of_row, units)),
+                shape=(len(group_size), n_units),
+            )
+        else:
+            entries = sparse.csr_array(contributions).tocoo()
+            self._transposed = sparse.csc_array(
+                (entries.data, (entries.col, units[entries.row])), shape=(contributions.shape[1], n_units)
+            )
+
+    def __call__(self, counts: np.ndarray) -> np.ndarray:
+        """Column sums for counts of shape (n_units, size) (:func:`unit_counts`): shape (size, d), float64."""
+        if self._distinct is None:
+            return np.asarray(self._transposed @ counts.astype(np.float64)).T
+        by_group = np.asarray(self._transposed @ counts, dtype=np.float64)
+        return np.asarray(self._distinct @ by_group).T
 
 
 def bootstrap(

@@ -103,10 +103,10 @@ _COHEN_ONE_CATEGORY = "both coders gave every unit the same category, so agreeme
 def _cohen_statistic(sums: np.ndarray) -> _Parts:
     """Kappa of summed :func:`_cohen_contributions`; NaN for a resample without a shared unit."""
     n_categories = (sums.shape[1] - 2) // 2
-    total = sums[:, :1]
-    shares_first = _divide(sums[:, 2 : 2 + n_categories], total)
-    shares_second = _divide(sums[:, 2 + n_categories :], total)
-    return _chance_corrected(_divide(sums[:, 1], total[:, 0]), (shares_first * shares_second).sum(axis=1))
+    total = sums[:, 0]
+    # p_e = sum_k (n_k. / n)(n_.k / n): the products of counts summed, then divided once.
+    products = np.einsum("ij,ij->i", sums[:, 2 : 2 + n_categories], sums[:, 2 + n_categories :])
+    return _chance_corrected(_divide(sums[:, 1], total), _divide(products, total * total))
 
 
 def _cohen_contributions(labels: np.ndarray) -> _Contributions:

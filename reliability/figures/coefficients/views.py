@@ -7,7 +7,7 @@ returns the same figures to the last bit (tests/test_coefficient_views.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _poin
 from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
 from .kappa import _cohen_figure, _PairTable, cohen_kappa, pooled_kappa
 from .positive import _presence_positive, positive_agreement
+from .resampled import Interval, Intervals, shared_intervals
 from .set_distance import krippendorff_alpha_sets
 
 @dataclass(frozen=True)
@@ -96,25 +97,32 @@ def chance_corrected(
             raise ValueError(f"({first}, {second}) is not a pair of distinct coder indices")
     labels, _ = codings.set_labels()
     applied, seen = codings.applied, codings.seen
+    # Resampling units one by one, every figure's interval comes from shared draws (resampled.py),
+    # and the figures themselves as without a bootstrap; a clustered bootstrap goes figure by figure.
+    shared = bootstrap is not None and bootstrap.clusters is None
+    own = None if shared else bootstrap
     overall = {
-        "fleiss_kappa": fleiss_kappa(labels, bootstrap),
-        "krippendorff_alpha": krippendorff_alpha(labels, bootstrap),
+        "fleiss_kappa": fleiss_kappa(labels, own),
+        "krippendorff_alpha": krippendorff_alpha(labels, own),
         "krippendorff_alpha_masi": krippendorff_alpha_sets(applied, seen, "masi", bootstrap),
         "krippendorff_alpha_jaccard": krippendorff_alpha_sets(applied, seen, "jaccard", bootstrap),
-        "gwet_ac1": gwet_ac1(labels, bootstrap=bootstrap),
-        "brennan_prediger": brennan_prediger(labels, bootstrap=bootstrap),
+        "gwet_ac1": gwet_ac1(labels, bootstrap=own),
+        "brennan_prediger": brennan_prediger(labels, bootstrap=own),
     }
     pair_figures = {}
     for first, second in pairs:
         both = seen[:, first] & seen[:, second]
         pair_figures[(coder_names[first], coder_names[second])] = {
-            "cohen_kappa": cohen_kappa(labels[:, [first, second]], bootstrap),
-            "pooled_kappa": pooled_kappa(
-                applied[both, first], applied[both, second], None if bootstrap is None else bootstrap.restricted(both)
-            ),
+            "cohen_kappa": cohen_kappa(labels[:, [first, second]], own),
+            "pooled_kappa": pooled_kappa(applied[both, first], applied[both, second], own and own.restricted(both)),
         }
     if bootstrap is None:
         return Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs))
+    if shared:
+        return _with_intervals(
+            Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs)),
+            shared_intervals(codings, pairs, bootstrap),
+        )
     codes = []
     for k, code in enumerate(codings.codes):
         presence = codings.code_labels(k)
@@ -137,6 +145,36 @@ def chance_corrected(
             )
         )
     return Coefficients(overall=overall, pairs=pair_figures, codes=tuple(codes))
+
+
+def _with_intervals(point: Coefficients, intervals: Intervals) -> Coefficients:
+    """The figures with the intervals of :func:`shared_intervals` attached (a defined figure
+    the intervals miss gets none, and a note saying so)."""
+
+    def attach(figures: dict[str, Figure], found: dict[str, Interval]) -> dict[str, Figure]:
+        return {
+            name: figure if figure.value is None or name not in keys else figure.with_ci(found.get(name))
+            for name, figure in figures.items()
+        }
+
+    keys = {"fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger", "cohen_kappa",
+            "pooled_kappa", "positive_agreement"}
+    return Coefficients(
+        overall=attach(point.overall, intervals.overall),
+        pairs={pair: attach(figures, found) for (pair, figures), found in zip(point.pairs.items(), intervals.pairs)},
+        codes=tuple(
+            replace(
+                code,
+                **attach(
+                    {name: getattr(code, name) for name in ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1",
+                                                            "positive_agreement")},
+                    found,
+                ),
+                pairs={pair: attach(figures, pair_found) for (pair, figures), pair_found in zip(code.pairs.items(), found_pairs)},
+            )
+            for code, found, found_pairs in zip(point.codes, intervals.codes, intervals.code_pairs)
+        ),
+    )
 
 
 def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[CodeCoefficients, ...]:
