@@ -148,84 +148,43 @@ def unit_counts(rng: np.random.Generator, n_units: int, size: int) -> np.ndarray
     return np.ascontiguousarray(counts.T).astype(np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64)
 
 
-def group_counts(
-    rng: np.random.Generator, group_of_unit: np.ndarray, group_size: np.ndarray, size: int
-) -> np.ndarray:
-    """How often each group of units is drawn in each of ``size`` resamples of all the units.
+class GroupCounts:
+    """How often each group of units is drawn, from unit counts drawn for many figures.
 
-    Drawing n units uniformly and counting them by group is a multinomial draw over
-    the groups with probabilities ``group size / n``; with few groups that draw is
-    taken directly, with many the units are drawn and counted (the same distribution).
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator
-    group_of_unit : ndarray of int, shape (n_units,)
-        Each unit's group, 0..n_groups-1.
-    group_size : ndarray of int, shape (n_groups,)
-        Units per group (``bincount(group_of_unit)``), adding up to more than zero.
-    size : int
-        Resamples.
-
-    Returns
-    -------
-    ndarray of float64, shape (size, n_groups)
-    """
-    n_units, n_groups = len(group_of_unit), len(group_size)
-    if n_units >= GROUPED_WHEN * n_groups:
-        return rng.multinomial(n_units, group_size / n_units, size=size).astype(np.float64)
-    drawn = group_of_unit[rng.integers(0, n_units, size=(size, n_units))]
-    drawn += (np.arange(size) * n_groups)[:, None]
-    return np.bincount(drawn.ravel(), minlength=size * n_groups).reshape(size, n_groups).astype(np.float64)
-
-
-class SharedSums:
-    """Column sums of one figure's contributions under unit counts drawn for many figures.
-
-    Every figure resampled with the same :func:`unit_counts` sees the same resampled
-    units, so one draw serves them all; only ``counts @ contributions`` is the
-    figure's own. Rows that are identical are summed through their groups when that
-    is less work: counts by group (one entry per row), then group counts times the
-    distinct rows.
+    Every figure resampled with the same :func:`unit_counts` sees the same
+    resampled units, so one draw serves them all. A figure's per-unit
+    contributions depend on a few of the unit's labels (a pair's two code sets,
+    a code's pattern of coders), so its units fall into groups with identical
+    contributions: the product with the counts (one entry per unit) counts the
+    groups, and the figure's sums are then the group counts times the
+    contributions of one unit of each group.
 
     Parameters
     ----------
-    contributions : scipy sparse matrix, shape (n_rows, d)
-    units : ndarray of int, shape (n_rows,), or None
-        The table position of each row; None: row i is unit i.
-    n_units : int
-        Units in the table (the length of a resample's counts).
+    group_of_unit : ndarray of int, shape (n_units,) or (n_units, n_parts)
+        Each unit's group, 0..n_groups-1; with several parts (columns) the unit is
+        in one group of each part, and the parts' groups are numbered apart.
+    n_groups : int
     """
 
-    def __init__(self, contributions: Any, units: np.ndarray | None, n_units: int) -> None:
-        from scipy import sparse  # the contributions are sparse already
+    def __init__(self, group_of_unit: np.ndarray, n_groups: int) -> None:
+        from scipy import sparse  # imported only to bootstrap
 
-        n_rows = contributions.shape[0]
-        units = np.arange(n_rows) if units is None else np.asarray(units, dtype=np.int64)
-        distinct, group_of_row, group_size = _distinct_rows(contributions)
-        distinct_entries = distinct.nnz if sparse.issparse(distinct) else np.count_nonzero(distinct)
-        # Transposed and column-compressed: the product reads the counts one unit (row) at a time,
-        # in order, and adds it into the columns the unit contributes to.
-        self._distinct = None
-        if n_rows + distinct_entries < contributions.nnz:
-            self._distinct = sparse.csc_array(sparse.csr_array(distinct).T)
-            # Ones: the product with the counts' own type counts units exactly (see unit_counts).
-            self._transposed = sparse.csc_array(
-                (np.ones(n_rows, dtype=np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64), (group_of_row, units)),
-                shape=(len(group_size), n_units),
-            )
-        else:
-            entries = sparse.csr_array(contributions).tocoo()
-            self._transposed = sparse.csc_array(
-                (entries.data, (entries.col, units[entries.row])), shape=(contributions.shape[1], n_units)
-            )
+        group_of_unit = np.asarray(group_of_unit, dtype=np.int64).reshape(len(group_of_unit), -1)
+        n_units, n_parts = group_of_unit.shape
+        # Column-compressed: the product reads the counts one unit at a time, in order. Ones in the
+        # counts' own type (see unit_counts): the product counts units exactly.
+        self._indicator = sparse.csc_array(
+            (
+                np.ones(n_units * n_parts, dtype=np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64),
+                (group_of_unit.ravel(), np.repeat(np.arange(n_units), n_parts)),
+            ),
+            shape=(n_groups, n_units),
+        )
 
     def __call__(self, counts: np.ndarray) -> np.ndarray:
-        """Column sums for counts of shape (n_units, size) (:func:`unit_counts`): shape (size, d), float64."""
-        if self._distinct is None:
-            return np.asarray(self._transposed @ counts.astype(np.float64)).T
-        by_group = np.asarray(self._transposed @ counts, dtype=np.float64)
-        return np.asarray(self._distinct @ by_group).T
+        """Group counts for unit counts of shape (n_units, size) (:func:`unit_counts`): shape (n_groups, size)."""
+        return np.asarray(self._indicator @ counts)
 
 
 def bootstrap(

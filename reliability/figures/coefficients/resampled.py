@@ -1,28 +1,26 @@
-"""Bootstrap intervals of every chance-corrected figure of a coding, from shared draws.
+"""Bootstrap intervals of every chance-corrected figure of a coding, from one shared draw.
 
-One resample draws the table's units with replacement, and each figure is
+A resample draws the table's units with replacement, and every figure is
 computed on its own units among them (a pair's units both coders coded, alpha's
 units with two ratings...), so how many of those a resample holds varies as it
-would in a new sample of units. Two ways to draw serve all figures:
+would in a new sample of units. All figures see the same resamples: one draw of
+unit counts per chunk of resamples (:func:`~reliability.figures.intervals.unit_counts`).
 
-* Figures whose units' contributions are mostly distinct (the set-as-one-label
-  figures, a pair's Cohen's and pooled kappa) share **one** draw of unit counts
-  per chunk of resamples (:func:`~reliability.figures.intervals.unit_counts`);
-  each figure only multiplies it with its contributions, and figures with the
-  same contributions (Fleiss, AC1, Brennan–Prediger; a pair's two kappas) share
-  that product too.
-* Every presence/absence figure of a code is a function of each unit's
-  *pattern* for that code: which coders coded the unit and which of them applied
-  the code (at most 3 ** coders patterns, a few hundred). Drawing the units and
-  counting them by pattern is a multinomial draw over the patterns, so each code
-  takes one such draw for all its figures, exactly the bootstrap distribution of
-  each of them at a cost independent of the number of units.
+What makes that cheap is that a figure's contribution from a unit depends on
+a few of the unit's labels only: the code sets of all coders, up to their order,
+for the set-as-one-label figures; a pair's two code sets for its Cohen's and
+pooled kappa; for a code's presence/absence figures, the unit's *pattern* (which
+coders coded it, which of them applied the code; at most 3 ** coders). Units
+are grouped by those labels, the shared counts are summed by group once per
+grouping (:class:`~reliability.figures.intervals.GroupCounts`), and each figure
+multiplies the group counts with its contributions built on one label row per
+group. Figures of one grouping (Fleiss, AC1, Brennan–Prediger and alpha; a
+pair's two kappas; a code's fourteen figures) share its counts.
 
-Each code's draw is its own random stream (from the seed and the code's
-position), the shared draw another, so a seed gives the same intervals run to
-run. Used by :func:`~reliability.figures.coefficients.views.chance_corrected`
-when units are resampled one by one; a clustered bootstrap (documents of units
-of text) takes each figure's own draw (:func:`~reliability.figures.intervals.resampled_sums`).
+Used by :func:`~reliability.figures.coefficients.views.chance_corrected` when
+units are resampled one by one; a clustered bootstrap (documents of units of
+text) takes each figure's own draw (:func:`~reliability.figures.intervals.resampled_sums`).
+The same seed gives the same intervals, run to run.
 """
 
 from __future__ import annotations
@@ -34,9 +32,9 @@ import numpy as np
 
 from ...codings.model import Codings
 from ..figure import Figure
-from ..intervals import CHUNK, EXACT_IN_FLOAT32, BootstrapSettings, SharedSums, percentile_interval, unit_counts
+from ..intervals import CHUNK, BootstrapSettings, GroupCounts, percentile_interval, unit_counts
 from .alpha import _nominal_alpha_model
-from .core import _Contributions, _Model, _Parts
+from .core import _Model, _Parts
 from .gwet import _ac1_chance_weights, _fleiss_chance_weights, _gwet_model, _uniform_chance_weights
 from .kappa import _cohen_model, _pooled_model
 from .positive import _positive_model
@@ -50,12 +48,13 @@ _SHARED_STREAM = 0
 
 @dataclass(frozen=True)
 class Intervals:
-    """The intervals of the figures :func:`shared_intervals` resampled, by the keys of ``Coefficients``.
+    """The intervals :func:`shared_intervals` found, by the keys of ``Coefficients``.
 
     A figure undefined on the data has no entry (nor has any figure of a table without units).
     """
 
     overall: dict[str, Interval] = field(default_factory=dict)
+    """fleiss_kappa, krippendorff_alpha, gwet_ac1, brennan_prediger."""
     pairs: list[dict[str, Interval]] = field(default_factory=list)
     """Per pair, in the order given: cohen_kappa, pooled_kappa."""
     codes: list[dict[str, Interval]] = field(default_factory=list)
@@ -64,7 +63,9 @@ class Intervals:
     """Per code, per pair: cohen_kappa, positive_agreement."""
 
 
-def shared_intervals(codings: Codings, pairs: list[tuple[int, int]], settings: BootstrapSettings) -> Intervals:
+def shared_intervals(
+    codings: Codings, pairs: list[tuple[int, int]], settings: BootstrapSettings, labels: np.ndarray | None = None
+) -> Intervals:
     """Percentile intervals of the set-as-one-label, pair and per-code figures of ``chance_corrected``.
 
     Parameters
@@ -74,6 +75,8 @@ def shared_intervals(codings: Codings, pairs: list[tuple[int, int]], settings: B
         Coder index pairs, as for ``chance_corrected``.
     settings : BootstrapSettings
         Without ``clusters``; ``progress`` is told the resamples of each figure as they are evaluated.
+    labels : ndarray of int, shape (n_units, n_coders), optional
+        ``codings.set_labels()[0]``, when the caller has it.
 
     Returns
     -------
@@ -81,164 +84,111 @@ def shared_intervals(codings: Codings, pairs: list[tuple[int, int]], settings: B
         Not the set-distance alphas: their statistic is a pass over a distance
         matrix, and they take their own draw.
     """
-    intervals = Intervals(pairs=[{} for _ in pairs])
+    intervals = Intervals(
+        pairs=[{} for _ in pairs],
+        codes=[{} for _ in codings.codes],
+        code_pairs=[[{} for _ in pairs] for _ in codings.codes],
+    )
     if codings.n_units == 0:  # every figure is undefined
-        return replace(
-            intervals,
-            codes=[{} for _ in codings.codes],
-            code_pairs=[[{} for _ in pairs] for _ in codings.codes],
-        )
-    labels, _ = codings.set_labels()
-    applied, seen = codings.applied, codings.seen
-    jobs: list[_Job] = []
-    gwet = {
-        "fleiss_kappa": _gwet_model(labels, _fleiss_chance_weights, None, False),
-        "gwet_ac1": _gwet_model(labels, _ac1_chance_weights, None, True),
-        "brennan_prediger": _gwet_model(labels, _uniform_chance_weights, None, True),
-    }
-    # The three share their contributions (one _Ratings of the same labels): one product for all.
-    defined = {name: model for name, model in gwet.items() if isinstance(model, _Model)}
-    if defined:
-        shared = next(iter(defined.values())).contributions
+        return intervals
+    if labels is None:
+        labels, _ = codings.set_labels()
+    # Figures of the whole set do not depend on the coders' order: a unit's sorted labels group it.
+    overall = _Grouping.of(np.sort(labels, axis=1))
+    models = [
+        (intervals.overall, "fleiss_kappa", _gwet_model(overall.labels, _fleiss_chance_weights, None, False)),
+        (intervals.overall, "gwet_ac1", _gwet_model(overall.labels, _ac1_chance_weights, None, True)),
+        (intervals.overall, "brennan_prediger", _gwet_model(overall.labels, _uniform_chance_weights, None, True)),
+        (intervals.overall, "krippendorff_alpha", _nominal_alpha_model(overall.labels)),
+    ]
+    jobs = [_Job.of(overall, models)]
+    membership = _membership(codings, labels)
+    for (a, b), target in zip(pairs, intervals.pairs):
+        pair = _Grouping.of(labels[:, [a, b]])
+        both = np.flatnonzero((pair.labels >= 0).all(axis=1))
+        pooled = _pooled_model(membership[pair.labels[both, 0]], membership[pair.labels[both, 1]])
+        if isinstance(pooled, _Model):
+            pooled = pooled._replace(contributions=replace(pooled.contributions, units=both))
         jobs.append(
-            _Job(shared.matrix(), shared.units, [(intervals.overall, name, m.statistic) for name, m in defined.items()])
+            _Job.of(pair, [(target, "cohen_kappa", _cohen_model(pair.labels)), (target, "pooled_kappa", pooled)])
         )
-    jobs += _jobs_of(_nominal_alpha_model(labels), intervals.overall, "krippendorff_alpha")
-    for (a, b), pair_intervals in zip(pairs, intervals.pairs):
-        both = seen[:, a] & seen[:, b]
-        cohen = _cohen_model(labels[:, [a, b]])
-        pooled = _pooled_model(applied[both, a], applied[both, b])
-        if isinstance(cohen, _Model) and isinstance(pooled, _Model):
-            jobs.append(_side_by_side(cohen, pooled, pair_intervals))
-        else:
-            jobs += _jobs_of(cohen, pair_intervals, "cohen_kappa") + _jobs_of(pooled, pair_intervals, "pooled_kappa")
-    patterns = _Patterns.of(codings)
-    pattern_counts = _run_shared(jobs, patterns, codings.n_units, settings)
-    for k in range(codings.n_codes):
-        code, code_pairs = _code_intervals(patterns, k, pattern_counts[:, patterns.groups(k)], pairs, settings)
-        intervals.codes.append(code)
-        intervals.code_pairs.append(code_pairs)
+    patterns = _Grouping.of_patterns(codings)
+    code_jobs = [
+        _Job.of(patterns.part(k), _code_models(patterns.part(k).labels, intervals, k, pairs))
+        for k in range(codings.n_codes)
+    ]
+    _run(jobs, patterns, code_jobs, codings.n_units, settings)
     return intervals
 
 
 @dataclass(frozen=True)
-class _Patterns:
-    """Each unit's pattern for each code, grouped: which coders coded the unit, which applied the code.
+class _Grouping:
+    """Units grouped by some of their labels: one label row per group, and each unit's group.
 
-    ``labels`` holds one label row per pattern (-1 did not code, 0 coded without
-    the code, 1 applied it; as ``Codings.code_labels``), the patterns of all codes
-    one after another, code k's at ``groups(k)``; ``indicator`` (patterns ×
-    units, column-compressed) has a 1 at each unit's pattern for every code, so
-    that ``indicator @ counts`` counts every code's patterns in every resample.
+    ``starts`` splits the groups into parts (one per code for patterns; one part otherwise).
     """
 
     labels: np.ndarray
-    starts: np.ndarray
-    indicator: Any
+    group_of_unit: np.ndarray
+    starts: tuple[int, ...]
 
     @classmethod
-    def of(cls, codings: Codings) -> "_Patterns":
-        from scipy import sparse  # the bootstrap's contributions are sparse already
+    def of(cls, rows: np.ndarray) -> "_Grouping":
+        """Units grouped by their (n_units, width) integer label rows."""
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        # One opaque key per row: sorting bytes is much faster than np.unique(axis=0).
+        keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel()
+        _, first, group_of_unit = np.unique(keys, return_index=True, return_inverse=True)
+        return cls(rows[first], group_of_unit.ravel(), (0, len(first)))
 
+    @classmethod
+    def of_patterns(cls, codings: Codings) -> "_Grouping":
+        """Units grouped by their pattern for each code, the codes' groups one after another.
+
+        A pattern is each coder's state for the code: did not code the unit (label
+        -1), coded it without the code (0), applied it (1), as ``Codings.code_labels``.
+        ``group_of_unit`` has shape (n_units, n_codes), numbered across codes.
+        """
         seen = codings.seen
-        # Each coder's state per code: 0 did not code the unit, 1 coded it without the code, 2 applied it.
         powers = 3 ** np.arange(codings.n_coders, dtype=np.int64)
         pattern = np.zeros((codings.n_units, codings.n_codes), dtype=np.int64)
         for coder, power in enumerate(powers):
             pattern += power * (seen[:, coder, None] * (1 + codings.applied[:, coder, :]))
-        labels, starts, group_rows = [], [0], []
+        labels, groups, starts = [], [], [0]
         for k in range(codings.n_codes):
             distinct, group_of_unit = np.unique(pattern[:, k], return_inverse=True)
             labels.append((distinct[:, None] // powers) % 3 - 1)
-            group_rows.append(starts[-1] + group_of_unit.ravel())
+            groups.append(starts[-1] + group_of_unit.ravel())
             starts.append(starts[-1] + len(distinct))
-        n_units = codings.n_units
-        indicator = sparse.csc_array(
-            (
-                # In the counts' own type (see unit_counts): the product counts units exactly.
-                np.ones(n_units * codings.n_codes, dtype=np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64),
-                (np.concatenate(group_rows), np.tile(np.arange(n_units), codings.n_codes)),
-            ),
-            shape=(starts[-1], n_units),
+        return cls(
+            np.concatenate(labels) if labels else np.zeros((0, codings.n_coders), np.int64),
+            np.column_stack(groups) if groups else np.zeros((codings.n_units, 0), np.int64),
+            tuple(starts),
         )
-        return cls(np.concatenate(labels) if labels else np.zeros((0, codings.n_coders), np.int64), np.array(starts), indicator)
 
-    def groups(self, k: int) -> slice:
-        return slice(int(self.starts[k]), int(self.starts[k + 1]))
+    def part(self, k: int) -> "_Grouping":
+        """Part k alone (its groups numbered from 0; ``group_of_unit`` is not kept)."""
+        start, stop = self.starts[k], self.starts[k + 1]
+        return _Grouping(self.labels[start:stop], np.zeros(0, np.int64), (0, stop - start))
 
-
-@dataclass(frozen=True)
-class _Job:
-    """Contributions resampled once for one or more statistics of their sums.
-
-    ``matrix`` (sparse, one row per unit the figures use), ``units`` the table
-    position of each row (None: row i is unit i); each statistic's interval is
-    stored in ``target[name]``.
-    """
-
-    matrix: Any
-    units: np.ndarray | None
-    statistics: list[tuple[dict[str, Interval], str, Callable[[np.ndarray], _Parts]]]
+    def counts(self) -> GroupCounts:
+        """The groups' counts in resamples: every unit once per part."""
+        return GroupCounts(self.group_of_unit, self.starts[-1])
 
 
-def _jobs_of(model: _Model | Figure, target: dict[str, Interval], name: str) -> list[_Job]:
-    """The job of one figure's model; none for an undefined figure."""
-    if not isinstance(model, _Model):
-        return []
-    return [_Job(model.contributions.matrix(), model.contributions.units, [(target, name, model.statistic)])]
+def _membership(codings: Codings, labels: np.ndarray) -> np.ndarray:
+    """The codes of each set label, shape (n_sets, n_codes): set ``labels[u, c]`` is ``applied[u, c]``."""
+    rated = labels >= 0
+    membership = np.zeros((int(labels.max(initial=-1)) + 1, codings.n_codes), dtype=bool)
+    membership[labels[rated]] = codings.applied[rated]
+    return membership
 
 
-def _side_by_side(cohen: _Model, pooled: _Model, target: dict[str, Interval]) -> _Job:
-    """One job for a pair's two kappas: their contributions, over the same units, as one matrix.
-
-    Both are functions of the two coders' code sets, so their rows group alike.
-    """
-    width = sum(block.width for block in cohen.contributions.blocks)
-    both = _Contributions(cohen.contributions.n_units, cohen.contributions.blocks + pooled.contributions.blocks)
-    return _Job(
-        both.matrix(),
-        cohen.contributions.units,
-        [
-            (target, "cohen_kappa", lambda sums: cohen.statistic(sums[:, :width])),
-            (target, "pooled_kappa", lambda sums: pooled.statistic(sums[:, width:])),
-        ],
-    )
-
-
-def _run_shared(jobs: list[_Job], patterns: _Patterns, n_units: int, settings: BootstrapSettings) -> np.ndarray:
-    """Every job's statistics on one shared draw of unit counts per chunk, intervals into their targets.
-
-    Returns every code's pattern counts in every resample, shape (n_resamples,
-    patterns), from the same draws (in the type of :func:`unit_counts`, exact).
-    """
-    summed = [SharedSums(job.matrix, job.units, n_units) for job in jobs]
-    values: list[list[list[np.ndarray]]] = [[[] for _ in job.statistics] for job in jobs]
-    pattern_counts = []
-    rng = np.random.default_rng([settings.seed, _SHARED_STREAM])
-    n_statistics = sum(len(job.statistics) for job in jobs)
-    for start in range(0, settings.n_resamples, CHUNK):
-        size = min(CHUNK, settings.n_resamples - start)
-        counts = unit_counts(rng, n_units, size)
-        for sums_of, job, job_values in zip(summed, jobs, values):
-            sums = sums_of(counts)
-            for (_, _, statistic), statistic_values in zip(job.statistics, job_values):
-                statistic_values.append(_evaluate(statistic, sums))
-        pattern_counts.append(np.asarray(patterns.indicator @ counts).T)
-        if settings.progress is not None:
-            settings.progress(size * n_statistics)
-    for job, job_values in zip(jobs, values):
-        for (target, name, _), statistic_values in zip(job.statistics, job_values):
-            target[name] = percentile_interval(np.concatenate(statistic_values), settings.confidence)
-    return np.concatenate(pattern_counts)
-
-
-def _code_intervals(
-    patterns: _Patterns, k: int, counts: np.ndarray, pairs: list[tuple[int, int]], settings: BootstrapSettings
-) -> tuple[dict[str, Interval], list[dict[str, Interval]]]:
-    """The intervals of code k's presence/absence figures from its patterns' counts, shape (n_resamples, patterns)."""
-    labels = patterns.labels[patterns.groups(k)]
-    code: dict[str, Interval] = {}
-    code_pairs: list[dict[str, Interval]] = [{} for _ in pairs]
+def _code_models(
+    labels: np.ndarray, intervals: Intervals, k: int, pairs: list[tuple[int, int]]
+) -> list[tuple[dict[str, Interval], str, _Model | Figure]]:
+    """Code k's presence/absence figures, on one label row per pattern."""
+    code, code_pairs = intervals.codes[k], intervals.code_pairs[k]
     models = [
         (code, "fleiss_kappa", _gwet_model(labels, _fleiss_chance_weights, None, False)),
         (code, "gwet_ac1", _gwet_model(labels, _ac1_chance_weights, 2, True)),
@@ -248,15 +198,87 @@ def _code_intervals(
     for (a, b), target in zip(pairs, code_pairs):
         models.append((target, "cohen_kappa", _cohen_model(labels[:, [a, b]])))
         models.append((target, "positive_agreement", _positive_model(labels[:, [a, b]])))
-    defined = [(target, name, model) for target, name, model in models if isinstance(model, _Model)]
-    counts = counts.astype(np.float64)
-    for target, name, model in defined:
-        units = model.contributions.units
-        sums = (counts if units is None else counts[:, units]) @ model.contributions.matrix().toarray()
-        target[name] = percentile_interval(_evaluate(model.statistic, sums), settings.confidence)
-    if settings.progress is not None:
-        settings.progress(settings.n_resamples * len(defined))
-    return code, code_pairs
+    return models
+
+
+@dataclass(frozen=True)
+class _Job:
+    """The defined figures of one grouping: where each interval goes, each figure's statistic, and
+    which of the distinct contribution matrices it sums (per group, transposed and
+    column-compressed: (d, n_groups); Fleiss, AC1 and Brennan–Prediger share one)."""
+
+    grouping: _Grouping
+    figures: list[tuple[dict[str, Interval], str, int, Callable[[np.ndarray], _Parts]]]
+    matrices: list[Any]
+
+    @classmethod
+    def of(cls, grouping: _Grouping, models: list[tuple[dict[str, Interval], str, _Model | Figure]]) -> "_Job":
+        from scipy import sparse  # the contributions are sparse already
+
+        n_groups = len(grouping.labels)
+        figures, matrices = [], []
+        for target, name, model in models:
+            if not isinstance(model, _Model):
+                continue
+            entries = model.contributions.matrix().tocoo()
+            units = model.contributions.units
+            groups = entries.row if units is None else np.asarray(units)[entries.row]
+            matrix = sparse.csc_array((entries.data, (entries.col, groups)), shape=(entries.shape[1], n_groups))
+            same = [i for i, other in enumerate(matrices) if _equal(matrix, other)]
+            if not same:
+                matrices.append(matrix)
+            figures.append((target, name, same[0] if same else len(matrices) - 1, model.statistic))
+        return cls(grouping, figures, matrices)
+
+    def evaluate(self, group_counts: np.ndarray) -> list[np.ndarray]:
+        """Each figure's values for group counts of shape (n_groups, size), float64."""
+        sums = [np.asarray(matrix @ group_counts).T for matrix in self.matrices]
+        return [_evaluate(statistic, sums[index]) for _, _, index, statistic in self.figures]
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """Whether two canonical sparse matrices hold the same entries."""
+    return (
+        a.shape == b.shape
+        and a.nnz == b.nnz
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.data, b.data)
+    )
+
+
+def _run(
+    jobs: list[_Job], patterns: _Grouping, code_jobs: list[_Job], n_units: int, settings: BootstrapSettings
+) -> None:
+    """Every figure's resamples from one shared draw of unit counts per chunk; intervals into their targets.
+
+    The per-code figures are evaluated once all patterns are counted (a few hundred
+    groups per code: all resamples at once cost less than a call per chunk).
+    """
+    counters = [job.grouping.counts() for job in jobs]
+    pattern_counter = patterns.counts()
+    values: list[list[list[np.ndarray]]] = [[[] for _ in job.figures] for job in jobs]
+    pattern_counts = []
+    rng = np.random.default_rng([settings.seed, _SHARED_STREAM])
+    # Every figure's resamples are drawn here (the codes' as pattern counts): progress goes with the chunks.
+    n_figures = sum(len(job.figures) for job in jobs + code_jobs)
+    for start in range(0, settings.n_resamples, CHUNK):
+        size = min(CHUNK, settings.n_resamples - start)
+        counts = unit_counts(rng, n_units, size)
+        for counter, job, job_values in zip(counters, jobs, values):
+            for figure_values, chunk_values in zip(job_values, job.evaluate(counter(counts).astype(np.float64))):
+                figure_values.append(chunk_values)
+        pattern_counts.append(pattern_counter(counts))
+        if settings.progress is not None:
+            settings.progress(size * n_figures)
+    for job, job_values in zip(jobs, values):
+        for (target, name, _, _), figure_values in zip(job.figures, job_values):
+            target[name] = percentile_interval(np.concatenate(figure_values), settings.confidence)
+    all_patterns = np.concatenate(pattern_counts, axis=1) if pattern_counts else None
+    for k, job in enumerate(code_jobs):
+        part = all_patterns[patterns.starts[k] : patterns.starts[k + 1]].astype(np.float64)
+        for (target, name, _, _), figure_values in zip(job.figures, job.evaluate(part)):
+            target[name] = percentile_interval(figure_values, settings.confidence)
 
 
 def _evaluate(statistic: Callable[[np.ndarray], _Parts], sums: np.ndarray) -> np.ndarray:
