@@ -1,0 +1,125 @@
+"""The shared bootstrap of chance_corrected (figures/coefficients/resampled.py) is the plain
+bootstrap: the same draws of units, each figure recomputed from scratch on every resample."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reliability.codings.model import Codings
+from reliability.figures.coefficients import (
+    brennan_prediger,
+    chance_corrected,
+    cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    pooled_kappa,
+    positive_agreement,
+)
+from reliability.figures.intervals import CHUNK, BootstrapSettings, percentile_interval, unit_counts
+
+N_RESAMPLES = 150  # three chunks, the last one short
+
+
+def random_codings(seed: int, n_units: int = 30) -> Codings:
+    """Multi-label codings with missing ratings: every view has several categories."""
+    rng = np.random.default_rng(seed)
+    n_coders, n_codes = 3, 3
+    seen = rng.random((n_units, n_coders)) < 0.85
+    applied = (rng.random((n_units, n_coders, n_codes)) < 0.4) & seen[:, :, None]
+    return Codings(
+        units=tuple(f"u{u}" for u in range(n_units)),
+        coders=tuple(f"c{c}" for c in range(n_coders)),
+        codes=tuple(f"k{k}" for k in range(n_codes)),
+        applied=applied,
+        seen=seen,
+    )
+
+
+def plain_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[float, float] | None]:
+    """Every interval by the textbook recipe: for each resample, repeat each unit as often as it
+    was drawn (the shared draw's own stream and chunks) and compute each figure from scratch."""
+    rng = np.random.default_rng([seed, 0])
+    labels, sets = codings.set_labels()
+    # AC1 and Brennan–Prediger take q, the number of possible categories, as fixed: the
+    # categories of the data, even where a resample lacks some of them.
+    q = len(sets)
+    values: dict[tuple, list[float]] = {}
+
+    def add(key, figure):
+        values.setdefault(key, []).append(np.nan if figure.value is None else figure.value)
+
+    for start in range(0, N_RESAMPLES, CHUNK):
+        counts = unit_counts(rng, codings.n_units, min(CHUNK, N_RESAMPLES - start))
+        for drawn in counts.T.astype(np.int64):
+            rows = np.repeat(np.arange(codings.n_units), drawn)
+            resampled, applied, seen = labels[rows], codings.applied[rows], codings.seen[rows]
+            add(("overall", "fleiss_kappa"), fleiss_kappa(resampled))
+            add(("overall", "krippendorff_alpha"), krippendorff_alpha(resampled))
+            add(("overall", "gwet_ac1"), gwet_ac1(resampled, n_categories=q))
+            add(("overall", "brennan_prediger"), brennan_prediger(resampled, n_categories=q))
+            for a, b in pairs:
+                both = seen[:, a] & seen[:, b]
+                add(("pair", a, b, "cohen_kappa"), cohen_kappa(resampled[:, [a, b]]))
+                add(("pair", a, b, "pooled_kappa"), pooled_kappa(applied[both, a], applied[both, b]))
+            for k in range(codings.n_codes):
+                presence = codings.code_labels(k)[rows]
+                add(("code", k, "fleiss_kappa"), fleiss_kappa(presence))
+                add(("code", k, "krippendorff_alpha"), krippendorff_alpha(presence))
+                add(("code", k, "gwet_ac1"), gwet_ac1(presence, n_categories=2))
+                add(("code", k, "positive_agreement"), positive_agreement(presence))
+                for a, b in pairs:
+                    add(("code", k, a, b, "cohen_kappa"), cohen_kappa(presence[:, [a, b]]))
+                    add(("code", k, a, b, "positive_agreement"), positive_agreement(presence[:, [a, b]]))
+    return {key: percentile_interval(np.array(found), 0.95) for key, found in values.items()}
+
+
+def shared_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[float, float] | None]:
+    result = chance_corrected(codings, pairs, BootstrapSettings(N_RESAMPLES, seed=seed))
+    names = codings.coders
+    found = {("overall", name): result.overall[name].ci for name in
+             ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger")}
+    for a, b in pairs:
+        for name in ("cohen_kappa", "pooled_kappa"):
+            found[("pair", a, b, name)] = result.pairs[(names[a], names[b])][name].ci
+    for k, code in enumerate(result.codes):
+        for name in ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement"):
+            found[("code", k, name)] = getattr(code, name).ci
+        for a, b in pairs:
+            for name in ("cohen_kappa", "positive_agreement"):
+                found[("code", k, a, b, name)] = code.pairs[(names[a], names[b])][name].ci
+    return found
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_interval_is_the_plain_bootstrap_of_the_same_draws(seed):
+    codings = random_codings(seed)
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    expected, found = plain_bootstrap(codings, pairs, seed), shared_bootstrap(codings, pairs, seed)
+    assert set(found) == set(expected)
+    for key, interval in expected.items():
+        if interval is None:
+            assert found[key] is None, key
+        else:
+            # Sums of contributions against figures from scratch: equal up to rounding.
+            assert found[key] == pytest.approx(interval, rel=1e-9, abs=1e-12), key
+
+
+def test_a_unit_is_drawn_as_often_as_in_n_draws_with_replacement():
+    # Each resample draws n units: counts add up to n, and a unit's count is Binomial(n, 1/n),
+    # mean 1 and variance 1 - 1/n.
+    n = 50
+    counts = np.concatenate([unit_counts(np.random.default_rng([4, i]), n, CHUNK) for i in range(60)], axis=1)
+    assert counts.dtype == np.float32 and counts.shape == (n, 60 * CHUNK)
+    assert np.all(counts.sum(axis=0) == n)
+    assert counts.mean() == pytest.approx(1.0, abs=0.01)
+    assert counts.var(axis=1).mean() == pytest.approx(1 - 1 / n, rel=0.05)
+
+
+def test_seeded_intervals_are_identical_run_to_run_and_differ_between_seeds():
+    codings = random_codings(5, n_units=60)
+    pairs = [(0, 1), (1, 2)]
+    first = chance_corrected(codings, pairs, BootstrapSettings(100, seed=11))
+    assert first == chance_corrected(codings, pairs, BootstrapSettings(100, seed=11))
+    assert first != chance_corrected(codings, pairs, BootstrapSettings(100, seed=12))
