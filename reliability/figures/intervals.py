@@ -5,15 +5,18 @@ contributions (a per-unit vector). A bootstrap resample draws the units with
 replacement; its sums are ``counts @ contributions``, where ``counts[b, u]`` is how
 often unit ``u`` was drawn in resample ``b``.
 
-Units whose contribution rows are identical are interchangeable, so only how
-often each *group* of identical rows is drawn matters. Drawing n units uniformly
-and counting them by group is exactly a multinomial draw over the groups with
-probabilities ``group size / n``. A per-code figure on five coders has at most a
-few hundred distinct rows however many units there are, so its 1,000 resamples
-cost 1,000 small multinomial draws instead of 1,000 passes over every unit. Where
-rows are mostly distinct, units are drawn directly (uniform integers, counted by
-group), which is the same distribution. Either way the result depends only on the
-data and the settings: the same seed gives the same intervals.
+Two ways to draw. Many figures at once (the chance-corrected ones,
+:mod:`reliability.figures.coefficients.resampled`) share :func:`unit_counts`, one
+draw of every unit's count per chunk of resamples, and each sums it by the
+groups of units its contributions depend on (:class:`GroupCounts`). One figure
+alone (:func:`resampled_sums`) draws for itself: units whose contribution rows
+are identical are interchangeable, so only how often each *group* of identical
+rows is drawn matters, and drawing n units uniformly and counting them by group
+is exactly a multinomial draw over the groups with probabilities
+``group size / n``; where rows are mostly distinct, units are drawn directly
+(uniform integers, counted by group), the same distribution. Either way the
+result depends only on the data and the settings: the same seed gives the same
+intervals.
 """
 
 from __future__ import annotations
@@ -131,7 +134,7 @@ def unit_counts(rng: np.random.Generator, n_units: int, size: int) -> np.ndarray
     Returns
     -------
     ndarray of float32 (float64 from 2**24 units), shape (n_units, size), C-ordered
-        Unit by resample, the layout :class:`SharedSums` multiplies without a copy;
+        Unit by resample, the layout :class:`GroupCounts` multiplies without a copy;
         float32 holds every count, and every sum of counts, exactly below 2**24 and
         halves the memory each product reads.
     """

@@ -1,8 +1,11 @@
 """Every chance-corrected figure of a coding, in the three views of DESIGN §3.
 
-:func:`chance_corrected` calls each family's per-call function; without a
-bootstrap, the per-code view takes each family's all-codes batch instead, which
-returns the same figures to the last bit (tests/test_coefficient_views.py).
+:func:`chance_corrected` calls each family's per-call function for the overall
+and pair figures, and each family's all-codes batch for the per-code view, which
+returns the same figures to the last bit as the per-call functions
+(tests/test_coefficient_views.py). Intervals come from one shared draw of units
+for all figures (:mod:`.resampled`); a clustered bootstrap (documents) goes
+figure by figure through the per-call functions.
 """
 
 from __future__ import annotations
@@ -67,7 +70,9 @@ def chance_corrected(
     pairs : list of (int, int)
         Coder index pairs to compare (all pairs, or a reference coder vs the others).
     bootstrap : BootstrapSettings, optional
-        When given, every figure gets a percentile interval.
+        When given, every figure gets a percentile interval: resampling units, from
+        draws shared by all figures (:func:`.resampled.shared_intervals`); with
+        ``clusters``, from each figure's own draws.
 
     Returns
     -------
@@ -75,9 +80,9 @@ def chance_corrected(
         ``overall``: set-as-one-label Fleiss, alpha, AC1 and Brennan–Prediger over
         all coders (Gwet's generalisation for missing ratings) and MASI/Jaccard
         alpha; ``pairs``: set-as-one-label Cohen's kappa and pooled kappa;
-        ``codes``: presence/absence coefficients of each code (without a
-        bootstrap computed for all codes at once, with the same figures to the
-        last bit as the per-code functions).
+        ``codes``: presence/absence coefficients of each code (computed for all
+        codes at once unless documents are resampled, with the same figures to
+        the last bit as the per-code functions).
 
     Examples
     --------
@@ -121,7 +126,7 @@ def chance_corrected(
     if shared:
         return _with_intervals(
             Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs)),
-            shared_intervals(codings, pairs, bootstrap),
+            shared_intervals(codings, pairs, bootstrap, labels),
         )
     codes = []
     for k, code in enumerate(codings.codes):
