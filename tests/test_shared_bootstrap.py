@@ -39,8 +39,8 @@ def random_codings(seed: int, n_units: int = 30) -> Codings:
 
 def plain_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[float, float] | None]:
     """Every interval by the textbook recipe: for each resample, repeat each unit as often as it
-    was drawn (the shared draw's own stream and chunks) and compute each figure from scratch."""
-    rng = np.random.default_rng([seed, 0])
+    was drawn (the shared draw: the seed's stream, in chunks) and compute each figure from scratch."""
+    rng = np.random.default_rng(seed)
     labels, sets = codings.set_labels()
     # AC1 and Brennan–Prediger take q, the number of possible categories, as fixed: the
     # categories of the data, even where a resample lacks some of them.

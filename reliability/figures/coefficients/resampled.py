@@ -42,10 +42,6 @@ from .positive import _positive_model
 Interval = tuple[float, float] | None
 """A percentile interval, or None when the figure is undefined in most resamples."""
 
-_SHARED_STREAM = 0
-"""The random stream of the shared draw: the seed, then this word."""
-
-
 @dataclass(frozen=True)
 class Intervals:
     """The intervals :func:`shared_intervals` found, by the keys of ``Coefficients``.
@@ -259,7 +255,7 @@ def _run(
     pattern_counter = patterns.counts()
     values: list[list[list[np.ndarray]]] = [[[] for _ in job.figures] for job in jobs]
     pattern_counts = []
-    rng = np.random.default_rng([settings.seed, _SHARED_STREAM])
+    rng = np.random.default_rng(settings.seed)
     # Every figure's resamples are drawn here (the codes' as pattern counts): progress goes with the chunks.
     n_figures = sum(len(job.figures) for job in jobs + code_jobs)
     for start in range(0, settings.n_resamples, CHUNK):
