@@ -196,3 +196,33 @@ def test_a_large_open_codebook_takes_the_sparse_form(monkeypatch):
     patterns = np.eye(3000, dtype=bool)[:2000]  # 2,000 one-code sets of 3,000 codes: no two share a code
     set_distance._set_delta_times(patterns, "masi")
     assert called == [(2000, 3000)]
+
+
+def test_per_code_batch_path_allocates_for_the_codings_applied_not_codes_times_units():
+    # Open coding: 1,000 units × 5,000 codes, each unit with a few codes. A single dense
+    # (codes × units) float array would take 40 MB; the sparse path needs a few MB.
+    import tracemalloc
+
+    from reliability.figures.coefficients.views import _code_coefficients
+
+    rng = np.random.default_rng(0)
+    n_units, n_codes = 1_000, 5_000
+    applied = np.zeros((n_units, 2, n_codes), dtype=bool)
+    units = np.repeat(np.arange(n_units), 3)
+    applied[units, rng.integers(0, 2, len(units)), rng.integers(0, n_codes, len(units))] = True
+    codings = Codings(
+        units=tuple(f"u{u}" for u in range(n_units)),
+        coders=("a", "b"),
+        codes=tuple(f"k{k}" for k in range(n_codes)),
+        applied=applied,
+        seen=np.ones((n_units, 2), dtype=bool),
+    )
+    tracemalloc.start()
+    try:
+        codes = _code_coefficients(codings, [(0, 1)])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(codes) == n_codes
+    dense_float_array = n_units * n_codes * 8
+    assert peak < dense_float_array / 2, f"peak {peak / 2**20:.1f} MiB"
