@@ -16,6 +16,7 @@ from .core import (
     _model_figure,
     _Parts,
     _point_figures,
+    _Presence,
     _stack,
 )
 
@@ -74,12 +75,14 @@ def _positive_statistic(sums: np.ndarray) -> _Parts:
     return _Parts(_divide(sums[:, 0], sums[:, 1]))
 
 
-def _presence_positive(all_applying: np.ndarray, all_raters: np.ndarray) -> list[Figure]:
+def _presence_positive(presence: _Presence) -> list[Figure]:
     """Positive agreement of every code among all coders, as :func:`positive_agreement`."""
-    paired = np.flatnonzero(all_raters >= 2)
-    if len(paired) == 0:
-        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(len(all_applying))]
-    applying = np.ascontiguousarray(all_applying[:, paired])
-    # Integer sums: exact in any order.
-    value = _divide((applying * (applying - 1.0)).sum(axis=1), (applying * (all_raters[paired] - 1.0)).sum(axis=1))
-    return _point_figures(len(paired), value, None, None, lambda k: None, _NO_POSITIVE)
+    paired = presence.restricted(2)
+    if paired.n_units == 0:
+        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(paired.n_codes)]
+    applying, raters = paired.applying, paired.raters
+    # A unit to which nobody applied the code adds 0 to both sums; integer sums are exact in any order.
+    value = _divide(
+        paired.code_sums(applying * (applying - 1.0), 0.0), paired.code_sums(applying * (raters - 1.0), 0.0)
+    )
+    return _point_figures(paired.n_units, value, None, None, None, _NO_POSITIVE)
