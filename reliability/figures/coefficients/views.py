@@ -119,7 +119,9 @@ def chance_corrected(
         both = seen[:, first] & seen[:, second]
         pair_figures[(coder_names[first], coder_names[second])] = {
             "cohen_kappa": cohen_kappa(labels[:, [first, second]], own),
-            "pooled_kappa": pooled_kappa(applied[both, first], applied[both, second], own and own.restricted(both)),
+            "pooled_kappa": pooled_kappa(
+                applied[both, first], applied[both, second], None if own is None else own.restricted(both)
+            ),
         }
     if bootstrap is None:
         return Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs))
@@ -152,30 +154,33 @@ def chance_corrected(
     return Coefficients(overall=overall, pairs=pair_figures, codes=tuple(codes))
 
 
+_SHARED = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger", "cohen_kappa",
+           "pooled_kappa", "positive_agreement")
+"""The figures :func:`shared_intervals` resamples (not the set-distance alphas: they draw their own)."""
+
+
 def _with_intervals(point: Coefficients, intervals: Intervals) -> Coefficients:
     """The figures with the intervals of :func:`shared_intervals` attached (a defined figure
     the intervals miss gets none, and a note saying so)."""
 
     def attach(figures: dict[str, Figure], found: dict[str, Interval]) -> dict[str, Figure]:
         return {
-            name: figure if figure.value is None or name not in keys else figure.with_ci(found.get(name))
+            name: figure.with_ci(found.get(name)) if figure.value is not None and name in _SHARED else figure
             for name, figure in figures.items()
         }
 
-    keys = {"fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger", "cohen_kappa",
-            "pooled_kappa", "positive_agreement"}
+    per_code = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement")
     return Coefficients(
         overall=attach(point.overall, intervals.overall),
         pairs={pair: attach(figures, found) for (pair, figures), found in zip(point.pairs.items(), intervals.pairs)},
         codes=tuple(
             replace(
                 code,
-                **attach(
-                    {name: getattr(code, name) for name in ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1",
-                                                            "positive_agreement")},
-                    found,
-                ),
-                pairs={pair: attach(figures, pair_found) for (pair, figures), pair_found in zip(code.pairs.items(), found_pairs)},
+                **attach({name: getattr(code, name) for name in per_code}, found),
+                pairs={
+                    pair: attach(figures, pair_found)
+                    for (pair, figures), pair_found in zip(code.pairs.items(), found_pairs)
+                },
             )
             for code, found, found_pairs in zip(point.codes, intervals.codes, intervals.code_pairs)
         ),
