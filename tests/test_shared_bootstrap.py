@@ -123,3 +123,26 @@ def test_seeded_intervals_are_identical_run_to_run_and_differ_between_seeds():
     first = chance_corrected(codings, pairs, BootstrapSettings(100, seed=11))
     assert first == chance_corrected(codings, pairs, BootstrapSettings(100, seed=11))
     assert first != chance_corrected(codings, pairs, BootstrapSettings(100, seed=12))
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_pattern_counts_equal_counting_every_unit_and_code(seed):
+    # The seen patterns' counts moved by the units a code was applied to equal a plain count of
+    # each unit's pattern for each code, in every resample; the codes here include one nobody
+    # applied and one every coder applied wherever they coded.
+    from reliability.figures.coefficients.resampled import _Patterns
+
+    drawn = random_codings(seed, n_units=40)
+    applied = drawn.applied.copy()
+    applied[:, :, 0] = False
+    applied[:, :, 1] = drawn.seen
+    codings = Codings(units=drawn.units, coders=drawn.coders, codes=drawn.codes, applied=applied, seen=drawn.seen)
+    patterns = _Patterns.of(codings)
+    counts = unit_counts(np.random.default_rng(seed), codings.n_units, 20)
+    found = patterns.counts(counts)
+    for k in range(codings.n_codes):
+        rows = patterns.labels[patterns.starts[k] : patterns.starts[k + 1]]
+        presence = codings.code_labels(k)
+        for row, row_counts in zip(rows, found[patterns.starts[k] : patterns.starts[k + 1]]):
+            expected = counts[(presence == row).all(axis=1)].sum(axis=0)
+            assert np.array_equal(row_counts, expected) and row_counts.sum() > 0

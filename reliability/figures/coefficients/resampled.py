@@ -32,7 +32,7 @@ import numpy as np
 
 from ...codings.model import Codings
 from ..figure import Figure
-from ..intervals import CHUNK, BootstrapSettings, GroupCounts, percentile_interval, unit_counts
+from ..intervals import CHUNK, EXACT_IN_FLOAT32, BootstrapSettings, GroupCounts, percentile_interval, unit_counts
 from .alpha import _nominal_alpha_model
 from .core import _Model, _Parts
 from .gwet import _ac1_chance_weights, _fleiss_chance_weights, _gwet_model, _uniform_chance_weights
@@ -108,7 +108,7 @@ def shared_intervals(
         jobs.append(
             _Job.of(pair, [(target, "cohen_kappa", _cohen_model(pair.labels)), (target, "pooled_kappa", pooled)])
         )
-    patterns = _Grouping.of_patterns(codings)
+    patterns = _Patterns.of(codings)
     code_jobs = [
         _Job.of(patterns.part(k), _code_models(patterns.part(k).labels, intervals, k, pairs))
         for k in range(codings.n_codes)
@@ -119,14 +119,10 @@ def shared_intervals(
 
 @dataclass(frozen=True)
 class _Grouping:
-    """Units grouped by some of their labels: one label row per group, and each unit's group.
-
-    ``starts`` splits the groups into parts (one per code for patterns; one part otherwise).
-    """
+    """Units grouped by some of their labels: one label row per group, and each unit's group."""
 
     labels: np.ndarray
     group_of_unit: np.ndarray
-    starts: tuple[int, ...]
 
     @classmethod
     def of(cls, rows: np.ndarray) -> "_Grouping":
@@ -135,41 +131,86 @@ class _Grouping:
         # One opaque key per row: sorting bytes is much faster than np.unique(axis=0).
         keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel()
         _, first, group_of_unit = np.unique(keys, return_index=True, return_inverse=True)
-        return cls(rows[first], group_of_unit.ravel(), (0, len(first)))
-
-    @classmethod
-    def of_patterns(cls, codings: Codings) -> "_Grouping":
-        """Units grouped by their pattern for each code, the codes' groups one after another.
-
-        A pattern is each coder's state for the code: did not code the unit (label
-        -1), coded it without the code (0), applied it (1), as ``Codings.code_labels``.
-        ``group_of_unit`` has shape (n_units, n_codes), numbered across codes.
-        """
-        seen = codings.seen
-        powers = 3 ** np.arange(codings.n_coders, dtype=np.int64)
-        pattern = np.zeros((codings.n_units, codings.n_codes), dtype=np.int64)
-        for coder, power in enumerate(powers):
-            pattern += power * (seen[:, coder, None] * (1 + codings.applied[:, coder, :]))
-        labels, groups, starts = [], [], [0]
-        for k in range(codings.n_codes):
-            distinct, group_of_unit = np.unique(pattern[:, k], return_inverse=True)
-            labels.append((distinct[:, None] // powers) % 3 - 1)
-            groups.append(starts[-1] + group_of_unit.ravel())
-            starts.append(starts[-1] + len(distinct))
-        return cls(
-            np.concatenate(labels) if labels else np.zeros((0, codings.n_coders), np.int64),
-            np.column_stack(groups) if groups else np.zeros((codings.n_units, 0), np.int64),
-            tuple(starts),
-        )
-
-    def part(self, k: int) -> "_Grouping":
-        """Part k alone (its groups numbered from 0; ``group_of_unit`` is not kept)."""
-        start, stop = self.starts[k], self.starts[k + 1]
-        return _Grouping(self.labels[start:stop], np.zeros(0, np.int64), (0, stop - start))
+        return cls(rows[first], group_of_unit.ravel())
 
     def counts(self) -> GroupCounts:
-        """The groups' counts in resamples: every unit once per part."""
-        return GroupCounts(self.group_of_unit, self.starts[-1])
+        """The groups' counts in resamples."""
+        return GroupCounts(self.group_of_unit, len(self.labels))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """Every code's units grouped by their pattern, counted without a pass over every (unit, code).
+
+    A unit's pattern for a code is each coder's state: did not code the unit
+    (label -1), coded it without the code (0), applied it (1), as
+    ``Codings.code_labels``; code k's patterns are the label rows
+    ``labels[starts[k]:starts[k + 1]]``. Where nobody applied the code, the
+    pattern is the unit's *seen pattern* (which coders coded it), the same for
+    every code. So a code's pattern counts are the seen patterns' counts (one
+    product for all codes, spread by ``spread``), moved by ``moves`` for the units
+    somebody applied the code to (+1 at their pattern, -1 at their seen pattern):
+    the work follows the codings applied, not units × codes.
+    """
+
+    labels: np.ndarray
+    starts: np.ndarray
+    seen_counts: GroupCounts
+    spread: Any
+    moves: Any
+
+    @classmethod
+    def of(cls, codings: Codings) -> "_Patterns":
+        from scipy import sparse  # the bootstrap's contributions are sparse already
+
+        n_units, n_codes = codings.n_units, codings.n_codes
+        powers = 3 ** np.arange(codings.n_coders, dtype=np.int64)
+        seen_value = codings.seen.astype(np.int64) @ powers  # a pattern's value, no code applied
+        seen_values, seen_group = np.unique(seen_value, return_inverse=True)
+        seen_group = seen_group.ravel()
+        unit, code = np.nonzero(codings.applied.any(axis=1))
+        applied_value = seen_value[unit] + codings.applied[unit, :, code].astype(np.int64) @ powers
+        # Seen patterns that some unit keeps for the code (nobody applied it there).
+        n_seen = len(seen_values)
+        with_code = np.bincount(code * n_seen + seen_group[unit], minlength=n_codes * n_seen).reshape(n_codes, n_seen)
+        kept_code, kept_seen = np.nonzero(np.bincount(seen_group, minlength=n_seen) - with_code > 0)
+        side = int(3 ** codings.n_coders)
+        keys = np.concatenate([code * side + applied_value, kept_code * side + seen_values[kept_seen]])
+        distinct, group = np.unique(keys, return_inverse=True)
+        group = group.ravel()
+        applied_group, kept_group = group[: len(unit)], group[len(unit) :]
+        group_code, value = np.divmod(distinct, side)
+        # The group of (code, seen pattern), where kept: each applied unit moves out of it.
+        kept_index = np.full((n_codes, n_seen), -1, dtype=np.int64)
+        kept_index[kept_code, kept_seen] = kept_group
+        leaves = kept_index[code, seen_group[unit]]
+        counted = leaves >= 0
+        exact = np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64
+        moves = sparse.csc_array(
+            (
+                np.concatenate([np.ones(len(unit), exact), -np.ones(int(counted.sum()), exact)]),
+                (np.concatenate([applied_group, leaves[counted]]), np.concatenate([unit, unit[counted]])),
+            ),
+            shape=(len(distinct), n_units),
+        )
+        spread = sparse.csr_array(
+            (np.ones(len(kept_group), exact), (kept_group, kept_seen)), shape=(len(distinct), n_seen)
+        )
+        return cls(
+            labels=(value[:, None] // powers) % 3 - 1,
+            starts=np.searchsorted(group_code, np.arange(n_codes + 1)),
+            seen_counts=GroupCounts(seen_group, n_seen),
+            spread=spread,
+            moves=moves,
+        )
+
+    def part(self, k: int) -> _Grouping:
+        """Code k's patterns (``group_of_unit`` is not kept: the counts come from :meth:`counts`)."""
+        return _Grouping(self.labels[self.starts[k] : self.starts[k + 1]], np.zeros(0, np.int64))
+
+    def counts(self, unit_counts: np.ndarray) -> np.ndarray:
+        """Every code's pattern counts for unit counts (n_units, size): shape (patterns, size)."""
+        return np.asarray(self.spread @ self.seen_counts(unit_counts)) + np.asarray(self.moves @ unit_counts)
 
 
 def _membership(codings: Codings, labels: np.ndarray) -> np.ndarray:
@@ -244,7 +285,7 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 def _run(
-    jobs: list[_Job], patterns: _Grouping, code_jobs: list[_Job], n_units: int, settings: BootstrapSettings
+    jobs: list[_Job], patterns: _Patterns, code_jobs: list[_Job], n_units: int, settings: BootstrapSettings
 ) -> None:
     """Every figure's resamples from one shared draw of unit counts per chunk; intervals into their targets.
 
@@ -252,7 +293,6 @@ def _run(
     groups per code: all resamples at once cost less than a call per chunk).
     """
     counters = [job.grouping.counts() for job in jobs]
-    pattern_counter = patterns.counts()
     values: list[list[list[np.ndarray]]] = [[[] for _ in job.figures] for job in jobs]
     pattern_counts = []
     rng = np.random.default_rng(settings.seed)
@@ -264,7 +304,7 @@ def _run(
         for counter, job, job_values in zip(counters, jobs, values):
             for figure_values, chunk_values in zip(job_values, job.evaluate(counter(counts).astype(np.float64))):
                 figure_values.append(chunk_values)
-        pattern_counts.append(pattern_counter(counts))
+        pattern_counts.append(patterns.counts(counts))
         if settings.progress is not None:
             settings.progress(size * n_figures)
     for job, job_values in zip(jobs, values):
