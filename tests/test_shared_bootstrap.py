@@ -146,3 +146,13 @@ def test_pattern_counts_equal_counting_every_unit_and_code(seed):
         for row, row_counts in zip(rows, found[patterns.starts[k] : patterns.starts[k + 1]]):
             expected = counts[(presence == row).all(axis=1)].sum(axis=0)
             assert np.array_equal(row_counts, expected) and row_counts.sum() > 0
+
+
+def test_a_unit_drawn_more_than_255_times_is_counted_exactly():
+    # Counts are gathered in bytes; a larger count (every draw the same unit) widens them.
+    class SameUnit:
+        def integers(self, low, high, size, dtype):
+            return np.zeros(size, dtype=dtype)
+
+    counts = unit_counts(SameUnit(), 300, 3)
+    assert np.all(counts[0] == 300) and np.all(counts[1:] == 0)

@@ -141,7 +141,7 @@ def unit_counts(rng: np.random.Generator, n_units: int, size: int) -> np.ndarray
     drawn = rng.integers(0, n_units, size=(size, n_units), dtype=np.int32 if n_units < 2**31 else np.int64)
     # One resample at a time into bytes, then transposed: a bincount over size × n_units bins,
     # or a transpose of 8-byte counts, takes several times longer. A unit drawn more than 255
-    # times (possible, if never seen, in any table) widens the chunk's counts.
+    # times in one resample (possible from 256 units on, if vanishingly rare) widens the chunk's counts.
     counts = np.empty((size, n_units), dtype=np.uint8)
     for resample in range(size):
         row = np.bincount(drawn[resample], minlength=n_units)
@@ -164,23 +164,21 @@ class GroupCounts:
 
     Parameters
     ----------
-    group_of_unit : ndarray of int, shape (n_units,) or (n_units, n_parts)
-        Each unit's group, 0..n_groups-1; with several parts (columns) the unit is
-        in one group of each part, and the parts' groups are numbered apart.
+    group_of_unit : ndarray of int, shape (n_units,)
+        Each unit's group, 0..n_groups-1.
     n_groups : int
     """
 
     def __init__(self, group_of_unit: np.ndarray, n_groups: int) -> None:
         from scipy import sparse  # imported only to bootstrap
 
-        group_of_unit = np.asarray(group_of_unit, dtype=np.int64).reshape(len(group_of_unit), -1)
-        n_units, n_parts = group_of_unit.shape
+        n_units = len(group_of_unit)
         # Column-compressed: the product reads the counts one unit at a time, in order. Ones in the
         # counts' own type (see unit_counts): the product counts units exactly.
         self._indicator = sparse.csc_array(
             (
-                np.ones(n_units * n_parts, dtype=np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64),
-                (group_of_unit.ravel(), np.repeat(np.arange(n_units), n_parts)),
+                np.ones(n_units, dtype=np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64),
+                (np.asarray(group_of_unit, dtype=np.int64), np.arange(n_units)),
             ),
             shape=(n_groups, n_units),
         )
