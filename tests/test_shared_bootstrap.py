@@ -156,3 +156,21 @@ def test_a_unit_drawn_more_than_255_times_is_counted_exactly():
 
     counts = unit_counts(SameUnit(), 300, 3)
     assert np.all(counts[0] == 300) and np.all(counts[1:] == 0)
+
+
+def test_only_patterns_that_can_be_numbered_are_shared():
+    from reliability.figures.coefficients.resampled import can_share
+
+    assert can_share(random_codings(0))
+    many = Codings(
+        units=("u",), coders=tuple(f"c{c}" for c in range(40)), codes=("k",),
+        applied=np.zeros((1, 40, 1), dtype=bool), seen=np.ones((1, 40), dtype=bool),
+    )
+    assert not can_share(many)
+    # Their figures take their own draws instead.
+    assert chance_corrected(many, [(0, 1)], BootstrapSettings(10)).pairs[("c0", "c1")]["pooled_kappa"].value is None
+    rng = np.random.default_rng(1)
+    seen = np.ones((12, 40), dtype=bool)
+    applied = rng.random((12, 40, 1)) < 0.5
+    varied = Codings(units=tuple(f"u{u}" for u in range(12)), coders=many.coders, codes=("k",), applied=applied, seen=seen)
+    assert chance_corrected(varied, [(0, 1)], BootstrapSettings(10)).overall["fleiss_kappa"].ci is not None

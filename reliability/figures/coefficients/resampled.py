@@ -59,6 +59,12 @@ class Intervals:
     """Per code, per pair: cohen_kappa, positive_agreement."""
 
 
+def can_share(codings: Codings) -> bool:
+    """Whether every code's patterns can be numbered in 64 bits (about 35 coders or fewer);
+    with more coders, figures take their own draws."""
+    return 3**codings.n_coders * max(codings.n_codes, 1) < 2**62
+
+
 def shared_intervals(
     codings: Codings, pairs: list[tuple[int, int]], settings: BootstrapSettings, labels: np.ndarray | None = None
 ) -> Intervals:

@@ -22,7 +22,7 @@ from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _poin
 from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
 from .kappa import _presence_cohen, cohen_kappa, pooled_kappa
 from .positive import _presence_positive, positive_agreement
-from .resampled import Interval, Intervals, shared_intervals
+from .resampled import Interval, Intervals, can_share, shared_intervals
 from .set_distance import krippendorff_alpha_sets
 
 @dataclass(frozen=True)
@@ -103,8 +103,9 @@ def chance_corrected(
     labels, _ = codings.set_labels()
     applied, seen = codings.applied, codings.seen
     # Resampling units one by one, every figure's interval comes from shared draws (resampled.py),
-    # and the figures themselves as without a bootstrap; a clustered bootstrap goes figure by figure.
-    shared = bootstrap is not None and bootstrap.clusters is None
+    # and the figures themselves as without a bootstrap; a clustered bootstrap (or one of more
+    # coders than patterns can be numbered for) goes figure by figure.
+    shared = bootstrap is not None and bootstrap.clusters is None and can_share(codings)
     own = None if shared else bootstrap
     overall = {
         "fleiss_kappa": fleiss_kappa(labels, own),
