@@ -147,6 +147,40 @@ def test_sparse_set_distances_equal_the_dense_form(n_codes, monkeypatch):
         assert np.allclose(sparse_form, dense_form, rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("n_codes", [12, 40, 130])
+def test_shared_code_counts_give_the_dense_form(n_codes, monkeypatch):
+    # The point's x @ Delta from the codes sets share (binomial moments over subsets) must equal
+    # the dense form's on the same sets; 130 codes take three 64-bit words per set.
+    from reliability.codings.sets import pack_sets
+    from reliability.figures.coefficients import set_distance
+
+    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
+    rng = np.random.default_rng(n_codes)
+    patterns = np.unique(rng.random((500, n_codes)) < 3.0 / n_codes, axis=0)
+    point = set_distance._PointSpread.of(pack_sets(patterns), patterns.sum(axis=1), n_codes)
+    assert point is not None
+    counts = rng.integers(0, 9, len(patterns)).astype(float)
+    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", float("inf"))
+    for distance in ("masi", "jaccard"):
+        dense_form = set_distance._set_delta_times(patterns, distance)(counts[None, :])[0]
+        assert np.allclose(point.spread(counts, distance), dense_form, rtol=1e-13, atol=0)
+
+
+def test_set_distance_alpha_is_the_same_by_shared_code_counts(monkeypatch):
+    from reliability.figures.coefficients import set_distance
+
+    rng = np.random.default_rng(3)
+    seen = rng.random((400, 4)) < 0.8
+    applied = (rng.random((400, 4, 9)) < 0.3) & seen[:, :, None]
+    codings = Codings(tuple(f"u{u}" for u in range(400)), ("a", "b", "c", "d"), tuple("klmnopqrs"), applied, seen)
+    dense = {d: set_distance.krippendorff_alpha_sets(codings.applied, codings.seen, d) for d in ("masi", "jaccard")}
+    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
+    by_counts = set_distance.set_distance_alphas(codings.set_table)
+    for distance, figure in dense.items():
+        assert by_counts[distance].value == pytest.approx(figure.value, rel=1e-12)
+        assert by_counts[distance].se == pytest.approx(figure.se, rel=1e-9)
+
+
 def test_a_large_open_codebook_takes_the_sparse_form(monkeypatch):
     from reliability.figures.coefficients import set_distance
 

@@ -19,7 +19,7 @@ from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _poin
 from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
 from .kappa import _cohen_figure, _PairTable, cohen_kappa, pooled_kappa
 from .positive import _presence_positive, positive_agreement
-from .set_distance import krippendorff_alpha_sets
+from .set_distance import set_distance_alphas
 
 @dataclass(frozen=True)
 class CodeCoefficients:
@@ -94,13 +94,14 @@ def chance_corrected(
     for first, second in pairs:
         if not (0 <= first < codings.n_coders and 0 <= second < codings.n_coders) or first == second:
             raise ValueError(f"({first}, {second}) is not a pair of distinct coder indices")
-    labels, _ = codings.set_labels()
+    labels = codings.set_table.labels
     applied, seen = codings.applied, codings.seen
+    set_distances = set_distance_alphas(codings.set_table, ("masi", "jaccard"), bootstrap)
     overall = {
         "fleiss_kappa": fleiss_kappa(labels, bootstrap),
         "krippendorff_alpha": krippendorff_alpha(labels, bootstrap),
-        "krippendorff_alpha_masi": krippendorff_alpha_sets(applied, seen, "masi", bootstrap),
-        "krippendorff_alpha_jaccard": krippendorff_alpha_sets(applied, seen, "jaccard", bootstrap),
+        "krippendorff_alpha_masi": set_distances["masi"],
+        "krippendorff_alpha_jaccard": set_distances["jaccard"],
         "gwet_ac1": gwet_ac1(labels, bootstrap=bootstrap),
         "brennan_prediger": brennan_prediger(labels, bootstrap=bootstrap),
     }
