@@ -12,6 +12,7 @@ distinct sets once; :class:`~reliability.codings.model.Codings` keeps it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -101,8 +102,23 @@ class SetTable:
         return np.unpackbits(as_bytes, axis=1, count=self.n_codes).astype(bool)
 
     def shared(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        """Codes two sets have in common, for arrays of set indices (broadcast), as int64."""
-        return popcount(self.words[first] & self.words[second])
+        """Codes two sets have in common, for arrays of set indices (broadcast), as int64; 0 where one is -1."""
+        words = self._with_missing[0]
+        return popcount(words[first] & words[second])
+
+    def size_of(self, sets: np.ndarray) -> np.ndarray:
+        """Codes in each of these sets (indices), as int64; 0 where one is -1 (missing)."""
+        return self._with_missing[1][sets]
+
+    def words_of(self, sets: np.ndarray) -> np.ndarray:
+        """These sets (indices) packed, shape (..., n_words); no code where one is -1 (missing)."""
+        return self._with_missing[0][sets]
+
+    @cached_property
+    def _with_missing(self) -> tuple[np.ndarray, np.ndarray]:
+        """Words and sizes with an empty row last, which the index -1 (missing) reads."""
+        empty = np.zeros((1, self.words.shape[1]), dtype=np.uint64)
+        return np.concatenate([self.words, empty]), np.append(self.sizes, 0)
 
 
 def set_table(applied: np.ndarray, seen: np.ndarray) -> SetTable:

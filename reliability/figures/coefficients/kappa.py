@@ -174,11 +174,7 @@ def pooled_kappa(
         return Figure.undefined(0, _NO_SHARED_UNIT)
     if n_codes == 0:
         return Figure.undefined(n_units, "there are no codes")
-    contributions = _stack(
-        n_units,
-        _column(np.ones(n_units)),
-        *(_Block.of_flags(flags) for flags in (applied_a, applied_b, applied_a & applied_b)),
-    )
+    flags = (applied_a, applied_b, applied_a & applied_b)
 
     def statistic(sums: np.ndarray) -> _Parts:
         # Every resample has n_units units, so sums[:, :1] > 0.
@@ -192,13 +188,12 @@ def pooled_kappa(
         expected = share_a * share_b + (1.0 - share_a) * (1.0 - share_b)
         return _chance_corrected(observed.mean(axis=1), expected.mean(axis=1))
 
-    return _figure(
-        contributions,
-        statistic,
-        bootstrap,
-        "each code was applied by both coders to every unit or to none, "
-        "so agreement expected by chance is 1",
-    )
+    undefined = "each code was applied by both coders to every unit or to none, so agreement expected by chance is 1"
+    if bootstrap is None:  # the point needs the column sums only: units per code, no per-unit entries
+        sums = np.concatenate([[n_units], *(np.count_nonzero(f, axis=0) for f in flags)]).astype(np.float64)
+        return _figure(_stack(n_units), statistic, None, undefined, point=statistic(sums[None, :]))
+    contributions = _stack(n_units, _column(np.ones(n_units)), *(_Block.of_flags(f) for f in flags))
+    return _figure(contributions, statistic, bootstrap, undefined)
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ def set_distance_alphas(
         for second in range(first + 1, n_coders):
             both = seen[:, first] & seen[:, second]
             set_a, set_b = labels[both, first], labels[both, second]
-            shared, size_a, size_b = table.shared(set_a, set_b), table.sizes[set_a], table.sizes[set_b]
+            shared, size_a, size_b = table.shared(set_a, set_b), table.size_of(set_a), table.size_of(set_b)
             for distance in distances:
                 pair_distances[distance][both] += 2.0 * _set_distance(shared, size_a, size_b, distance)
     patterns = table.patterns(sets)
