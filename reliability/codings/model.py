@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import InputError, UsageError
 from .options import ReadOptions
-from .sets import SetTable, set_table
+from .sets import SetTable, name_rows, set_table
 
 UNCODED = "(uncoded)"
 """Pseudo-code that stands for the empty set wherever a set is shown as one label."""
@@ -263,9 +263,12 @@ class Codings:
         sets : tuple of frozenset
             The distinct code sets that occur, in the order of their bit patterns.
         """
-        table = self.set_table
-        sets = tuple(frozenset(self.codes[k] for k in np.flatnonzero(row)) for row in table.patterns())
-        return table.labels, sets
+        return self.set_table.labels, tuple(frozenset(names) for names in self.set_names)
+
+    @cached_property
+    def set_names(self) -> tuple[tuple[str, ...], ...]:
+        """The codes of each distinct set of ``set_table``, in the table's code order."""
+        return name_rows(self.set_table.patterns(), self.codes)
 
     def code_labels(self, code: int) -> np.ndarray:
         """Presence (1) / absence (0) of one code as labels, -1 where missing.

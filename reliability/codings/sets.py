@@ -12,6 +12,7 @@ distinct sets once; :class:`~reliability.codings.model.Codings` keeps it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 from functools import cached_property
 
 import numpy as np
@@ -98,7 +99,7 @@ class SetTable:
     def patterns(self, sets: np.ndarray | None = None) -> np.ndarray:
         """The sets (all, or these indices) as boolean rows, shape (n, n_codes)."""
         words = self.words if sets is None else self.words[sets]
-        as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), -1)
+        as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), 8 * words.shape[1])
         return np.unpackbits(as_bytes, axis=1, count=self.n_codes).astype(bool)
 
     def shared(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -157,3 +158,46 @@ def set_table(applied: np.ndarray, seen: np.ndarray) -> SetTable:
     labels.flags.writeable = False
     distinct = np.ascontiguousarray(distinct)
     return SetTable(labels=labels, words=distinct, sizes=popcount(distinct), n_codes=n_codes)
+
+
+def name_rows(rows: np.ndarray, names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Each boolean row as the tuple of the names of its True columns, in column order.
+
+    >>> name_rows(np.array([[True, False, True], [False, False, False]]), ("a", "b", "c"))
+    (('a', 'c'), ())
+    """
+    row, column = np.nonzero(rows)
+    named = np.array(list(names), dtype=object)[column].tolist()
+    ends = np.cumsum(np.bincount(row, minlength=len(rows))).tolist()
+    return tuple(tuple(named[start:end]) for start, end in zip([0, *ends[:-1]], ends))
+
+
+def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a boolean (n, n_columns) array, by bit pattern, and each row's index among them.
+
+    >>> labels, distinct = distinct_rows(np.array([[True, False], [False, False], [True, False]]))
+    >>> labels.tolist(), distinct.tolist()
+    ([1, 0, 1], [[False, False], [True, False]])
+    """
+    rows = np.asarray(rows, dtype=bool)
+    table = set_table(rows[:, None, :], np.ones((len(rows), 1), dtype=bool))
+    return table.labels[:, 0], table.patterns()
+
+
+def named_sets(rows: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """Boolean rows as tuples of names (:func:`name_rows`), each distinct row named once.
+
+    Parameters
+    ----------
+    rows : ndarray of bool, shape (..., n_names)
+    names : sequence of str, length n_names
+
+    Returns
+    -------
+    ndarray of object, shape (...)
+        Tuples of names; ``.tolist()`` gives nested lists of them at C speed.
+    """
+    rows = np.asarray(rows, dtype=bool)
+    labels, distinct = distinct_rows(rows.reshape(int(np.prod(rows.shape[:-1])), rows.shape[-1]))
+    named = np.fromiter(name_rows(distinct, names), dtype=object, count=len(distinct))
+    return named[labels].reshape(rows.shape[:-1])

@@ -15,12 +15,14 @@ it: 0 when all sets are identical, 1 when no two coders share a code.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..codings.codebook import did_you_mean
 from ..codings.model import UNCODED, Codings, sets_with_uncoded
+from ..codings.sets import distinct_rows, name_rows, named_sets
 from ..errors import UsageError
 
 CHUNK_UNITS = 16384
@@ -154,6 +156,41 @@ class Disagreements:
             for unit, sets, disputed, agreed, contest in self._named(None)
         ]
 
+    def json_lines(self) -> "EncodedUnits":
+        """Every listed unit as one line of compact JSON, built a column at a time.
+
+        Each line is ``json.dumps(item, ensure_ascii=False, separators=(", ", ": "))``
+        of the matching item of :meth:`to_list`: the same text, without a dict per
+        unit. Each distinct code set, disputed set and agreed set is encoded once.
+        """
+        c = self.codings
+        chosen = self.order
+        if not len(chosen):
+            return EncodedUnits()
+        text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
+        units = [c.units[u] for u in chosen.tolist()]
+        sets = np.fromiter([*(_json_list(names, text) for names in c.set_names), "null"], dtype=object)
+        held = sets[c.set_table.labels[chosen]]
+        codes = np.full(len(chosen), "{", dtype=object)
+        for k, coder in enumerate(c.coders):
+            codes = codes + f"{', ' if k else ''}{text(coder)}: " + held[:, k]
+        codes = codes + "}"
+        seen = c.seen[chosen]
+        columns = (
+            [text(unit) for unit in units],
+            [text(c.texts[unit]) if unit in c.texts else "null" for unit in units] if c.texts else ["null"] * len(units),
+            [float.__repr__(contest) for contest in self.contest.tolist()],
+            codes.tolist(),
+            _notes_json(c, units, text) if c.notes else ["{}"] * len(units),
+            _json_lists(self.disputed, c.codes + (UNCODED,), text),
+            _json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
+        )
+        return EncodedUnits(
+            f'{{"unit": {unit}, "text": {unit_text}, "contest": {contest}, "codes": {held_codes}, '
+            f'"notes": {notes}, "disputed": {disputed}, "agreed": {agreed}}}'
+            for unit, unit_text, contest, held_codes, notes, disputed, agreed in zip(*columns)
+        )
+
     def _named(self, limit: int | None) -> zip:
         """For the first ``limit`` units: id, each coder's codes, disputed and agreed codes, contest.
 
@@ -209,6 +246,34 @@ class Disagreements:
             "code": self.code,
             "pair": list(self.pair) if self.pair else None,
         }
+
+
+class EncodedUnits(list):
+    """Disagreeing units as compact JSON texts, one per unit (:meth:`Disagreements.json_lines`),
+    for the JSON renderer to write as they are."""
+
+
+def _json_list(names: tuple[str, ...], text) -> str:
+    """A tuple of names as a compact JSON list (items separated by ", ")."""
+    return "[" + ", ".join(map(text, names)) + "]"
+
+
+def _json_lists(rows: np.ndarray, names: tuple[str, ...], text) -> list[str]:
+    """Each boolean row as the JSON list of the names of its True columns; each distinct row encoded once."""
+    labels, distinct = distinct_rows(rows)
+    encoded = np.fromiter((_json_list(n, text) for n in name_rows(distinct, names)), dtype=object, count=len(distinct))
+    return encoded[labels].tolist()
+
+
+def _notes_json(codings: Codings, units: list[str], text) -> list[str]:
+    """Each unit's notes as a compact JSON object, coder → note, for the coders who wrote one."""
+    notes = codings.notes
+    return [
+        "{"
+        + ", ".join(f"{text(coder)}: {text(notes[(unit, coder)])}" for coder in codings.coders if (unit, coder) in notes)
+        + "}"
+        for unit in units
+    ]
 
 
 def find_disagreements(codings: Codings) -> Disagreements:
@@ -296,11 +361,13 @@ def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...]
     >>> coder_sets(c, np.array([0, 1]))
     [[('x', 'y'), ('x',)], [(), None]]
     """
-    named = name_sets(codings.applied[units], codings.codes)
-    return [
-        [codes if is_seen else None for codes, is_seen in zip(unit_sets, unit_seen)]
-        for unit_sets, unit_seen in zip(named, codings.seen[units].tolist())
-    ]
+    return _set_names_or_none(codings)[codings.set_table.labels[units]].tolist()
+
+
+def _set_names_or_none(codings: Codings) -> np.ndarray:
+    """The codes of each distinct set of the table (``Codings.set_names``), and None last: what -1 (missing) reads."""
+    names = codings.set_names
+    return np.fromiter([*names, None], dtype=object, count=len(names) + 1)
 
 
 def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, ...]]]:
@@ -315,15 +382,7 @@ def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, 
     -------
     list of list of tuple, ``[n][m]``
     """
-    n, m, n_codes = sets.shape
-    if n_codes == 0 or n * m == 0:
-        return [[()] * m for _ in range(n)]
-    packed = np.ascontiguousarray(np.packbits(sets, axis=2, bitorder="little").reshape(n * m, -1))
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    patterns = np.unpackbits(distinct.view(np.uint8).reshape(len(distinct), -1), axis=1, bitorder="little")
-    names = [tuple(codes[k] for k in np.flatnonzero(pattern[:n_codes])) for pattern in patterns]
-    return [[names[label] for label in row] for row in inverse.reshape(n, m).tolist()]
+    return named_sets(sets, codes).tolist()
 
 
 def _mean_pair_jaccard(sets: np.ndarray, seen: np.ndarray) -> np.ndarray:
