@@ -209,9 +209,9 @@ class Report:
         Sections not computed (see ``sections``) are empty lists or null; the
         disagreement summary is always there.
 
-        With ``encoded_units``, ``disagreements`` holds each unit's compact JSON text
-        (:class:`~reliability.findings.disagreements.EncodedUnits`) instead of a dict
-        per unit: what the JSON renderer writes, at a fraction of the cost."""
+        With ``encoded_units``, ``disagreements`` and the gaps' ``uncoded`` hold each
+        unit's compact JSON text (:class:`~reliability.findings.disagreements.EncodedUnits`)
+        instead of a dict per unit: what the JSON renderer writes, at a fraction of the cost."""
         if encoded_units and self.disagreements is not None:
             units: list = self.disagreements.json_lines()
         else:
@@ -234,7 +234,7 @@ class Report:
                 self.confusions.matrix_dict() if self.confusions and "matrix" in self.sections else None
             ),
             "bias": self.bias.to_dict() if self.bias else None,
-            "gaps": self.gaps.to_dict() if self.gaps else None,
+            "gaps": self.gaps.to_dict(encoded_units) if self.gaps else None,
             "codebook": self.codebook.to_dict() if self.codebook else None,
             "revision": self.revision.to_dict() if self.revision else None,
             **gold,

@@ -369,6 +369,7 @@ def test_sections_not_asked_for_are_not_computed_and_the_summary_still_counts(gi
 
 @pytest.mark.parametrize("seed", range(6))
 def test_units_encoded_a_column_at_a_time_are_the_json_of_their_dicts(seed):
+    # (and the uncoded units of the codebook gaps)
     # The JSON renderer writes Disagreements.json_lines(); each line must be exactly what
     # json.dumps writes for the unit's dict, whatever the names, texts and notes hold.
     import json
@@ -387,6 +388,10 @@ def test_units_encoded_a_column_at_a_time_are_the_json_of_their_dicts(seed):
     assert len(found) > 0
     expected = [json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(", ", ": ")) for item in found.to_list()]
     assert found.json_lines() == expected
+    gaps = find_gaps(codings)
+    assert gaps.uncoded_json_lines() == [
+        json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in gaps.to_dict()["uncoded"]
+    ]
     filtered = found.filtered(code=codings.codes[0])
     assert filtered.json_lines() == [
         json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in filtered.to_list()

@@ -169,7 +169,7 @@ class Disagreements:
             return EncodedUnits()
         text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
         units = [c.units[u] for u in chosen.tolist()]
-        sets = np.fromiter([*(_json_list(names, text) for names in c.set_names), "null"], dtype=object)
+        sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
         held = sets[c.set_table.labels[chosen]]
         codes = np.full(len(chosen), "{", dtype=object)
         for k, coder in enumerate(c.coders):
@@ -182,8 +182,8 @@ class Disagreements:
             [float.__repr__(contest) for contest in self.contest.tolist()],
             codes.tolist(),
             _notes_json(c, units, text) if c.notes else ["{}"] * len(units),
-            _json_lists(self.disputed, c.codes + (UNCODED,), text),
-            _json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
+            json_lists(self.disputed, c.codes + (UNCODED,), text),
+            json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
         )
         return EncodedUnits(
             f'{{"unit": {unit}, "text": {unit_text}, "contest": {contest}, "codes": {held_codes}, '
@@ -253,15 +253,15 @@ class EncodedUnits(list):
     for the JSON renderer to write as they are."""
 
 
-def _json_list(names: tuple[str, ...], text) -> str:
+def json_list(names: tuple[str, ...], text) -> str:
     """A tuple of names as a compact JSON list (items separated by ", ")."""
     return "[" + ", ".join(map(text, names)) + "]"
 
 
-def _json_lists(rows: np.ndarray, names: tuple[str, ...], text) -> list[str]:
+def json_lists(rows: np.ndarray, names: tuple[str, ...], text) -> list[str]:
     """Each boolean row as the JSON list of the names of its True columns; each distinct row encoded once."""
     labels, distinct = distinct_rows(rows)
-    encoded = np.fromiter((_json_list(n, text) for n in name_rows(distinct, names)), dtype=object, count=len(distinct))
+    encoded = np.fromiter((json_list(n, text) for n in name_rows(distinct, names)), dtype=object, count=len(distinct))
     return encoded[labels].tolist()
 
 
