@@ -189,3 +189,26 @@ def test_a_large_open_codebook_takes_the_sparse_form(monkeypatch):
     patterns = np.eye(3000, dtype=bool)[:2000]  # 2,000 one-code sets of 3,000 codes: no two share a code
     set_distance._set_delta_times(patterns, "masi")
     assert called == [(2000, 3000)]
+
+
+def test_sets_of_very_many_codes_take_the_dense_or_sparse_form_without_a_warning(monkeypatch):
+    # 2**|set| subsets per set: a set of 3,000 codes must not overflow into a warning.
+    from reliability.codings.sets import pack_sets
+    from reliability.figures.coefficients import set_distance
+
+    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
+    patterns = np.ones((3, 3000), dtype=bool)
+    patterns[1, :10] = False
+    patterns[2, :20] = False
+    assert set_distance._PointSpread.of(pack_sets(patterns), patterns.sum(axis=1), 3000) is None
+
+
+def test_popcount_without_numpy_bitwise_count(monkeypatch):
+    # numpy before 2.0 (the oldest stack) has no np.bitwise_count: the byte table must agree.
+    from reliability.codings import sets
+
+    words = np.random.default_rng(0).integers(0, 2**63, (50, 3), dtype=np.uint64)
+    expected = [[bin(int(w)).count("1") for w in row] for row in words]
+    assert sets.popcount(words).tolist() == [sum(row) for row in expected]
+    monkeypatch.delattr(np, "bitwise_count", raising=False)
+    assert sets.popcount(words).tolist() == [sum(row) for row in expected]

@@ -317,7 +317,7 @@ class _PointSpread:
         or where the subsets would be too many (sets of many codes)."""
         n_sets = len(words)
         side = int(sizes.max(initial=0)) + 1
-        pairs = float(np.sum(2.0 ** sizes))
+        pairs = float(np.sum(np.exp2(np.minimum(sizes, 62))))  # capped: beyond, far too many anyway
         if n_sets * n_sets * n_codes <= SPARSE_SETS_FROM or pairs * side > min(SUBSET_ENTRIES_LIMIT, n_sets**2):
             return None
         holders, subsets, subset_sizes = [], [], []
