@@ -34,6 +34,9 @@ PEER_MODULES = {
     "NLTK": "nltk",
 }
 
+OWN_ENVIRONMENT = {"irrCAC": "it pins pandas < 3 and scipy 1.12"}
+"""Peers that cannot share the users' environment: run.py --irrcac-python times them in their own."""
+
 VALUE_TOLERANCE = 1e-4
 """Largest |ours − peer| still called the same value: irrCAC rounds to 5 decimals."""
 
@@ -73,6 +76,8 @@ class ContestResult:
     skipped: dict[str, str]
     """Library → why it was not run."""
     note: str
+    environment: str = ""
+    """Where both sides were timed when not in this process (e.g. "irrCAC's environment: pandas 2.3.3")."""
 
     def fastest_peer(self) -> tuple[str, Timing] | None:
         ran = [(name, t) for name, t in self.peers.items() if t is not None]
@@ -223,7 +228,11 @@ def run_contest(
     for entry in contest.peers:
         if not installed(entry.library):
             peers[entry.library] = None
-            skipped[entry.library] = "not installed (pip install -e '.[bench]')"
+            skipped[entry.library] = (
+                f"not installed here ({OWN_ENVIRONMENT[entry.library]}): see --irrcac-python"
+                if entry.library in OWN_ENVIRONMENT
+                else "not installed (pip install -e '.[bench]')"
+            )
         elif entry.max_units is not None and units > entry.max_units:
             peers[entry.library] = None
             skipped[entry.library] = f"skipped above {entry.max_units:,} units"

@@ -179,7 +179,7 @@ def contest_table(run: Run) -> list[list[str]]:
         peer_cells = "; ".join(
             f"{name} {format_seconds(t.seconds)}" if t is not None else f"{name}: {result.skipped[name]}"
             for name, t in result.peers.items()
-        )
+        ) + (f" (in {result.environment})" if result.environment else "")
         gap = result.value_gap
         rows.append(
             [

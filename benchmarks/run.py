@@ -21,10 +21,12 @@ import argparse
 import contextlib
 import cProfile
 import io
+import json
 import os
 import pstats
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,8 +34,8 @@ import warnings
 from pathlib import Path
 
 import data
-from contests import Prepared, contests, run_contest, warm_up
-from measure import ProcessRun, best_process, imported_modules, machine, run_process
+from contests import ContestResult, Prepared, contests, run_contest, warm_up
+from measure import ProcessRun, Timing, best_process, imported_modules, machine, run_process
 from results import TARGET_UNITS, Bootstrap, EndToEnd, Phases, Run, Startup, console, markdown
 
 HERE = Path(__file__).resolve().parent
@@ -99,6 +101,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         "target included; sizes above the tool's table limit are skipped)")
     parser.add_argument("--e2e-max-units", type=parse_size, default=1_000_000, metavar="N",
                         help="skip end-to-end runs above this many units (default 1M)")
+    parser.add_argument("--irrcac-python", type=Path, default=None, metavar="PYTHON",
+                        help="a Python with irrCAC installed (it pins pandas < 3, so it has its own "
+                        "environment): irrCAC's contests run there, ours and irrCAC's in that one process")
     parser.add_argument("--nltk-max-units", type=parse_size, default=10_000, metavar="N",
                         help="run NLTK's MASI alpha only up to this many units (default 10k)")
     parser.add_argument("--ci-sizes", type=parse_sizes, default=None, metavar="LIST",
@@ -217,6 +222,39 @@ def end_to_end(
     )
 
 
+def own_environment_contests(python: Path, library: str, args) -> tuple[list[ContestResult], str]:
+    """The contests of a peer that lives in another environment, timed there by peer_process.py.
+
+    Returns the results and the peer's version, or no results and why (the process failed or timed out).
+    """
+    command = [str(python), str(HERE / "peer_process.py"), "--library", library,
+               "--sizes", ",".join(str(units) for units in args.sizes), "--seed", str(args.seed),
+               "--repeats", str(args.repeats), "--budget", str(args.budget)]
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return [], f"{library} in {python}: {error}"
+    if finished.returncode != 0:
+        last_line = (finished.stderr.strip().splitlines() or ["no message"])[-1]
+        return [], f"{library} in {python}: exit {finished.returncode}: {last_line}"
+    answer = json.loads(finished.stdout)
+    versions = answer["versions"]
+    environment = f"{library}'s environment: pandas {versions['pandas']}, numpy {versions['numpy']}; both timed there"
+    results = [
+        ContestResult(
+            coefficient=row["coefficient"],
+            units=row["units"],
+            ours=Timing(**row["ours"]),
+            peers={name: None if timing is None else Timing(**timing) for name, timing in row["peers"].items()},
+            skipped=row["skipped"],
+            note=row["note"],
+            environment=environment,
+        )
+        for row in answer["results"]
+    ]
+    return results, versions[library]
+
+
 def measure_startup(args) -> Startup:
     cli = reliability_command()
     return Startup(
@@ -327,6 +365,14 @@ def main(argv: list[str] | None = None) -> int:
             for contest in all_contests:
                 run.contests.append(run_contest(contest, prepared[contest.multi_label], units, args.repeats, args.budget))
             del prepared
+        if args.irrcac_python is not None:
+            progress(started, f"irrCAC's contests in its own environment ({args.irrcac_python})")
+            found, version_or_failure = own_environment_contests(args.irrcac_python, "irrCAC", args)
+            run.contests.extend(found)
+            if found:
+                run.machine["irrCAC"] = f"{version_or_failure} (own environment: {args.irrcac_python})"
+            else:
+                run.skipped.append(version_or_failure)
 
         progress(started, "start-up: reliability --help vs python -c pass")
         run.startup = measure_startup(args)

@@ -1,8 +1,10 @@
 """The benchmark runs: a smoke run at the smallest size, peers included (no timings asserted)."""
 
+import importlib.metadata
 import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,7 +76,7 @@ def test_quick_run_writes_results_with_every_coefficient_and_peer(smoke):
     for name in COEFFICIENTS + PEERS:
         assert name in results
     # Every peer of the test extra ran at 1,000 units and agreed with reliability's value. irrCAC
-    # is only in the bench extra (it pins pandas<3): without it, the table says so.
+    # pins pandas<3, so it is in no extra (run.py --irrcac-python): without it, the table says so.
     installed = ("irrCAC" in sys.modules) or importlib.util.find_spec("irrCAC") is not None
     for line in results.splitlines():
         if "not installed" in line:
@@ -130,3 +132,39 @@ def test_a_size_too_small_is_a_usage_error():
     assert result.returncode == 2
     assert "'5' is too small; give at least 10 units" in result.stderr
     assert result.stdout == ""
+
+
+def _run_module():
+    """benchmarks/run.py as a module, its sibling modules importable as the script imports them."""
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    import run
+
+    return run
+
+
+def _peer_arguments(**overrides):
+    run = _run_module()
+    return run.arguments(["--quick", "--sizes", "300", *[str(x) for pair in overrides.items() for x in pair]])
+
+
+def test_a_peer_in_another_environment_is_timed_with_ours_in_its_process():
+    # Any Python with the peer installed will do; the test's own, with krippendorff, stands in for
+    # irrCAC's environment (irrCAC itself pins pandas<3 and is not installed here).
+    run = _run_module()
+    results, version = run.own_environment_contests(Path(sys.executable), "krippendorff", _peer_arguments())
+    assert version == importlib.metadata.version("krippendorff")
+    [alpha] = results
+    assert alpha.coefficient == "Krippendorff's alpha (nominal)" and alpha.units == 300
+    assert list(alpha.peers) == ["krippendorff"]
+    assert abs(alpha.ours.value - alpha.peers["krippendorff"].value) < 1e-9
+    assert alpha.environment.startswith(f"krippendorff's environment: pandas {importlib.metadata.version('pandas')}")
+
+
+def test_a_peer_missing_from_the_other_environment_is_reported_not_raised():
+    run = _run_module()
+    # irrCAC pins pandas<3: the test environment (the users' stack) must not have it.
+    assert importlib.util.find_spec("irrCAC") is None
+    results, why = run.own_environment_contests(Path(sys.executable), "irrCAC", _peer_arguments())
+    assert results == []
+    assert why == f"irrCAC in {sys.executable}: exit 3: irrCAC is not installed for {sys.executable}"

@@ -192,3 +192,10 @@ def test_gold_standard_section_when_a_key_is_given():
     gold = page.split('id="gold"', 1)[1].split("</section>", 1)[0]
     assert "Against the answer key: lead" in gold and "KO" in gold and "SLG" in gold
     assert 'id="gold"' not in run("compare", GILLARD_CODERS, "--format", "html").stdout
+
+
+def test_intervals_are_written_as_in_the_text_report(gillard_page):
+    # One notation everywhere (render/cells.interval): "[low, high]", never "low – high".
+    cards = re.findall(r'<div class="interval">(.*?)</div>', gillard_page)
+    assert cards and all(re.fullmatch(r"95 % CI \[\d+\.\d %, \d+\.\d %\]", card) for card in cards[:3]), cards[:3]
+    assert not re.search(r"\d – \d", gillard_page)

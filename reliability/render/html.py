@@ -25,7 +25,7 @@ from ..report import WORST_FIRST_BY, Report
 from ..version import __version__
 from . import charts, reporting
 from .reporting import level
-from .cells import cell, difference, number, percent, revision_lines
+from .cells import cell, difference, interval, number, percent, revision_lines
 from .browser import browser
 from .gold import SCORES, score
 from .style import Display
@@ -146,9 +146,7 @@ def _card(subject: str, heading: str, name: str, figure: Figure) -> dict[str, An
 
 
 def _interval(name: str, figure: Figure) -> str:
-    if figure.ci is None:
-        return ""
-    return f"{number(name, figure.ci[0])} – {number(name, figure.ci[1])}"
+    return "" if figure.ci is None else interval(name, *figure.ci)
 
 
 def _band_class(name: str, figure: Figure) -> str:
