@@ -378,7 +378,7 @@ def test_units_encoded_a_column_at_a_time_are_the_json_of_their_dicts(seed):
     n_units, n_coders, n_codes = 80, int(rng.integers(2, 5)), int(rng.integers(1, 70))
     seen = rng.random((n_units, n_coders)) < 0.85
     applied = (rng.random((n_units, n_coders, n_codes)) < 2.0 / n_codes) & seen[:, :, None]
-    odd = ['"q"', "back\\slash", "tab\there", "é", "line\nbreak", "\u2028", "emoji 🙂", ""]
+    odd = ['"q"', "back\\slash", "tab\there", "é", "line\nbreak", "\u2028", "emoji 🙂", "{0}", "}{", ""]
     units = tuple(f"u{u}{odd[u % len(odd)]}" for u in range(n_units))
     coders = tuple(f"c{c}{odd[c]}" for c in range(n_coders))
     texts = {units[u]: f"text {odd[u % len(odd)]}" for u in range(0, n_units, 3)}

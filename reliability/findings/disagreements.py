@@ -170,25 +170,22 @@ class Disagreements:
         text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
         units = [c.units[u] for u in chosen.tolist()]
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
-        held = sets[c.set_table.labels[chosen]]
-        codes = np.full(len(chosen), "{", dtype=object)
-        for k, coder in enumerate(c.coders):
-            codes = codes + f"{', ' if k else ''}{text(coder)}: " + held[:, k]
-        codes = codes + "}"
         seen = c.seen[chosen]
+        # One template per line: the fixed text (keys, coders' names) written once, its braces doubled.
+        coders = ", ".join(_literal(f"{text(coder)}: ") + "{}" for coder in c.coders)
+        line = '{{"unit": {}, "text": {}, "contest": {}, "codes": {{' + coders + '}}, "notes": {}, "disputed": {}, "agreed": {}}}'
         columns = (
             [text(unit) for unit in units],
             [text(c.texts[unit]) if unit in c.texts else "null" for unit in units] if c.texts else ["null"] * len(units),
             [float.__repr__(contest) for contest in self.contest.tolist()],
-            codes.tolist(),
             _notes_json(c, units, text) if c.notes else ["{}"] * len(units),
             json_lists(self.disputed, c.codes + (UNCODED,), text),
             json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
         )
+        held = [sets[c.set_table.labels[chosen, k]].tolist() for k in range(c.n_coders)]  # a column per coder
         return EncodedUnits(
-            f'{{"unit": {unit}, "text": {unit_text}, "contest": {contest}, "codes": {held_codes}, '
-            f'"notes": {notes}, "disputed": {disputed}, "agreed": {agreed}}}'
-            for unit, unit_text, contest, held_codes, notes, disputed, agreed in zip(*columns)
+            line.format(unit, unit_text, contest, *codes, notes, disputed, agreed)
+            for (unit, unit_text, contest, notes, disputed, agreed), codes in zip(zip(*columns), zip(*held))
         )
 
     def _named(self, limit: int | None) -> zip:
@@ -251,6 +248,11 @@ class Disagreements:
 class EncodedUnits(list):
     """Disagreeing units as compact JSON texts, one per unit (:meth:`Disagreements.json_lines`),
     for the JSON renderer to write as they are."""
+
+
+def _literal(text: str) -> str:
+    """Text to stand as itself in a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def json_list(names: tuple[str, ...], text) -> str:
