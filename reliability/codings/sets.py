@@ -107,6 +107,20 @@ class SetTable:
         words = self._with_missing[0]
         return popcount(words[first] & words[second])
 
+    def overlap(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Codes two sets share and codes in either, for arrays of set indices, as int64.
+
+        The empty set counts as the one pseudo-code "(uncoded)", as in observed
+        agreement: two empty sets share it, an empty and a coded set share nothing.
+
+        >>> table = set_table(np.array([[[1, 1], [1, 0], [0, 0]]], dtype=bool), np.ones((1, 3), dtype=bool))
+        >>> [tuple(map(int, table.overlap(table.labels[0, a], table.labels[0, b]))) for a, b in ((0, 1), (2, 2), (0, 2))]
+        [(1, 2), (1, 1), (0, 3)]
+        """
+        size_a, size_b = self.size_of(first), self.size_of(second)
+        both = self.shared(first, second) + ((size_a == 0) & (size_b == 0))
+        return both, np.maximum(size_a, 1) + np.maximum(size_b, 1) - both
+
     def size_of(self, sets: np.ndarray) -> np.ndarray:
         """Codes in each of these sets (indices), as int64; 0 where one is -1 (missing)."""
         return self._with_missing[1][sets]

@@ -71,9 +71,7 @@ def pair_units(codings: Codings, a: int, b: int) -> UnitAgreement:
     table = codings.set_table
     counted = codings.seen[:, a] & codings.seen[:, b]
     set_a, set_b = table.labels[:, a], table.labels[:, b]
-    size_a, size_b = table.size_of(set_a), table.size_of(set_b)
-    both = table.shared(set_a, set_b) + ((size_a == 0) & (size_b == 0))
-    either = np.maximum(size_a, 1) + np.maximum(size_b, 1) - both
+    both, either = table.overlap(set_a, set_b)
     jaccard = np.divide(both, either, out=np.zeros(len(both)), where=counted & (either > 0))
     return UnitAgreement(
         counted=counted,

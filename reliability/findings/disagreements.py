@@ -293,12 +293,11 @@ def find_disagreements(codings: Codings) -> Disagreements:
     [('u2', ('x', 'y'), 1.0), ('u3', ('y',), 0.5)]
     """
     n_units = codings.n_units
-    contest = np.zeros(n_units)
     disagree = np.zeros(n_units, dtype=bool)
     disputed = np.zeros((n_units, codings.n_codes + 1), dtype=bool)
-    for part, sets, seen, disputed_codes, disagreeing in _disputed_chunks(codings):
+    for part, disputed_codes, disagreeing in _disputed_chunks(codings):
         disputed[part], disagree[part] = disputed_codes, disagreeing
-        contest[part] = 1.0 - _mean_pair_jaccard(sets, seen)
+    contest = 1.0 - _mean_pair_jaccard(codings)
     units = np.flatnonzero(disagree)
     n_disputed = disputed[units].sum(axis=1)
     order = units[np.lexsort((units, -n_disputed, -contest[units]))]
@@ -321,7 +320,7 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
     ...                                "B": {"u1": {"x"}, "u2": {"y"}}}))
     (1, 2)
     """
-    disagreeing = sum(int(disagree.sum()) for *_, disagree in _disputed_chunks(codings))
+    disagreeing = sum(int(disagree.sum()) for _, _, disagree in _disputed_chunks(codings))
     return disagreeing, int((codings.seen.sum(axis=1) >= 2).sum())
 
 
@@ -331,11 +330,8 @@ def _disputed_chunks(codings: Codings):
     Yields
     ------
     part : slice
-    sets : ndarray of bool, shape (n, n_coders, n_codes + 1)
-        Each coder's set, "(uncoded)" as the last code.
-    seen : ndarray of bool, shape (n, n_coders)
     disputed : ndarray of bool, shape (n, n_codes + 1)
-        Codes some coder of the unit applied and another did not.
+        Codes some coder of the unit applied and another did not ("(uncoded)" last).
     disagree : ndarray of bool, shape (n,)
         Units with at least two coders and a disputed code.
     """
@@ -345,7 +341,7 @@ def _disputed_chunks(codings: Codings):
         sets = sets_with_uncoded(codings.applied[part], seen)
         every = (sets | ~seen[:, :, None]).all(axis=1)
         disputed = sets.any(axis=1) & ~every
-        yield part, sets, seen, disputed, (seen.sum(axis=1) >= 2) & disputed.any(axis=1)
+        yield part, disputed, (seen.sum(axis=1) >= 2) & disputed.any(axis=1)
 
 
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:
@@ -387,29 +383,27 @@ def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, 
     return named_sets(sets, codes).tolist()
 
 
-def _mean_pair_jaccard(sets: np.ndarray, seen: np.ndarray) -> np.ndarray:
+def _mean_pair_jaccard(codings: Codings) -> np.ndarray:
     """Mean Jaccard similarity over pairs of coders who coded each unit; 1 with fewer than two.
 
-    Parameters
-    ----------
-    sets : ndarray of bool, shape (n_units, n_coders, n_codes + 1)
-        Code sets with "(uncoded)", so no seen set is empty.
-    seen : ndarray of bool, shape (n_units, n_coders)
+    "(uncoded)" counts as a code (``SetTable.overlap``). Each similarity is rounded
+    to float32, as the contests have always been; their float64 sums are then exact.
 
     Returns
     -------
     ndarray of float, shape (n_units,)
     """
-    as_float = sets.astype(np.float32)
-    both = np.matmul(as_float, as_float.transpose(0, 2, 1))  # (n_units, n_coders, n_coders)
-    size = as_float.sum(axis=2)
-    either = size[:, :, None] + size[:, None, :] - both
-    n_coders = seen.shape[1]
-    upper = np.triu(np.ones((n_coders, n_coders), dtype=bool), k=1)
-    counted = seen[:, :, None] & seen[:, None, :] & upper
-    similarity = np.divide(both, either, out=np.zeros_like(both), where=counted)
-    n_pairs = counted.sum(axis=(1, 2))
-    total = similarity.sum(axis=(1, 2), dtype=np.float64)
+    table, seen = codings.set_table, codings.seen
+    total = np.zeros(codings.n_units)
+    n_pairs = np.zeros(codings.n_units, dtype=np.int64)
+    for first in range(codings.n_coders):
+        for second in range(first + 1, codings.n_coders):
+            counted = seen[:, first] & seen[:, second]
+            both, either = table.overlap(table.labels[:, first], table.labels[:, second])
+            total += np.divide(
+                both.astype(np.float32), either.astype(np.float32), out=np.zeros(len(total), np.float32), where=counted
+            )
+            n_pairs += counted
     return np.divide(total, n_pairs, out=np.ones(len(total)), where=n_pairs > 0)
 
 
