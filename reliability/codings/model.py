@@ -220,7 +220,7 @@ class Codings:
     @property
     def multi_label(self) -> bool:
         """True when some coder gave some unit more than one code."""
-        return bool((self.applied.sum(axis=2) > 1).any())
+        return bool((self.set_table.sizes > 1).any())
 
     def coder_index(self, name: str) -> int:
         """Position of a coder, or a UsageError listing the coders there are."""
