@@ -137,16 +137,19 @@ def set_distance_alphas(
     set_of_rating = (np.cumsum(occurs) - 1)[labels[seen]]
     unit_of_rating = np.nonzero(seen)[0]
 
-    # Ordered pairs of coders within a unit, one coder pair at a time (vectorised over units).
+    # Ordered pairs of coders within a unit, one coder pair at a time (vectorised over units). A
+    # distance depends only on the codes shared and the two sizes: looked up in a table of them.
+    side = int(table.sizes.max(initial=0)) + 1
+    by_sizes = {distance: _set_distance(*np.indices((side, side, side)), distance).ravel() for distance in distances}
     pair_distances = {distance: np.zeros(len(raters)) for distance in distances}
     n_coders = seen.shape[1]
     for first in range(n_coders):
         for second in range(first + 1, n_coders):
             both = seen[:, first] & seen[:, second]
-            set_a, set_b = labels[both, first], labels[both, second]
-            shared, size_a, size_b = table.shared(set_a, set_b), table.size_of(set_a), table.size_of(set_b)
+            set_a, set_b = labels[:, first], labels[:, second]
+            at = (table.shared(set_a, set_b) * side + table.size_of(set_a)) * side + table.size_of(set_b)
             for distance in distances:
-                pair_distances[distance][both] += 2.0 * _set_distance(shared, size_a, size_b, distance)
+                pair_distances[distance] += np.where(both, 2.0 * by_sizes[distance][at], 0.0)
     patterns = table.patterns(sets)
     too_many_sets = bootstrap is not None and len(sets) > SET_BOOTSTRAP_LIMIT
     point = _PointSpread.of(table.words[sets], table.sizes[sets], n_codes=table.n_codes)
