@@ -109,10 +109,13 @@ def at_least_k_units(codings: Codings, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _most_coders_on_one_code(codings: Codings) -> np.ndarray:
     """Per unit, the most coders who applied one code ("(uncoded)" among the codes)."""
-    applied, seen = codings.applied, codings.seen
-    uncoded = (seen & ~applied.any(axis=2)).sum(axis=1)
-    by_code = applied.sum(axis=1, dtype=np.int64).max(axis=1, initial=0)
-    return np.maximum(by_code, uncoded)
+    table = codings.set_table
+    uncoded = (codings.seen & (table.size_of(table.labels) == 0)).sum(axis=1)
+    # Coders counted one at a time in the smallest integers that hold them: a fraction of a sum's memory.
+    by_code = np.zeros((codings.n_units, codings.n_codes), dtype=np.min_scalar_type(codings.n_coders))
+    for coder in range(codings.n_coders):
+        by_code += codings.applied[:, coder]
+    return np.maximum(by_code.max(axis=1, initial=0), uncoded)
 
 
 def _at_least_k(raters: np.ndarray, most: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
