@@ -212,3 +212,18 @@ def test_popcount_without_numpy_bitwise_count(monkeypatch):
     assert sets.popcount(words).tolist() == [sum(row) for row in expected]
     monkeypatch.delattr(np, "bitwise_count", raising=False)
     assert sets.popcount(words).tolist() == [sum(row) for row in expected]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pooled_kappa_from_set_counts_equals_the_per_call_path(seed):
+    # Without a bootstrap a pair's pooled kappa comes from counts per distinct set; it must be
+    # the very Figure pooled_kappa gives on the units both coders coded.
+    from reliability.figures.coefficients import pooled_kappa
+
+    codings = random_codings(seed)
+    pairs = [(a, b) for a in range(codings.n_coders) for b in range(a + 1, codings.n_coders)]
+    found = chance_corrected(codings, pairs).pairs
+    for a, b in pairs:
+        both = codings.seen[:, a] & codings.seen[:, b]
+        expected = pooled_kappa(codings.applied[both, a], codings.applied[both, b])
+        assert found[(codings.coders[a], codings.coders[b])]["pooled_kappa"] == expected

@@ -17,7 +17,7 @@ from ..intervals import BootstrapSettings
 from .alpha import _presence_alpha, krippendorff_alpha
 from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _point_figures
 from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
-from .kappa import _cohen_figure, _PairTable, cohen_kappa, pooled_kappa
+from .kappa import _cohen_figure, _PairTable, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
 from .positive import _presence_positive, positive_agreement
 from .set_distance import set_distance_alphas
 
@@ -110,8 +110,8 @@ def chance_corrected(
         both = seen[:, first] & seen[:, second]
         pair_figures[(coder_names[first], coder_names[second])] = {
             "cohen_kappa": cohen_kappa(labels[:, [first, second]], bootstrap),
-            "pooled_kappa": pooled_kappa(
-                applied[both, first], applied[both, second], None if bootstrap is None else bootstrap.restricted(both)
+            "pooled_kappa": _pooled_point(codings, first, second, both) if bootstrap is None else pooled_kappa(
+                applied[both, first], applied[both, second], bootstrap.restricted(both)
             ),
         }
     if bootstrap is None:
@@ -138,6 +138,19 @@ def chance_corrected(
             )
         )
     return Coefficients(overall=overall, pairs=pair_figures, codes=tuple(codes))
+
+
+def _pooled_point(codings: Codings, first: int, second: int, both: np.ndarray) -> Figure:
+    """Pooled kappa of two coders without an interval, from counts per code.
+
+    A coder's count per code over the units both coded is the count of each
+    distinct set times its codes; the units where both applied a code, one pass
+    over the two coders' columns.
+    """
+    table = codings.set_table
+    counts = [table.code_counts(table.labels[both, coder]) for coder in (first, second)]
+    together = np.count_nonzero(codings.applied[:, first] & codings.applied[:, second], axis=0)
+    return pooled_kappa_of_counts(int(np.count_nonzero(both)), *counts, together)
 
 
 def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[CodeCoefficients, ...]:
