@@ -3,7 +3,8 @@ against the per-call path (figures/coefficients/views.py)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import math
+from dataclasses import fields, replace
 
 import numpy as np
 import pytest
@@ -33,11 +34,11 @@ def test_chance_corrected_per_code_figures_match_the_functions() -> None:
     assert [code.code for code in result.codes] == list(codings.codes)
     for k, code in enumerate(result.codes):
         presence = codings.code_labels(k)
-        assert code.fleiss_kappa == fleiss_kappa(presence)
-        assert code.krippendorff_alpha == krippendorff_alpha(presence)
-        assert code.gwet_ac1 == gwet_ac1(presence, n_categories=2)
-        assert code.positive_agreement == positive_agreement(presence)
-        assert code.pairs[("c1", "c2")]["cohen_kappa"] == cohen_kappa(presence)
+        assert_same_figure(code.fleiss_kappa, fleiss_kappa(presence))
+        assert_same_figure(code.krippendorff_alpha, krippendorff_alpha(presence))
+        assert_same_figure(code.gwet_ac1, gwet_ac1(presence, n_categories=2))
+        assert_same_figure(code.positive_agreement, positive_agreement(presence))
+        assert_same_figure(code.pairs[("c1", "c2")]["cohen_kappa"], cohen_kappa(presence))
     both = codings.seen[:, 0] & codings.seen[:, 1]
     assert result.pairs[("c1", "c2")]["pooled_kappa"] == pooled_kappa(
         codings.applied[both, 0], codings.applied[both, 1]
@@ -55,6 +56,46 @@ def test_chance_corrected_pairs_use_coder_names_in_the_given_order() -> None:
 
 
 # --------------------------------------------------------------------------- per-code batch path
+
+# The batch path sums over the units where a code was applied, then adds the units where it
+# was not once per number of coders; the per-call path sums every unit in order. The two
+# differ only in summation order, so floats are compared to a relative 1e-12 (absolute 1e-13
+# for figures at 0); everything else (None-ness, n_units, notes) must be equal. A chance-
+# corrected value (p_o - p_e) / (1 - p_e) and its se magnify a rounding difference in p_e by
+# 1 / (1 - p_e), so their tolerance is scaled by it. A standard error is compared as its
+# square, the variance that is summed: Cohen's closed form subtracts two nearly equal numbers
+# when the variance is 0, and the square root turns a difference of 1e-16 there into 1e-8.
+RELATIVE, ABSOLUTE = 1e-12, 1e-13
+
+
+def assert_same_figure(batch, per_call) -> None:
+    conditioning = 1.0 if batch.p_e is None or batch.p_e >= 1.0 else 1.0 / (1.0 - batch.p_e)
+    for field in fields(batch):
+        mine, theirs = getattr(batch, field.name), getattr(per_call, field.name)
+        scale = conditioning if field.name in ("value", "se") else 1.0
+        if field.name == "se" and mine is not None and theirs is not None:
+            mine, theirs, scale = mine**2, theirs**2, scale**2
+        if isinstance(mine, float) and isinstance(theirs, float):
+            assert math.isclose(mine, theirs, rel_tol=RELATIVE * scale, abs_tol=ABSOLUTE * scale), (
+                field.name,
+                mine,
+                theirs,
+            )
+        else:
+            assert mine == theirs, (field.name, mine, theirs)
+
+
+def assert_same_codes(batch: list[CodeCoefficients], per_call: list[CodeCoefficients]) -> None:
+    assert [code.code for code in batch] == [code.code for code in per_call]
+    for mine, theirs in zip(batch, per_call):
+        for name in ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement"):
+            assert_same_figure(getattr(mine, name), getattr(theirs, name))
+        assert list(mine.pairs) == list(theirs.pairs)
+        for pair, figures in mine.pairs.items():
+            assert list(figures) == list(theirs.pairs[pair])
+            for name, figure in figures.items():
+                assert_same_figure(figure, theirs.pairs[pair][name])
+
 
 
 def per_call_code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> list[CodeCoefficients]:
@@ -103,7 +144,7 @@ def test_per_code_batch_path_equals_the_per_call_path(seed: int) -> None:
     # every figure (value, p_o, p_e, n_units, se, note) must equal the per-call result.
     codings = random_codings(seed)
     pairs = [(a, b) for a in range(codings.n_coders) for b in range(a + 1, codings.n_coders)]
-    assert list(chance_corrected(codings, pairs).codes) == per_call_code_coefficients(codings, pairs)
+    assert_same_codes(list(chance_corrected(codings, pairs).codes), per_call_code_coefficients(codings, pairs))
 
 
 def test_per_code_batch_path_without_codes_or_units() -> None:
@@ -116,7 +157,7 @@ def test_per_code_batch_path_without_codes_or_units() -> None:
             seen=np.ones((n_units, 2), dtype=bool),
         )
         codes = chance_corrected(codings, [(0, 1)]).codes
-        assert list(codes) == per_call_code_coefficients(codings, [(0, 1)])
+        assert_same_codes(list(codes), per_call_code_coefficients(codings, [(0, 1)]))
         assert len(codes) == n_codes
 
 
@@ -227,3 +268,33 @@ def test_pooled_kappa_from_set_counts_equals_the_per_call_path(seed):
         both = codings.seen[:, a] & codings.seen[:, b]
         expected = pooled_kappa(codings.applied[both, a], codings.applied[both, b])
         assert found[(codings.coders[a], codings.coders[b])]["pooled_kappa"] == expected
+
+
+def test_per_code_batch_path_allocates_for_the_codings_applied_not_codes_times_units():
+    # Open coding: 1,000 units × 5,000 codes, each unit with a few codes. A single dense
+    # (codes × units) float array would take 40 MB; the sparse path needs a few MB.
+    import tracemalloc
+
+    from reliability.figures.coefficients.views import _code_coefficients
+
+    rng = np.random.default_rng(0)
+    n_units, n_codes = 1_000, 5_000
+    applied = np.zeros((n_units, 2, n_codes), dtype=bool)
+    units = np.repeat(np.arange(n_units), 3)
+    applied[units, rng.integers(0, 2, len(units)), rng.integers(0, n_codes, len(units))] = True
+    codings = Codings(
+        units=tuple(f"u{u}" for u in range(n_units)),
+        coders=("a", "b"),
+        codes=tuple(f"k{k}" for k in range(n_codes)),
+        applied=applied,
+        seen=np.ones((n_units, 2), dtype=bool),
+    )
+    tracemalloc.start()
+    try:
+        codes = _code_coefficients(codings, [(0, 1)])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(codes) == n_codes
+    dense_float_array = n_units * n_codes * 8
+    assert peak < dense_float_array / 2, f"peak {peak / 2**20:.1f} MiB"

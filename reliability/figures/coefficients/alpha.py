@@ -30,10 +30,12 @@ from .core import (
     _Block,
     _checked_labels,
     _column,
+    _defined_or,
     _figure,
     _Parts,
     _point_figures,
     _presence_agreeing_pairs,
+    _Presence,
     _Ratings,
     _stack,
 )
@@ -79,29 +81,49 @@ def krippendorff_alpha(labels: np.ndarray, bootstrap: BootstrapSettings | None =
     )
 
 
-def _presence_alpha(all_applying: np.ndarray, all_raters: np.ndarray) -> list[Figure]:
-    """Nominal Krippendorff's alpha of every code, as :func:`krippendorff_alpha` computes it."""
-    kept = np.flatnonzero(all_raters >= 2)
-    n_units = len(kept)
+def _presence_alpha(presence: _Presence) -> list[Figure]:
+    """Nominal Krippendorff's alpha of every code, as :func:`krippendorff_alpha` computes it.
+
+    Sums over units are split as :meth:`_Presence.code_sums` does (equal to the
+    per-call figures up to the rounding of the summation order).
+    """
+    kept = presence.restricted(2)
+    n_units, n_codes = kept.n_units, kept.n_codes
     if n_units == 0:
-        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(len(all_applying))]
-    raters = all_raters[kept].astype(np.float64)
-    applying = np.ascontiguousarray(all_applying[:, kept])
+        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(n_codes)]
+    raters, applying, code = kept.raters, kept.applying, kept.code
+    # A unit to which nobody applied the code has no disagreement: its term is 0.
     disagreement = raters - 2.0 * _presence_agreeing_pairs(raters, applying) / (raters - 1.0)
+    observed_sum = kept.code_sums(disagreement, 0.0)
     # Two values per code, absent (0) and present (1): the coincidence marginals are
     # (absent, present) and the nominal spread marginals @ Delta is (present, absent).
     # Both are integers, exact in any order.
-    present = applying.sum(axis=1)
-    pairable = raters.sum()
+    present = kept.code_sums(applying, 0.0)
+    pairable = kept.pairable
     absent = pairable - present
     expected_spread = absent * present + present * absent
-    parts = _alpha_parts(disagreement.sum(axis=1), expected_spread, pairable)
-
-    def standard_error(k: int) -> float | None:
-        unit_spread = applying[k] * absent[k] + (raters - applying[k]) * present[k]
-        return _alpha_standard_error(raters, disagreement[k], unit_spread, expected_spread[k])
-
-    return _point_figures(n_units, parts.value, parts.p_o, parts.p_e, standard_error, _NO_DISAGREEMENT)
+    parts = _alpha_parts(observed_sum, expected_spread, pairable)
+    se = None
+    if n_units >= 2:
+        defined = np.isfinite(parts.value)
+        spread = _defined_or(expected_spread, defined, 1.0)
+        mean_raters = pairable / n_units
+        entry_deviation = _alpha_deviation(
+            raters,
+            disagreement,
+            applying * absent[code] + (raters - applying) * present[code],
+            spread[code],
+            pairable,
+            mean_raters,
+            observed_sum[code],
+        )
+        levels = kept.levels
+        absent_deviation = _alpha_deviation(
+            levels, 0.0, levels * present[:, None], spread[:, None], pairable, mean_raters, observed_sum[:, None]
+        )
+        squares = kept.code_sums(entry_deviation**2, absent_deviation**2)
+        se = np.sqrt(squares / (n_units * (n_units - 1)))
+    return _point_figures(n_units, parts.value, parts.p_o, parts.p_e, se, _NO_DISAGREEMENT)
 
 
 def _alpha_parts(observed_sum: np.ndarray, expected_spread: np.ndarray, pairable: np.ndarray | float) -> _Parts:
@@ -135,10 +157,30 @@ def _alpha_standard_error(
     n_units = len(raters)
     if n_units < 2:
         return None
-    mean_raters = raters.mean()
-    pairable = raters.sum()
+    deviation = _alpha_deviation(
+        raters, disagreement, unit_spread, expected_spread, raters.sum(), raters.mean(), disagreement.sum()
+    )
+    return math.sqrt((deviation**2).sum() / (n_units * (n_units - 1)))
+
+
+def _alpha_deviation(
+    raters: np.ndarray,
+    disagreement: np.ndarray | float,
+    unit_spread: np.ndarray,
+    expected_spread: np.ndarray | float,
+    pairable: float,
+    mean_raters: float,
+    observed_sum: np.ndarray | float,
+) -> np.ndarray:
+    """Each unit's linearised term minus alpha', for :func:`_alpha_standard_error`.
+
+    Per-unit arguments as there; ``pairable`` and ``mean_raters`` are the sum and
+    mean of ``m_u`` over the units, ``observed_sum`` the sum of their
+    disagreements. Arguments broadcast, so a batch of codes takes (n_codes, 1)
+    code-level terms against (n_codes, n_units) or (n_entries,) unit terms.
+    """
     chance = 1.0 - expected_spread / pairable**2
-    agreement_prime = 1.0 - disagreement.sum() / pairable
+    agreement_prime = 1.0 - observed_sum / pairable
     agreement = agreement_prime + (1.0 - agreement_prime) / pairable
     alpha_prime = (agreement_prime - chance) / (1.0 - chance)
     deviation = (raters - mean_raters) / mean_raters
@@ -147,7 +189,7 @@ def _alpha_standard_error(
     linearised = (unit_agreement - chance) / (1.0 - chance) - 2.0 * (1.0 - alpha_prime) * (
         unit_chance - chance
     ) / (1.0 - chance)
-    return math.sqrt(((linearised - alpha_prime) ** 2).sum() / (n_units * (n_units - 1)))
+    return linearised - alpha_prime
 
 
 def _alpha_figure(

@@ -76,15 +76,120 @@ def _presence_agreeing_pairs(raters: np.ndarray, applying: np.ndarray) -> np.nda
     return applying * (applying - 1.0) / 2.0 + absent * (absent - 1.0) / 2.0
 
 
+@dataclass(frozen=True)
+class _Presence:
+    """Every code's presence/absence ratings, stored only where some coder applied the code.
+
+    A unit's presence/absence rating of code k is fixed by ``m_u`` (coders who
+    coded the unit) and ``n_uk`` (those who applied k). Where nobody applied k,
+    every per-unit term of a figure depends on ``m_u`` alone, so a sum over units
+    is a sum over the (code, unit) *entries* with ``n_uk >= 1`` plus, for each
+    distinct ``m_u`` (a *level*), the units at that level without the code times
+    the term at ``n_uk = 0`` (:meth:`code_sums`). Cost and memory follow the
+    codes actually applied, not codes × units.
+
+    Attributes
+    ----------
+    code, applying, raters, level : ndarray, shape (n_entries,)
+        Each entry's code, ``n_uk`` and ``m_u`` (floats), and the index of its
+        ``m_u`` in ``levels``; sorted by code, then unit.
+    levels : ndarray of float, shape (n_levels,)
+        The distinct ``m_u`` of the units, increasing.
+    units_at_level : ndarray of int, shape (n_levels,)
+    absent : ndarray of float, shape (n_codes, n_levels)
+        Units at each level to which nobody applied the code.
+    """
+
+    code: np.ndarray
+    applying: np.ndarray
+    raters: np.ndarray
+    level: np.ndarray
+    levels: np.ndarray
+    units_at_level: np.ndarray
+    absent: np.ndarray
+
+    @classmethod
+    def of(cls, unit: np.ndarray, code: np.ndarray, raters: np.ndarray, n_codes: int) -> "_Presence":
+        """From the applications ``(unit[i], code[i])``, one per coder who applied, and ``m_u`` per unit.
+
+        Parameters
+        ----------
+        unit, code : ndarray of int, shape (n_applications,)
+            As ``np.nonzero(applied)`` gives them (``applied`` False where not seen).
+        raters : ndarray of int, shape (n_units,)
+        n_codes : int
+        """
+        n_units = max(len(raters), 1)
+        entries, applying = np.unique(code.astype(np.int64) * n_units + unit, return_counts=True)
+        entry_code, entry_unit = np.divmod(entries, n_units)
+        levels, unit_level, units_at_level = np.unique(raters, return_inverse=True, return_counts=True)
+        level = unit_level.reshape(-1)[entry_unit]
+        applied_at_level = np.bincount(
+            entry_code * len(levels) + level, minlength=n_codes * len(levels)
+        ).reshape(n_codes, len(levels))
+        return cls(
+            code=entry_code,
+            applying=applying.astype(np.float64),
+            raters=raters[entry_unit].astype(np.float64),
+            level=level,
+            levels=levels.astype(np.float64),
+            units_at_level=units_at_level,
+            absent=(units_at_level - applied_at_level).astype(np.float64),
+        )
+
+    @property
+    def n_codes(self) -> int:
+        return self.absent.shape[0]
+
+    @property
+    def n_units(self) -> int:
+        return int(self.units_at_level.sum())
+
+    @property
+    def pairable(self) -> float:
+        """Sum of ``m_u`` over the units (an integer, so exact in any order)."""
+        return float(self.levels @ self.units_at_level)
+
+    def restricted(self, min_raters: int) -> "_Presence":
+        """The same ratings over the units with at least ``min_raters`` coders."""
+        kept_levels = self.levels >= min_raters
+        kept = kept_levels[self.level]
+        return _Presence(
+            code=self.code[kept],
+            applying=self.applying[kept],
+            raters=self.raters[kept],
+            level=(np.cumsum(kept_levels) - 1)[self.level[kept]],
+            levels=self.levels[kept_levels],
+            units_at_level=self.units_at_level[kept_levels],
+            absent=self.absent[:, kept_levels],
+        )
+
+    def code_sums(self, entry_terms: np.ndarray, absent_terms: np.ndarray | float) -> np.ndarray:
+        """Per code, the sum over units of a per-unit term, shape (n_codes,).
+
+        Parameters
+        ----------
+        entry_terms : ndarray, shape (n_entries,)
+            The term of each entry's unit for the entry's code.
+        absent_terms : float, or ndarray of shape (n_levels,) or (n_codes, n_levels)
+            The term of a unit at each level to which nobody applied the code; finite.
+        """
+        from_entries = np.bincount(self.code, weights=entry_terms, minlength=self.n_codes)
+        return from_entries + (self.absent * absent_terms).sum(axis=1)
+
+
 def _point_figures(
     n_units: int,
     value: np.ndarray,
     p_o: np.ndarray | None,
     p_e: np.ndarray | None,
-    standard_error: Callable[[int], float | None],
+    se: np.ndarray | None,
     undefined_note: str,
 ) -> list[Figure]:
-    """One Figure per code from (codes,) arrays, as :func:`_figure` builds it without a bootstrap."""
+    """One Figure per code from (codes,) arrays, as :func:`_figure` builds it without a bootstrap.
+
+    ``se`` is read only where the value is finite; None when there is no standard error.
+    """
     figures = []
     for k in range(len(value)):
         k_p_o = None if p_o is None else float(p_o[k])
@@ -92,10 +197,16 @@ def _point_figures(
         if not math.isfinite(value[k]):
             figures.append(Figure.undefined(n_units, undefined_note, p_o=k_p_o, p_e=k_p_e))
         else:
-            figures.append(
-                Figure(value=float(value[k]), n_units=n_units, p_o=k_p_o, p_e=k_p_e, se=standard_error(k))
-            )
+            k_se = None if se is None else float(se[k])
+            figures.append(Figure(value=float(value[k]), n_units=n_units, p_o=k_p_o, p_e=k_p_e, se=k_se))
     return figures
+
+
+def _defined_or(value: np.ndarray, defined: np.ndarray, stand_in: float) -> np.ndarray:
+    """``value`` where ``defined``, ``stand_in`` elsewhere: the standard errors of a batch are
+    worked out for every code at once, and an undefined code's are discarded, so it gets
+    harmless stand-ins rather than a division by zero."""
+    return np.where(defined, value, stand_in)
 
 
 class _Parts(NamedTuple):

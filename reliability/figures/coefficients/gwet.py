@@ -34,11 +34,13 @@ from .core import (
     _chance_corrected,
     _checked_labels,
     _column,
+    _defined_or,
     _divide,
     _figure,
     _Parts,
     _point_figures,
     _presence_agreeing_pairs,
+    _Presence,
     _Ratings,
     _stack,
 )
@@ -166,49 +168,52 @@ def brennan_prediger(
     )
 
 
-def _presence_gwet_family(
-    applied: np.ndarray, seen: np.ndarray, all_applying: np.ndarray, all_raters: np.ndarray
-) -> tuple[list[Figure], list[Figure]]:
-    """Fleiss' kappa and AC1 (q = 2) of every code, as :func:`_gwet_family` computes them."""
-    n_codes = applied.shape[2]
-    rated = np.flatnonzero(all_raters >= 1)
-    n_units = len(rated)
-    raters = all_raters[rated].astype(np.float64)
-    paired = (raters >= 2).astype(np.float64)
-    if not paired.any():
+def _presence_gwet_family(presence: _Presence) -> tuple[list[Figure], list[Figure]]:
+    """Fleiss' kappa and AC1 (q = 2) of every code, as :func:`_gwet_family` computes them.
+
+    Every sum over units is split as :meth:`_Presence.code_sums` does, so the
+    figures equal the per-call ones up to the rounding of a different summation
+    order (tests/test_coefficient_views.py checks them to a relative 1e-12).
+    """
+    rated = presence.restricted(1)
+    n_units, n_codes = rated.n_units, rated.n_codes
+    paired_levels = (rated.levels >= 2).astype(np.float64)
+    n_paired = float(paired_levels @ rated.units_at_level)
+    if n_paired == 0:
         undefined = [Figure.undefined(n_units, _NO_PAIRED_UNIT) for _ in range(n_codes)]
         return undefined, list(undefined)
-    applying = np.ascontiguousarray(all_applying[:, rated])
+    raters, applying, code = rated.raters, rated.applying, rated.code
+    paired = (raters >= 2).astype(np.float64)
+    # Share of agreeing ordered rating pairs; 0 for a unit rated once, 1 where nobody
+    # applied the code to a unit rated twice or more.
     unit_agreement = _divide(2.0 * _presence_agreeing_pairs(raters, applying), raters * (raters - 1.0))
-    unit_agreement[:, paired == 0] = 0.0
-    p_o = _divide(unit_agreement.sum(axis=1), np.full(n_codes, np.sum(paired)))
-    # Sums in the order the per-code bincounts add ratings (unit by unit, coder by coder),
-    # so that they match to the last bit.
-    rated_seen, rated_applied = seen[rated], applied[rated]
-    rating_unit, rating_coder = np.nonzero(rated_seen)
-    category = rated_applied[rating_unit, rating_coder]  # (n_ratings, codes)
-    share = 1.0 / raters[rating_unit]
-    prevalence = np.array(
-        [np.bincount(category[:, k].astype(np.intp), weights=share, minlength=2) for k in range(n_codes)]
-    ).reshape(n_codes, 2) / n_units
-    by_coder = [np.ascontiguousarray(rated_applied[:, coder].T) for coder in range(rated_seen.shape[1])]
+    unit_agreement[paired == 0] = 0.0
+    p_o = rated.code_sums(unit_agreement, paired_levels) / n_paired
+    # Each rating adds 1 / m_u to its category: absent (0) and present (1).
+    prevalence = np.column_stack(
+        [rated.code_sums((raters - applying) / raters, 1.0), rated.code_sums(applying / raters, 0.0)]
+    ) / n_units
     results = []
     # Fleiss' chance weights ignore q; AC1 of presence/absence has q = 2.
     for chance_weights in (_fleiss_chance_weights, _ac1_chance_weights):
         weights = chance_weights(prevalence, 2)
         parts = _chance_corrected(p_o, (prevalence * weights).sum(axis=1))
-        # Each unit's chance term: its ratings' weights added coder by coder, as bincount does.
-        unit_chance = np.zeros((n_codes, n_units))
-        for coder, coder_applied in enumerate(by_coder):
-            absent_weight = np.where(rated_seen[:, coder], weights[:, :1], 0.0)
-            unit_chance += np.where(coder_applied, weights[:, 1:], absent_weight)
-        unit_chance /= raters
-
-        def standard_error(k: int, parts: _Parts = parts, unit_chance: np.ndarray = unit_chance) -> float | None:
-            value, p_e = float(parts.value[k]), float(parts.p_e[k])
-            return _gwet_standard_error(value, p_e, paired, unit_agreement[k], unit_chance[k])
-
-        results.append(_point_figures(n_units, parts.value, parts.p_o, parts.p_e, standard_error, _ONE_CATEGORY))
+        se = None
+        if n_units >= 2:
+            defined = np.isfinite(parts.value)
+            value = _defined_or(parts.value, defined, 0.0)
+            p_e = _defined_or(parts.p_e, defined, 0.0)
+            # A unit's chance term sum_k n_uk g_k / m_u; where nobody applied the code, g_absent.
+            unit_chance = ((raters - applying) * weights[code, 0] + applying * weights[code, 1]) / raters
+            entry_deviation = _gwet_deviation(
+                value[code], p_e[code], paired, unit_agreement, unit_chance, n_units, n_paired
+            )
+            absent_deviation = _gwet_deviation(
+                value[:, None], p_e[:, None], paired_levels, paired_levels, weights[:, :1], n_units, n_paired
+            )
+            squares = rated.code_sums(entry_deviation**2, absent_deviation**2)
+            se = np.sqrt(squares / (n_units * (n_units - 1)))
+        results.append(_point_figures(n_units, parts.value, parts.p_o, parts.p_e, se, _ONE_CATEGORY))
     return results[0], results[1]
 
 
@@ -301,6 +306,24 @@ def _gwet_standard_error(
     n_units = len(paired)
     if n_units < 2:
         return None
-    unit_value = (n_units / paired.sum()) * (unit_agreement - p_e * paired) / (1.0 - p_e)
+    deviation = _gwet_deviation(value, p_e, paired, unit_agreement, unit_chance, n_units, paired.sum())
+    return math.sqrt((deviation**2).sum() / (n_units * (n_units - 1)))
+
+
+def _gwet_deviation(
+    value: np.ndarray | float,
+    p_e: np.ndarray | float,
+    paired: np.ndarray,
+    unit_agreement: np.ndarray,
+    unit_chance: np.ndarray,
+    n_units: int,
+    n_paired: float,
+) -> np.ndarray:
+    """Each unit's linearised term minus the coefficient (Gwet, 2014), for :func:`_gwet_standard_error`.
+
+    Arguments broadcast: per unit, or per code and unit for a batch of codes;
+    ``n_units`` rated units, ``n_paired`` of them with two ratings or more.
+    """
+    unit_value = (n_units / n_paired) * (unit_agreement - p_e * paired) / (1.0 - p_e)
     linearised = unit_value - 2.0 * (1.0 - value) * (unit_chance - p_e) / (1.0 - p_e)
-    return math.sqrt(((linearised - value) ** 2).sum() / (n_units * (n_units - 1)))
+    return linearised - value

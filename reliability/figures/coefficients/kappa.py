@@ -31,8 +31,11 @@ from .core import (
     _Contributions,
     _figure,
     _Parts,
+    _point_figures,
     _stack,
 )
+
+_SAME_CATEGORY = "both coders gave every unit the same category, so agreement expected by chance is 1"
 
 _DENSE_TABLE_CELLS = 1 << 20
 """Largest contingency table of two coders counted densely (8 MB); beyond it only
@@ -102,7 +105,7 @@ def _cohen_figure(
         contributions,
         statistic,
         bootstrap,
-        "both coders gave every unit the same category, so agreement expected by chance is 1",
+        _SAME_CATEGORY,
         table.standard_error,
         point=point,
     )
@@ -124,6 +127,46 @@ def _cohen_contributions(pair: np.ndarray) -> _Contributions:
         _Block(every_unit, first, np.ones(n_units), n_categories),
         _Block(every_unit, second, np.ones(n_units), n_categories),
     )
+
+
+def _presence_cohen(
+    n_units: int, by_first: np.ndarray, by_second: np.ndarray, together: np.ndarray
+) -> list[Figure]:
+    """Cohen's kappa of every code's presence/absence for one pair, as :func:`_cohen_figure` computes it.
+
+    Parameters
+    ----------
+    n_units : int
+        Units both coders coded, more than 0.
+    by_first, by_second, together : ndarray of int, shape (n_codes,)
+        Of those, the units the first, the second, and both coders applied each code to.
+
+    Returns
+    -------
+    list of Figure
+        One per code; the standard error is that of :meth:`_PairTable.standard_error`,
+        for the 2 × 2 tables of all codes at once.
+    """
+    # cells[k, i, j]: units the first coder rated i and the second j (0 absent, 1 present).
+    cells = np.stack(
+        [n_units - by_first - by_second + together, by_second - together, by_first - together, together], axis=1
+    ).reshape(-1, 2, 2).astype(np.float64)
+    first_shares = cells.sum(axis=2) / n_units
+    second_shares = cells.sum(axis=1) / n_units
+    diagonal = cells[:, 0, 0] + cells[:, 1, 1]
+    parts = _chance_corrected(diagonal / n_units, (first_shares * second_shares).sum(axis=1))
+    defined = np.isfinite(parts.value)
+    kappa = np.where(defined, parts.value, 0.0)[:, None, None]
+    # A unit in cell (i, j) adds t^2 with t = [i == j] - (1 - kappa)(p_.i + p_j.), and the
+    # mean of t is kappa - p_e (1 - kappa) (Fleiss, Cohen & Everitt, 1969). Summed as squared
+    # deviations from that mean, which is the same variance without the cancellation of
+    # mean(t^2) - mean(t)^2: a variance of 0 comes out as 0, not as rounding noise.
+    t = np.eye(2) - (1.0 - kappa) * (second_shares[:, :, None] + first_shares[:, None, :])
+    mean_t = (cells * t).sum(axis=(1, 2)) / n_units
+    spread = (cells * (t - mean_t[:, None, None]) ** 2).sum(axis=(1, 2)) / n_units
+    p_e = np.where(defined, parts.p_e, 0.0)
+    se = np.sqrt(spread / (n_units * (1.0 - p_e) ** 2))
+    return _point_figures(n_units, parts.value, parts.p_o, parts.p_e, se, _SAME_CATEGORY)
 
 
 def pooled_kappa(

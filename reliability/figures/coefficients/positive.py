@@ -6,7 +6,18 @@ import numpy as np
 
 from ..figure import Figure
 from ..intervals import BootstrapSettings
-from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _checked_labels, _column, _divide, _figure, _Parts, _point_figures, _stack
+from .core import (
+    _NO_PAIRED_UNIT,
+    _NO_POSITIVE,
+    _checked_labels,
+    _column,
+    _divide,
+    _figure,
+    _Parts,
+    _point_figures,
+    _Presence,
+    _stack,
+)
 
 def positive_agreement(labels: np.ndarray, bootstrap: BootstrapSettings | None = None) -> Figure:
     """Positive (specific) agreement on one code, for two or more coders.
@@ -63,12 +74,14 @@ def positive_agreement(labels: np.ndarray, bootstrap: BootstrapSettings | None =
     )
 
 
-def _presence_positive(all_applying: np.ndarray, all_raters: np.ndarray) -> list[Figure]:
+def _presence_positive(presence: _Presence) -> list[Figure]:
     """Positive agreement of every code among all coders, as :func:`positive_agreement`."""
-    paired = np.flatnonzero(all_raters >= 2)
-    if len(paired) == 0:
-        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(len(all_applying))]
-    applying = np.ascontiguousarray(all_applying[:, paired])
-    # Integer sums: exact in any order.
-    value = _divide((applying * (applying - 1.0)).sum(axis=1), (applying * (all_raters[paired] - 1.0)).sum(axis=1))
-    return _point_figures(len(paired), value, None, None, lambda k: None, _NO_POSITIVE)
+    paired = presence.restricted(2)
+    if paired.n_units == 0:
+        return [Figure.undefined(0, _NO_PAIRED_UNIT) for _ in range(paired.n_codes)]
+    applying, raters = paired.applying, paired.raters
+    # A unit to which nobody applied the code adds 0 to both sums; integer sums are exact in any order.
+    value = _divide(
+        paired.code_sums(applying * (applying - 1.0), 0.0), paired.code_sums(applying * (raters - 1.0), 0.0)
+    )
+    return _point_figures(paired.n_units, value, None, None, None, _NO_POSITIVE)

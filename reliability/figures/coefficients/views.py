@@ -2,7 +2,8 @@
 
 :func:`chance_corrected` calls each family's per-call function; without a
 bootstrap, the per-code view takes each family's all-codes batch instead, which
-returns the same figures to the last bit (tests/test_coefficient_views.py).
+returns the same figures up to the rounding of its summation order
+(tests/test_coefficient_views.py).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from ...codings.model import Codings
 from ..figure import Figure
 from ..intervals import BootstrapSettings
 from .alpha import _presence_alpha, krippendorff_alpha
-from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _point_figures
+from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _point_figures, _Presence
 from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
-from .kappa import _cohen_figure, _PairTable, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
+from .kappa import _presence_cohen, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
 from .positive import _presence_positive, positive_agreement
 from .set_distance import set_distance_alphas
 
@@ -75,8 +76,8 @@ def chance_corrected(
         all coders (Gwet's generalisation for missing ratings) and MASI/Jaccard
         alpha; ``pairs``: set-as-one-label Cohen's kappa and pooled kappa;
         ``codes``: presence/absence coefficients of each code (without a
-        bootstrap computed for all codes at once, with the same figures to the
-        last bit as the per-code functions).
+        bootstrap computed for all codes at once, with the per-code functions'
+        figures up to the rounding of the summation order).
 
     Examples
     --------
@@ -158,28 +159,30 @@ def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[
 
     Presence/absence data has two categories, so every per-unit quantity follows
     from ``m_u`` (coders who coded the unit) and ``n_uk`` (coders who applied code
-    k): one (codes × units) array per quantity instead of a pass over the labels
-    per code, and a pair's 2 × 2 table per code from three counts. Sums run along
-    the units of each row in the order the per-code functions use, so every
-    figure equals what :func:`fleiss_kappa`, :func:`krippendorff_alpha`,
-    :func:`gwet_ac1` (2 categories), :func:`positive_agreement` and
-    :func:`cohen_kappa` return for ``codings.code_labels(k)``
-    (tests/test_coefficient_views.py checks every field).
+    k). Only the (code, unit) pairs someone applied are stored
+    (:class:`~.core._Presence`): a unit nobody applied the code to adds a term that
+    depends on ``m_u`` alone, counted once per distinct ``m_u``. Cost and memory
+    follow the codings applied, not codes × units, and a pair's 2 × 2 table per
+    code comes from three counts. The figures equal what :func:`fleiss_kappa`,
+    :func:`krippendorff_alpha`, :func:`gwet_ac1` (2 categories),
+    :func:`positive_agreement` and :func:`cohen_kappa` return for
+    ``codings.code_labels(k)`` up to the rounding of a different summation order
+    (tests/test_coefficient_views.py checks every field to a relative 1e-12).
     """
     seen = codings.seen
-    applied = codings.applied & seen[:, :, None]
-    # n_uk as a C-ordered (codes × units) float array, and so every array derived from it:
-    # numpy sums a C-ordered row pairwise, exactly as it sums the 1-D per-code arrays.
-    applying = np.ascontiguousarray(applied.sum(axis=1, dtype=np.float64).T)
-    raters = seen.sum(axis=1)
-    fleiss, ac1 = _presence_gwet_family(applied, seen, applying, raters)
-    alpha = _presence_alpha(applying, raters)
-    positive = _presence_positive(applying, raters)
+    # Codings keeps applied False where the unit is not seen: each application is a rating.
+    unit, coder, code = np.nonzero(codings.applied)
+    presence = _Presence.of(unit, code, seen.sum(axis=1), codings.n_codes)
+    fleiss, ac1 = _presence_gwet_family(presence)
+    alpha = _presence_alpha(presence)
+    positive = _presence_positive(presence)
     names = codings.coders
-    pair_figures = {(names[a], names[b]): _presence_pair(applied, seen, a, b) for a, b in pairs}
+    pair_figures = {
+        (names[a], names[b]): _presence_pair(unit, coder, code, seen, a, b, codings.n_codes) for a, b in pairs
+    }
     return tuple(
         CodeCoefficients(
-            code=code,
+            code=code_name,
             fleiss_kappa=fleiss[k],
             krippendorff_alpha=alpha[k],
             gwet_ac1=ac1[k],
@@ -189,30 +192,42 @@ def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[
                 for pair, (kappas, positives) in pair_figures.items()
             },
         )
-        for k, code in enumerate(codings.codes)
+        for k, code_name in enumerate(codings.codes)
     )
 
 
 def _presence_pair(
-    applied: np.ndarray, seen: np.ndarray, first: int, second: int
+    unit: np.ndarray,
+    coder: np.ndarray,
+    code: np.ndarray,
+    seen: np.ndarray,
+    first: int,
+    second: int,
+    n_codes: int,
 ) -> tuple[list[Figure], list[Figure]]:
     """Cohen's kappa and positive agreement of every code for one pair of coders.
 
+    ``unit``, ``coder``, ``code`` list every application (``np.nonzero(applied)``).
     From the pair's 2 × 2 table per code: ``n11`` units both applied the code,
     ``n1.``/``n.1`` units (of those both coded) the first/second applied it.
     """
-    n_codes = applied.shape[2]
     both = seen[:, first] & seen[:, second]
     n_both = int(np.count_nonzero(both))
     if n_both == 0:
         return [Figure.undefined(0, _NO_SHARED_UNIT)] * n_codes, [Figure.undefined(0, _NO_PAIRED_UNIT)] * n_codes
-    together = np.count_nonzero(applied[:, first] & applied[:, second], axis=0)
-    by_first = np.count_nonzero(applied[:, first] & both[:, None], axis=0)
-    by_second = np.count_nonzero(applied[:, second] & both[:, None], axis=0)
-    tables = np.stack(
-        [n_both - by_first - by_second + together, by_second - together, by_first - together, together], axis=1
-    ).reshape(n_codes, 2, 2)
-    kappas = [_cohen_figure(_PairTable.of_dense(table)) for table in tables]
+    shared = both[unit]
+
+    def applications_of(who: int) -> np.ndarray:
+        """The (unit, code) keys the coder applied on units both coded, each once."""
+        mine = shared & (coder == who)
+        return unit[mine].astype(np.int64) * n_codes + code[mine]
+
+    by_first_keys, by_second_keys = applications_of(first), applications_of(second)
+    together_keys = np.intersect1d(by_first_keys, by_second_keys, assume_unique=True)
+    by_first, by_second, together = (
+        np.bincount(keys % n_codes, minlength=n_codes) for keys in (by_first_keys, by_second_keys, together_keys)
+    )
+    kappas = _presence_cohen(n_both, by_first, by_second, together)
     # Positive agreement's sums over units: sum n(n - 1) = 2 n11, sum n (m - 1) = n1. + n.1.
     value = _divide(2.0 * together, (by_first + by_second).astype(np.float64))
-    return kappas, _point_figures(n_both, value, None, None, lambda k: None, _NO_POSITIVE)
+    return kappas, _point_figures(n_both, value, None, None, None, _NO_POSITIVE)
