@@ -220,6 +220,8 @@ def test_set_distance_alpha_is_the_same_by_shared_code_counts(monkeypatch):
     for distance, figure in dense.items():
         assert by_counts[distance].value == pytest.approx(figure.value, rel=1e-12)
         assert by_counts[distance].se == pytest.approx(figure.se, rel=1e-9)
+    monkeypatch.setattr(set_distance, "LOOKUP_ENTRIES", 0)  # each pair's distance computed, not looked up
+    assert set_distance.set_distance_alphas(codings.set_table) == by_counts
 
 
 def test_a_large_open_codebook_takes_the_sparse_form(monkeypatch):

@@ -137,19 +137,18 @@ def set_distance_alphas(
     set_of_rating = (np.cumsum(occurs) - 1)[labels[seen]]
     unit_of_rating = np.nonzero(seen)[0]
 
-    # Ordered pairs of coders within a unit, one coder pair at a time (vectorised over units). A
-    # distance depends only on the codes shared and the two sizes: looked up in a table of them.
-    side = int(table.sizes.max(initial=0)) + 1
-    by_sizes = {distance: _set_distance(*np.indices((side, side, side)), distance).ravel() for distance in distances}
+    # Ordered pairs of coders within a unit, one coder pair at a time (vectorised over all units:
+    # where a coder is missing the distance is computed and not added, cheaper than masked copies).
     pair_distances = {distance: np.zeros(len(raters)) for distance in distances}
+    distance_of = {distance: _distance_lookup(distance, int(table.sizes.max(initial=0))) for distance in distances}
     n_coders = seen.shape[1]
     for first in range(n_coders):
         for second in range(first + 1, n_coders):
             both = seen[:, first] & seen[:, second]
             set_a, set_b = labels[:, first], labels[:, second]
-            at = (table.shared(set_a, set_b) * side + table.size_of(set_a)) * side + table.size_of(set_b)
+            shared, size_a, size_b = table.shared(set_a, set_b), table.size_of(set_a), table.size_of(set_b)
             for distance in distances:
-                pair_distances[distance] += np.where(both, 2.0 * by_sizes[distance][at], 0.0)
+                pair_distances[distance] += np.where(both, 2.0 * distance_of[distance](shared, size_a, size_b), 0.0)
     patterns = table.patterns(sets)
     too_many_sets = bootstrap is not None and len(sets) > SET_BOOTSTRAP_LIMIT
     point = _PointSpread.of(table.words[sets], table.sizes[sets], n_codes=table.n_codes)
@@ -168,6 +167,20 @@ def set_distance_alphas(
             )
         figures[distance] = figure
     return figures
+
+
+LOOKUP_ENTRIES = 2**18
+"""Most (shared codes, size, size) combinations whose distances :func:`_distance_lookup` tabulates."""
+
+
+def _distance_lookup(distance: str, largest: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """:func:`_set_distance` for sets of at most ``largest`` codes: one table lookup per
+    pair of sets when the table of every combination is small, else computed."""
+    side = largest + 1
+    if side**3 > LOOKUP_ENTRIES:
+        return lambda shared, size_a, size_b: _set_distance(shared, size_a, size_b, distance)
+    values = _set_distance(*np.indices((side, side, side)), distance).ravel()
+    return lambda shared, size_a, size_b: values[(shared * side + size_a) * side + size_b]
 
 
 def _delta_times(
