@@ -190,6 +190,42 @@ def test_sparse_set_distances_equal_the_dense_form(n_codes, monkeypatch):
         assert np.allclose(sparse_form, dense_form, rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("n_codes", [12, 40, 130])
+def test_shared_code_counts_give_the_dense_form(n_codes, monkeypatch):
+    # The point's x @ Delta from the codes sets share (binomial moments over subsets) must equal
+    # the dense form's on the same sets; 130 codes take three 64-bit words per set.
+    from reliability.codings.sets import pack_sets
+    from reliability.figures.coefficients import set_distance
+
+    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
+    rng = np.random.default_rng(n_codes)
+    patterns = np.unique(rng.random((500, n_codes)) < 3.0 / n_codes, axis=0)
+    point = set_distance._PointSpread.of(pack_sets(patterns), patterns.sum(axis=1), n_codes)
+    assert point is not None
+    counts = rng.integers(0, 9, len(patterns)).astype(float)
+    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", float("inf"))
+    for distance in ("masi", "jaccard"):
+        dense_form = set_distance._set_delta_times(patterns, distance)(counts[None, :])[0]
+        assert np.allclose(point.spread(counts, distance), dense_form, rtol=1e-13, atol=0)
+
+
+def test_set_distance_alpha_is_the_same_by_shared_code_counts(monkeypatch):
+    from reliability.figures.coefficients import set_distance
+
+    rng = np.random.default_rng(3)
+    seen = rng.random((400, 4)) < 0.8
+    applied = (rng.random((400, 4, 9)) < 0.3) & seen[:, :, None]
+    codings = Codings(tuple(f"u{u}" for u in range(400)), ("a", "b", "c", "d"), tuple("klmnopqrs"), applied, seen)
+    dense = {d: set_distance.krippendorff_alpha_sets(codings.applied, codings.seen, d) for d in ("masi", "jaccard")}
+    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
+    by_counts = set_distance.set_distance_alphas(codings.set_table)
+    for distance, figure in dense.items():
+        assert by_counts[distance].value == pytest.approx(figure.value, rel=1e-12)
+        assert by_counts[distance].se == pytest.approx(figure.se, rel=1e-9)
+    monkeypatch.setattr(set_distance, "LOOKUP_ENTRIES", 0)  # each pair's distance computed, not looked up
+    assert set_distance.set_distance_alphas(codings.set_table) == by_counts
+
+
 def test_a_large_open_codebook_takes_the_sparse_form(monkeypatch):
     from reliability.figures.coefficients import set_distance
 
@@ -198,6 +234,44 @@ def test_a_large_open_codebook_takes_the_sparse_form(monkeypatch):
     patterns = np.eye(3000, dtype=bool)[:2000]  # 2,000 one-code sets of 3,000 codes: no two share a code
     set_distance._set_delta_times(patterns, "masi")
     assert called == [(2000, 3000)]
+
+
+def test_sets_of_very_many_codes_take_the_dense_or_sparse_form_without_a_warning(monkeypatch):
+    # 2**|set| subsets per set: a set of 3,000 codes must not overflow into a warning.
+    from reliability.codings.sets import pack_sets
+    from reliability.figures.coefficients import set_distance
+
+    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
+    patterns = np.ones((3, 3000), dtype=bool)
+    patterns[1, :10] = False
+    patterns[2, :20] = False
+    assert set_distance._PointSpread.of(pack_sets(patterns), patterns.sum(axis=1), 3000) is None
+
+
+def test_popcount_without_numpy_bitwise_count(monkeypatch):
+    # numpy before 2.0 (the oldest stack) has no np.bitwise_count: the byte table must agree.
+    from reliability.codings import sets
+
+    words = np.random.default_rng(0).integers(0, 2**63, (50, 3), dtype=np.uint64)
+    expected = [[bin(int(w)).count("1") for w in row] for row in words]
+    assert sets.popcount(words).tolist() == [sum(row) for row in expected]
+    monkeypatch.delattr(np, "bitwise_count", raising=False)
+    assert sets.popcount(words).tolist() == [sum(row) for row in expected]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pooled_kappa_from_set_counts_equals_the_per_call_path(seed):
+    # Without a bootstrap a pair's pooled kappa comes from counts per distinct set; it must be
+    # the very Figure pooled_kappa gives on the units both coders coded.
+    from reliability.figures.coefficients import pooled_kappa
+
+    codings = random_codings(seed)
+    pairs = [(a, b) for a in range(codings.n_coders) for b in range(a + 1, codings.n_coders)]
+    found = chance_corrected(codings, pairs).pairs
+    for a, b in pairs:
+        both = codings.seen[:, a] & codings.seen[:, b]
+        expected = pooled_kappa(codings.applied[both, a], codings.applied[both, b])
+        assert found[(codings.coders[a], codings.coders[b])]["pooled_kappa"] == expected
 
 
 def test_per_code_batch_path_allocates_for_the_codings_applied_not_codes_times_units():

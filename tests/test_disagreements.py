@@ -365,3 +365,34 @@ def test_sections_not_asked_for_are_not_computed_and_the_summary_still_counts(gi
     assert bare.to_dict()["pairs"] == full.to_dict()["pairs"]
     with pytest.raises(UsageError, match="unknown sections"):
         reliability.compare(gillard, sections=("everything",))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_units_encoded_a_column_at_a_time_are_the_json_of_their_dicts(seed):
+    # (and the uncoded units of the codebook gaps)
+    # The JSON renderer writes Disagreements.json_lines(); each line must be exactly what
+    # json.dumps writes for the unit's dict, whatever the names, texts and notes hold.
+    import json
+
+    rng = np.random.default_rng(seed)
+    n_units, n_coders, n_codes = 80, int(rng.integers(2, 5)), int(rng.integers(1, 70))
+    seen = rng.random((n_units, n_coders)) < 0.85
+    applied = (rng.random((n_units, n_coders, n_codes)) < 2.0 / n_codes) & seen[:, :, None]
+    odd = ['"q"', "back\\slash", "tab\there", "é", "line\nbreak", "\u2028", "emoji 🙂", "{0}", "}{", ""]
+    units = tuple(f"u{u}{odd[u % len(odd)]}" for u in range(n_units))
+    coders = tuple(f"c{c}{odd[c]}" for c in range(n_coders))
+    texts = {units[u]: f"text {odd[u % len(odd)]}" for u in range(0, n_units, 3)}
+    notes = {(units[u], coders[u % n_coders]): f"note {odd[(u + 1) % len(odd)]}" for u in range(0, n_units, 4)} if seed % 2 else {}
+    codings = Codings(units, coders, tuple(f"k{k}{odd[k % len(odd)]}" for k in range(n_codes)), applied, seen, texts, notes)
+    found = find_disagreements(codings)
+    assert len(found) > 0
+    expected = [json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(", ", ": ")) for item in found.to_list()]
+    assert found.json_lines() == expected
+    gaps = find_gaps(codings)
+    assert gaps.uncoded_json_lines() == [
+        json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in gaps.to_dict()["uncoded"]
+    ]
+    filtered = found.filtered(code=codings.codes[0])
+    assert filtered.json_lines() == [
+        json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in filtered.to_list()
+    ]

@@ -602,6 +602,20 @@ class TestNothingSilentlyWrong:
         path.write_text('unit;code;note\nU1;a;"x, y"\nU2,b\n', encoding="utf-8")  # quoted cells: the csv module counts
         refused(invoke("compare", path, other), "coding.csv, row 3: 1 cell where the header has 3 columns")
 
+    def test_short_rows_are_found_whatever_the_line_ends_and_lines_before_the_header(self, tmp_path):
+        # One count of delimiters clears a file of full rows; anything else is looked at line by line.
+        from reliability.errors import InputError
+        from reliability.readers.delimited import check_short_rows
+
+        for ending in ("\n", "\r\n", "\r"):
+            full = ending.join(["sep=;", "unit;code", "U1;a", "U2;", ""]).encode()
+            check_short_rows(tmp_path / "a.csv", full, ";", 2, 1, rows=2)
+            short = ending.join(["sep=;", "unit;code", "U1;a", "U2", "U3;b", ""]).encode()
+            with pytest.raises(InputError, match="row 4: 1 cell"):
+                check_short_rows(tmp_path / "a.csv", short, ";", 2, 1, rows=3)
+            blank = ending.join(["unit;code", "U1;a", "", "U2;b", ""]).encode()
+            check_short_rows(tmp_path / "a.csv", blank, ";", 2, 0, rows=3)
+
     def test_gb18030_is_not_taken_for_cp1252(self, tmp_path):
         codes = ["访谈记录", "医院管理", "患者体验", "护士沟通", "家属参与", "费用问题"]
         path = tmp_path / "a.csv"

@@ -42,3 +42,23 @@ def test_render_names_the_formats_for_an_unknown_one():
     report = reliability.compare(reliability.load([GILLARD_CODERS]))
     with pytest.raises(UsageError, match="unknown format 'xml'; choose one of table, markdown, json, csv"):
         render(report, "xml")
+
+
+def test_long_lists_at_any_depth_take_one_compact_line_per_item():
+    # The indenting encoder is pure Python; long lists (disagreeing units, uncoded units, pairs)
+    # are written one compact item a line wherever they are, and the document reads back the same.
+    import json
+
+    from reliability.findings.disagreements import EncodedUnits
+    from reliability.render.machine import LONG_LIST, dump_json
+
+    items = [{"unit": f"u{i}", "codes": ["a", "b"]} for i in range(LONG_LIST + 1)]
+    document = {"top": items, "gaps": {"uncoded": items, "few": items[:2]}, "short": EncodedUnits(['{"x": 1}'])}
+    text = dump_json(document)
+    assert json.loads(text) == {**document, "short": [{"x": 1}]}
+    lines = text.splitlines()
+    assert '    {"unit": "u0", "codes": ["a", "b"]},' in lines  # an item of the top-level list
+    assert '      {"unit": "u0", "codes": ["a", "b"]},' in lines  # an item of the nested one
+    assert '          "a",' in lines  # a short list stays indented
+    encoded = EncodedUnits(json.dumps(item, separators=(", ", ": ")) for item in items)
+    assert dump_json({"disagreements": encoded}) == dump_json({"disagreements": items})

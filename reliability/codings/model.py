@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import InputError, UsageError
 from .options import ReadOptions
+from .sets import SetTable, name_rows, set_table
 
 UNCODED = "(uncoded)"
 """Pseudo-code that stands for the empty set wherever a set is shown as one label."""
@@ -219,7 +220,7 @@ class Codings:
     @property
     def multi_label(self) -> bool:
         """True when some coder gave some unit more than one code."""
-        return bool((self.applied.sum(axis=2) > 1).any())
+        return bool((self.set_table.sizes > 1).any())
 
     def coder_index(self, name: str) -> int:
         """Position of a coder, or a UsageError listing the coders there are."""
@@ -243,35 +244,31 @@ class Codings:
             for c, coder in enumerate(self.coders)
         }
 
+    @cached_property
+    def set_table(self) -> SetTable:
+        """The distinct code sets and each cell's set (:func:`reliability.codings.sets.set_table`).
+
+        Computed once per table: the set-as-one-label figures, the set-distance
+        alphas and observed agreement all read it.
+        """
+        return set_table(self.applied, self.seen)
+
     def set_labels(self) -> tuple[np.ndarray, tuple[frozenset[str], ...]]:
         """Each distinct code set as one nominal category.
 
         Returns
         -------
         labels : ndarray of int, shape (n_units, n_coders)
-            Index into ``sets``; -1 where missing.
+            Index into ``sets``; -1 where missing. Read-only.
         sets : tuple of frozenset
             The distinct code sets that occur, in the order of their bit patterns.
         """
-        n_u, n_c, n_k = self.applied.shape
-        if n_k == 0 or n_u == 0:
-            labels = np.where(self.seen, 0, -1).astype(np.int64)
-            return labels, ((frozenset(),) if self.seen.any() else ())
-        # One fixed-width byte key per (unit, coder) set: sorting keys is far faster
-        # than np.unique(axis=0) over boolean rows.
-        packed = np.packbits(self.applied.reshape(n_u * n_c, n_k), axis=1)
-        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        patterns = self.applied.reshape(n_u * n_c, n_k)[first]
-        inverse = inverse.ravel()
-        labels = inverse.reshape(n_u, n_c).astype(np.int64)
-        labels[~self.seen] = -1
-        used = np.unique(labels[labels >= 0])
-        remap = np.full(len(patterns), -1, dtype=np.int64)
-        remap[used] = np.arange(len(used))
-        labels = np.where(labels >= 0, remap[np.maximum(labels, 0)], -1)
-        sets = tuple(frozenset(self.codes[k] for k in np.flatnonzero(patterns[i])) for i in used)
-        return labels, sets
+        return self.set_table.labels, tuple(frozenset(names) for names in self.set_names)
+
+    @cached_property
+    def set_names(self) -> tuple[tuple[str, ...], ...]:
+        """The codes of each distinct set of ``set_table``, in the table's code order."""
+        return name_rows(self.set_table.patterns(), self.codes)
 
     def code_labels(self, code: int) -> np.ndarray:
         """Presence (1) / absence (0) of one code as labels, -1 where missing.

@@ -2,7 +2,8 @@
 
 An empty set takes part as the pseudo-code "(uncoded)": two coders who both
 found no appropriate category agree. Everything is computed per unit with numpy
-over the whole ``applied`` array; no per-unit Python loops.
+over the table's distinct sets (``Codings.set_table``) or the whole ``applied``
+array; no per-unit Python loops.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..codings.model import Codings
+from ..codings.sets import popcount
 from .figure import Figure, proportion
 from .intervals import BootstrapSettings, bootstrap
 
@@ -59,16 +61,21 @@ class OverallAgreement:
 
 
 def pair_units(codings: Codings, a: int, b: int) -> UnitAgreement:
-    """Per-unit agreement of coders ``a`` and ``b``."""
-    sets = codings.with_uncoded
+    """Per-unit agreement of coders ``a`` and ``b``.
+
+    From the table's distinct sets (``Codings.set_table``): two cells hold the same
+    set when their set indices are equal, and the codes they share are counted on
+    the packed sets. The empty set is the pseudo-code "(uncoded)": one code, shared
+    by two empty sets.
+    """
+    table = codings.set_table
     counted = codings.seen[:, a] & codings.seen[:, b]
-    set_a, set_b = sets[:, a], sets[:, b]
-    both = (set_a & set_b).sum(axis=1)
-    either = (set_a | set_b).sum(axis=1)
+    set_a, set_b = table.labels[:, a], table.labels[:, b]
+    both, either = table.overlap(set_a, set_b)
     jaccard = np.divide(both, either, out=np.zeros(len(both)), where=counted & (either > 0))
     return UnitAgreement(
         counted=counted,
-        identical=counted & (set_a == set_b).all(axis=1),
+        identical=counted & (set_a == set_b),
         shared=counted & (both > 0),
         jaccard=jaccard,
     )
@@ -76,14 +83,15 @@ def pair_units(codings: Codings, a: int, b: int) -> UnitAgreement:
 
 def all_units(codings: Codings) -> UnitAgreement:
     """Per-unit agreement of every coder: units every coder coded."""
-    sets = codings.with_uncoded
+    table = codings.set_table
     counted = codings.seen.all(axis=1)
-    every = sets.all(axis=1)
-    some = sets.any(axis=1)
+    labels = table.labels
+    common = np.bitwise_and.reduce(table.words_of(labels), axis=1)  # codes every coder applied
+    every_empty = (table.size_of(labels) == 0).all(axis=1)  # "(uncoded)" is then common to all
     return UnitAgreement(
         counted=counted,
-        identical=counted & (every == some).all(axis=1),
-        shared=counted & every.any(axis=1),
+        identical=counted & (labels == labels[:, :1]).all(axis=1),
+        shared=counted & ((popcount(common) > 0) | every_empty),
     )
 
 
@@ -96,10 +104,23 @@ def at_least_k_units(codings: Codings, k: int) -> tuple[np.ndarray, np.ndarray]:
         Units coded by at least ``k`` coders (only these can reach ``k``).
     agreed : ndarray of bool, shape (n_units,)
     """
-    counts = codings.with_uncoded.sum(axis=1)
-    counted = codings.seen.sum(axis=1) >= k
-    agreed = counted & (counts.max(axis=1, initial=0) >= k)
-    return counted, agreed
+    return _at_least_k(codings.seen.sum(axis=1), _most_coders_on_one_code(codings), k)
+
+
+def _most_coders_on_one_code(codings: Codings) -> np.ndarray:
+    """Per unit, the most coders who applied one code ("(uncoded)" among the codes)."""
+    table = codings.set_table
+    uncoded = (codings.seen & (table.size_of(table.labels) == 0)).sum(axis=1)
+    # Coders counted one at a time in the smallest integers that hold them: a fraction of a sum's memory.
+    by_code = np.zeros((codings.n_units, codings.n_codes), dtype=np.min_scalar_type(codings.n_coders))
+    for coder in range(codings.n_coders):
+        by_code += codings.applied[:, coder]
+    return np.maximum(by_code.max(axis=1, initial=0), uncoded)
+
+
+def _at_least_k(raters: np.ndarray, most: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    counted = raters >= k
+    return counted, counted & (most >= k)
 
 
 def share(indicator: np.ndarray, counted: np.ndarray, ci: BootstrapSettings | None = None) -> Figure:
@@ -140,9 +161,10 @@ def compare_pair(codings: Codings, a: int, b: int, ci: BootstrapSettings | None 
 def compare_all(codings: Codings, ci: BootstrapSettings | None = None) -> OverallAgreement:
     """Agreement across every coder, and the k-of-n figures for k = 2..n."""
     units = all_units(codings)
+    raters, most = codings.seen.sum(axis=1), _most_coders_on_one_code(codings)
     at_least = {}
     for k in range(2, codings.n_coders + 1):
-        counted, agreed = at_least_k_units(codings, k)
+        counted, agreed = _at_least_k(raters, most, k)
         at_least[k] = share(agreed, counted, ci)
     return OverallAgreement(
         n_units=int(units.counted.sum()),

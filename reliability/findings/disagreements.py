@@ -15,12 +15,14 @@ it: 0 when all sets are identical, 1 when no two coders share a code.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..codings.codebook import did_you_mean
 from ..codings.model import UNCODED, Codings, sets_with_uncoded
+from ..codings.sets import distinct_rows, name_rows, named_sets
 from ..errors import UsageError
 
 CHUNK_UNITS = 16384
@@ -154,6 +156,38 @@ class Disagreements:
             for unit, sets, disputed, agreed, contest in self._named(None)
         ]
 
+    def json_lines(self) -> "EncodedUnits":
+        """Every listed unit as one line of compact JSON, built a column at a time.
+
+        Each line is ``json.dumps(item, ensure_ascii=False, separators=(", ", ": "))``
+        of the matching item of :meth:`to_list`: the same text, without a dict per
+        unit. Each distinct code set, disputed set and agreed set is encoded once.
+        """
+        c = self.codings
+        chosen = self.order
+        if not len(chosen):
+            return EncodedUnits()
+        text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
+        units = [c.units[u] for u in chosen.tolist()]
+        sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
+        seen = c.seen[chosen]
+        # One template per line: the fixed text (keys, coders' names) written once, its braces doubled.
+        coders = ", ".join(_literal(f"{text(coder)}: ") + "{}" for coder in c.coders)
+        line = '{{"unit": {}, "text": {}, "contest": {}, "codes": {{' + coders + '}}, "notes": {}, "disputed": {}, "agreed": {}}}'
+        columns = (
+            [text(unit) for unit in units],
+            [text(c.texts[unit]) if unit in c.texts else "null" for unit in units] if c.texts else ["null"] * len(units),
+            [float.__repr__(contest) for contest in self.contest.tolist()],
+            _notes_json(c, units, text) if c.notes else ["{}"] * len(units),
+            json_lists(self.disputed, c.codes + (UNCODED,), text),
+            json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
+        )
+        held = [sets[c.set_table.labels[chosen, k]].tolist() for k in range(c.n_coders)]  # a column per coder
+        return EncodedUnits(
+            line.format(unit, unit_text, contest, *codes, notes, disputed, agreed)
+            for (unit, unit_text, contest, notes, disputed, agreed), codes in zip(zip(*columns), zip(*held))
+        )
+
     def _named(self, limit: int | None) -> zip:
         """For the first ``limit`` units: id, each coder's codes, disputed and agreed codes, contest.
 
@@ -211,6 +245,39 @@ class Disagreements:
         }
 
 
+class EncodedUnits(list):
+    """Disagreeing units as compact JSON texts, one per unit (:meth:`Disagreements.json_lines`),
+    for the JSON renderer to write as they are."""
+
+
+def _literal(text: str) -> str:
+    """Text to stand as itself in a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def json_list(names: tuple[str, ...], text) -> str:
+    """A tuple of names as a compact JSON list (items separated by ", ")."""
+    return "[" + ", ".join(map(text, names)) + "]"
+
+
+def json_lists(rows: np.ndarray, names: tuple[str, ...], text) -> list[str]:
+    """Each boolean row as the JSON list of the names of its True columns; each distinct row encoded once."""
+    labels, distinct = distinct_rows(rows)
+    encoded = np.fromiter((json_list(n, text) for n in name_rows(distinct, names)), dtype=object, count=len(distinct))
+    return encoded[labels].tolist()
+
+
+def _notes_json(codings: Codings, units: list[str], text) -> list[str]:
+    """Each unit's notes as a compact JSON object, coder → note, for the coders who wrote one."""
+    notes = codings.notes
+    return [
+        "{"
+        + ", ".join(f"{text(coder)}: {text(notes[(unit, coder)])}" for coder in codings.coders if (unit, coder) in notes)
+        + "}"
+        for unit in units
+    ]
+
+
 def find_disagreements(codings: Codings) -> Disagreements:
     """Every unit whose coders' code sets are not all identical, most contested first.
 
@@ -226,12 +293,11 @@ def find_disagreements(codings: Codings) -> Disagreements:
     [('u2', ('x', 'y'), 1.0), ('u3', ('y',), 0.5)]
     """
     n_units = codings.n_units
-    contest = np.zeros(n_units)
     disagree = np.zeros(n_units, dtype=bool)
     disputed = np.zeros((n_units, codings.n_codes + 1), dtype=bool)
-    for part, sets, seen, disputed_codes, disagreeing in _disputed_chunks(codings):
+    for part, disputed_codes, disagreeing in _disputed_chunks(codings):
         disputed[part], disagree[part] = disputed_codes, disagreeing
-        contest[part] = 1.0 - _mean_pair_jaccard(sets, seen)
+    contest = 1.0 - _mean_pair_jaccard(codings)
     units = np.flatnonzero(disagree)
     n_disputed = disputed[units].sum(axis=1)
     order = units[np.lexsort((units, -n_disputed, -contest[units]))]
@@ -254,7 +320,7 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
     ...                                "B": {"u1": {"x"}, "u2": {"y"}}}))
     (1, 2)
     """
-    disagreeing = sum(int(disagree.sum()) for *_, disagree in _disputed_chunks(codings))
+    disagreeing = sum(int(disagree.sum()) for _, _, disagree in _disputed_chunks(codings))
     return disagreeing, int((codings.seen.sum(axis=1) >= 2).sum())
 
 
@@ -264,11 +330,8 @@ def _disputed_chunks(codings: Codings):
     Yields
     ------
     part : slice
-    sets : ndarray of bool, shape (n, n_coders, n_codes + 1)
-        Each coder's set, "(uncoded)" as the last code.
-    seen : ndarray of bool, shape (n, n_coders)
     disputed : ndarray of bool, shape (n, n_codes + 1)
-        Codes some coder of the unit applied and another did not.
+        Codes some coder of the unit applied and another did not ("(uncoded)" last).
     disagree : ndarray of bool, shape (n,)
         Units with at least two coders and a disputed code.
     """
@@ -278,7 +341,7 @@ def _disputed_chunks(codings: Codings):
         sets = sets_with_uncoded(codings.applied[part], seen)
         every = (sets | ~seen[:, :, None]).all(axis=1)
         disputed = sets.any(axis=1) & ~every
-        yield part, sets, seen, disputed, (seen.sum(axis=1) >= 2) & disputed.any(axis=1)
+        yield part, disputed, (seen.sum(axis=1) >= 2) & disputed.any(axis=1)
 
 
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:
@@ -296,11 +359,13 @@ def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...]
     >>> coder_sets(c, np.array([0, 1]))
     [[('x', 'y'), ('x',)], [(), None]]
     """
-    named = name_sets(codings.applied[units], codings.codes)
-    return [
-        [codes if is_seen else None for codes, is_seen in zip(unit_sets, unit_seen)]
-        for unit_sets, unit_seen in zip(named, codings.seen[units].tolist())
-    ]
+    return _set_names_or_none(codings)[codings.set_table.labels[units]].tolist()
+
+
+def _set_names_or_none(codings: Codings) -> np.ndarray:
+    """The codes of each distinct set of the table (``Codings.set_names``), and None last: what -1 (missing) reads."""
+    names = codings.set_names
+    return np.fromiter([*names, None], dtype=object, count=len(names) + 1)
 
 
 def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, ...]]]:
@@ -315,40 +380,30 @@ def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, 
     -------
     list of list of tuple, ``[n][m]``
     """
-    n, m, n_codes = sets.shape
-    if n_codes == 0 or n * m == 0:
-        return [[()] * m for _ in range(n)]
-    packed = np.ascontiguousarray(np.packbits(sets, axis=2, bitorder="little").reshape(n * m, -1))
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    patterns = np.unpackbits(distinct.view(np.uint8).reshape(len(distinct), -1), axis=1, bitorder="little")
-    names = [tuple(codes[k] for k in np.flatnonzero(pattern[:n_codes])) for pattern in patterns]
-    return [[names[label] for label in row] for row in inverse.reshape(n, m).tolist()]
+    return named_sets(sets, codes).tolist()
 
 
-def _mean_pair_jaccard(sets: np.ndarray, seen: np.ndarray) -> np.ndarray:
+def _mean_pair_jaccard(codings: Codings) -> np.ndarray:
     """Mean Jaccard similarity over pairs of coders who coded each unit; 1 with fewer than two.
 
-    Parameters
-    ----------
-    sets : ndarray of bool, shape (n_units, n_coders, n_codes + 1)
-        Code sets with "(uncoded)", so no seen set is empty.
-    seen : ndarray of bool, shape (n_units, n_coders)
+    "(uncoded)" counts as a code (``SetTable.overlap``). Each similarity is rounded
+    to float32, as the contests have always been; their float64 sums are then exact.
 
     Returns
     -------
     ndarray of float, shape (n_units,)
     """
-    as_float = sets.astype(np.float32)
-    both = np.matmul(as_float, as_float.transpose(0, 2, 1))  # (n_units, n_coders, n_coders)
-    size = as_float.sum(axis=2)
-    either = size[:, :, None] + size[:, None, :] - both
-    n_coders = seen.shape[1]
-    upper = np.triu(np.ones((n_coders, n_coders), dtype=bool), k=1)
-    counted = seen[:, :, None] & seen[:, None, :] & upper
-    similarity = np.divide(both, either, out=np.zeros_like(both), where=counted)
-    n_pairs = counted.sum(axis=(1, 2))
-    total = similarity.sum(axis=(1, 2), dtype=np.float64)
+    table, seen = codings.set_table, codings.seen
+    total = np.zeros(codings.n_units)
+    n_pairs = np.zeros(codings.n_units, dtype=np.int64)
+    for first in range(codings.n_coders):
+        for second in range(first + 1, codings.n_coders):
+            counted = seen[:, first] & seen[:, second]
+            both, either = table.overlap(table.labels[:, first], table.labels[:, second])
+            total += np.divide(
+                both.astype(np.float32), either.astype(np.float32), out=np.zeros(len(total), np.float32), where=counted
+            )
+            n_pairs += counted
     return np.divide(total, n_pairs, out=np.ones(len(total)), where=n_pairs > 0)
 
 

@@ -13,13 +13,14 @@ Python objects only when a report shows or writes them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..codings.codebook import Codebook, did_you_mean
 from ..codings.model import Codings
-from .disagreements import coder_sets
+from .disagreements import EncodedUnits, coder_sets, json_list, json_lists
 
 RARE_FRACTION = 1 / 3
 """A code is rarely used below this fraction of the mean number of applications per code in use."""
@@ -135,9 +136,32 @@ class Gaps:
             lines.append(f"'{unknown.code}' is not in the codebook ({_count(unknown.applications, 'application')}).{hint}")
         return lines
 
-    def to_dict(self) -> dict:
+    def uncoded_json_lines(self) -> EncodedUnits:
+        """Every uncoded unit as one line of compact JSON: the text ``json.dumps`` writes for
+        ``UncodedUnit.to_dict()`` (separators ", " and ": "), each distinct set encoded once."""
+        c = self.codings
+        text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
+        labels = c.set_table.labels[self.uncoded_units]
+        sizes = c.set_table.size_of(labels)
+        coded = sizes > 0
+        sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
+        others = sets[labels]
+        coder_keys = [f"{text(coder)}: " for coder in c.coders]
+        return EncodedUnits(
+            f'{{"unit": {text(c.units[u])}, "uncoded_by": {by}, "everyone": {"false" if any(row) else "true"}, '
+            f'"others": {{{", ".join(key + held for key, held, has in zip(coder_keys, sets_row, row) if has)}}}}}'
+            for u, by, row, sets_row in zip(
+                self.uncoded_units.tolist(),
+                json_lists((labels >= 0) & ~coded, c.coders, text),
+                coded.tolist(),
+                others.tolist(),
+            )
+        )
+
+    def to_dict(self, encoded_units: bool = False) -> dict:
+        """The JSON form; with ``encoded_units`` the uncoded units as :meth:`uncoded_json_lines`."""
         return {
-            "uncoded": [u.to_dict() for u in self.uncoded()],
+            "uncoded": self.uncoded_json_lines() if encoded_units else [u.to_dict() for u in self.uncoded()],
             "never_used": list(self.never_used),
             "rarely_used": [u.to_dict() for u in self.rarely_used],
             "rare_below": self.rare_below,

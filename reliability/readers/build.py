@@ -202,8 +202,23 @@ def _useless_rows(
     duplicate = np.zeros(len(cell), dtype=bool)
     ids = _joint_ids(cell[rest], codeset[rest], text[rest], note[rest])
     by_rank = np.argsort(rank[rest], kind="stable")
-    duplicate[rest[by_rank]] = pd.Series(ids[by_rank]).duplicated().to_numpy()
+    duplicate[rest[by_rank]] = _repeated(ids[by_rank])
     return redundant, duplicate
+
+
+def _repeated(ids: np.ndarray) -> np.ndarray:
+    """Which entries equal an earlier one.
+
+    Exports usually list rows by unit, coder and code, so the ids often arrive in
+    order; copies are then neighbours, found without hashing.
+
+    >>> _repeated(np.array([1, 1, 2])), _repeated(np.array([2, 1, 2])), _repeated(np.array([], dtype=int))
+    (array([False,  True, False]), array([False, False,  True]), array([], dtype=bool))
+    """
+    steps = np.diff(ids)
+    if (steps >= 0).all():
+        return np.concatenate([[False], steps == 0])[: len(ids)]
+    return pd.Series(ids).duplicated().to_numpy()
 
 
 def _applied_positions(cell: np.ndarray, codeset: np.ndarray, members: "_Members", n_codes: int) -> np.ndarray:

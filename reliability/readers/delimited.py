@@ -80,7 +80,7 @@ def read_delimited(
     columns = find_columns(path, header, options)
     frame = _parse(path, data, delimiter, header, skip, lambda n: told(0.35 + 0.2 * n / max(1, len(data))))
     if _is_empty(frame[frame.columns[-1]]).any():  # a short row leaves its last cell empty: else none is short
-        check_short_rows(path, data, delimiter, len(header), skip)
+        check_short_rows(path, data, delimiter, len(header), skip, rows=len(frame))
     told(0.6)
     if len(data) > MAX_FIELD_CHARS:  # else no cell can be longer
         _check_field_lengths(path, frame, skip)
@@ -267,7 +267,7 @@ def _categorical_text(column: pd.Series) -> pd.Series:
     )
 
 
-def check_short_rows(path: Path, data: bytes, delimiter: str, width: int, skip: int) -> None:
+def check_short_rows(path: Path, data: bytes, delimiter: str, width: int, skip: int, rows: int | None = None) -> None:
     """Refuse a row with fewer cells than the header has columns (blank rows aside).
 
     pandas fills the missing cells with "", so a row written with another
@@ -280,12 +280,18 @@ def check_short_rows(path: Path, data: bytes, delimiter: str, width: int, skip: 
         The file as UTF-8.
     skip : int
         Lines before the header.
+    rows : int, optional
+        Data rows the parser found (blank ones included). When the file holds just
+        the delimiters of that many full rows, no row is short and the rows are not
+        looked at one by one.
 
     Raises
     ------
     InputError
         Naming the file, the first short row and the likely cause.
     """
+    if rows is not None and _every_row_full(data, delimiter, width, skip, rows):
+        return
     counts = _cells_per_row(data, delimiter)
     if counts is None:
         return
@@ -298,6 +304,22 @@ def check_short_rows(path: Path, data: bytes, delimiter: str, width: int, skip: 
             f"columns; is the delimiter '{_shown(delimiter)}' used on every row? Write every row with the same "
             "delimiter, and an empty cell for each value it leaves out"
         )
+
+
+def _every_row_full(data: bytes, delimiter: str, width: int, skip: int, rows: int) -> bool:
+    """True when, after the header, the file holds exactly ``rows × (width - 1)`` delimiters.
+
+    No row has more than ``width - 1`` (the parser refuses such rows), so then none
+    has fewer: one count over the bytes instead of a pass per line. False, to look
+    at every line, when cells may be quoted (a quoted cell may hold delimiters).
+    """
+    separator = delimiter.encode("utf-8")
+    if b'"' in data or len(separator) != 1:
+        return False
+    header_end = re.match(rb"(?:[^\r\n]*(?:\r\n|\r|\n)){%d}" % (skip + 1), data)
+    if header_end is None:
+        return False
+    return data.count(separator) - data.count(separator, 0, header_end.end()) == rows * (width - 1)
 
 
 def _cells_per_row(data: bytes, delimiter: str) -> np.ndarray | None:

@@ -137,7 +137,7 @@ def csv_table(path: Path, options: ReadOptions) -> Table:
         raise InputError(f"{path} is not a well-formed CSV file ({detail}); check quotes and delimiters") from None
     # A short row leaves its last cell empty; a codebook among the inputs is refused whole, not by its rows.
     if len(frame.columns) and not is_codebook(list(frame.columns)) and (frame.iloc[:, -1].str.strip() == "").any():
-        check_short_rows(path, text.encode("utf-8"), delimiter, len(frame.columns), 0)
+        check_short_rows(path, text.encode("utf-8"), delimiter, len(frame.columns), 0, rows=len(frame))
     return table_from_frame(path, frame)
 
 

@@ -9,6 +9,7 @@ import json
 from ..codings.model import UNCODED
 from ..figures.figure import Figure
 from ..figures.registry import AT_LEAST
+from ..findings.disagreements import EncodedUnits
 from ..report import Report
 from .gold import gold_csv_rows
 
@@ -23,16 +24,18 @@ LONG_LIST = 50
 
 def render_json(report: Report) -> str:
     """The report as JSON, keys in contract order, ending with a newline."""
-    return dump_json(report.to_dict())
+    return dump_json(report.to_dict(encoded_units=True))
 
 
 def dump_json(document: dict) -> str:
-    """A JSON document indented for reading, except that each item of a long top-level
-    list (the disagreeing units, say) takes one compact line.
+    """A JSON document indented for reading, except that each item of a long list
+    (the disagreeing units, say) takes one compact line.
 
     Python's indenting encoder is pure Python and builds the whole text in pieces;
     with hundreds of thousands of disagreeing units it dominated the run and its
-    memory, while the compact encoder is in C.
+    memory, while the compact encoder is in C. Objects that hold a long list are
+    written key by key, so the list may be found at any depth; a list of
+    :class:`~reliability.findings.disagreements.EncodedUnits` is written as it is.
 
     >>> print(*dump_json({"a": 1, "b": [{"x": 1}] * 51}).splitlines()[:5], sep=chr(10))
     {
@@ -41,15 +44,32 @@ def dump_json(document: dict) -> str:
         {"x": 1},
         {"x": 1},
     """
-    parts = []
-    for key, value in document.items():
-        if isinstance(value, list) and len(value) > LONG_LIST:
-            items = ",\n".join("    " + _compact(item) for item in value)
-            text = "[\n" + items + "\n  ]"
-        else:
-            text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).replace("\n", "\n  ")
-        parts.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    return _indented(document, "") + "\n"
+
+
+def _indented(value, indent: str) -> str:
+    """``value`` as JSON indented by two spaces a level, its first line after ``indent``."""
+    if isinstance(value, EncodedUnits):
+        if len(value) > LONG_LIST:
+            return "[\n" + ",\n".join(f"{indent}  {item}" for item in value) + f"\n{indent}]"
+        value = [json.loads(item) for item in value]  # short: written as any other list
+    if isinstance(value, list) and len(value) > LONG_LIST:
+        return "[\n" + ",\n".join(f"{indent}  {_compact(item)}" for item in value) + f"\n{indent}]"
+    if isinstance(value, dict) and _holds_long_list(value):
+        items = (f"{indent}  {json.dumps(key, ensure_ascii=False)}: {_indented(v, indent + '  ')}" for key, v in value.items())
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).replace("\n", "\n" + indent)
+
+
+def _holds_long_list(value) -> bool:
+    """Whether a list longer than ``LONG_LIST``, or encoded units, lie anywhere within ``value``."""
+    if isinstance(value, EncodedUnits):
+        return True
+    if isinstance(value, list):
+        return len(value) > LONG_LIST or any(_holds_long_list(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_long_list(item) for item in value.values())
+    return False
 
 
 def _compact(value) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -221,15 +222,54 @@ def pooled_kappa(
 def _pooled_model(applied_a: np.ndarray, applied_b: np.ndarray) -> _Model | Figure:
     """The model of pooled kappa (:func:`pooled_kappa`), or the undefined Figure."""
     n_units, n_codes = applied_a.shape
+    flags = (applied_a, applied_b, applied_a & applied_b)
+    if bootstrap is None or n_units == 0 or n_codes == 0:  # the point needs units per code, no per-unit entries
+        return pooled_kappa_of_counts(n_units, *(np.count_nonzero(f, axis=0) for f in flags))
+    contributions = _stack(n_units, _column(np.ones(n_units)), *(_Block.of_flags(f) for f in flags))
+    return _figure(contributions, _pooled_statistic(n_codes), bootstrap, _POOLED_UNDEFINED)
+
+
+_POOLED_UNDEFINED = "each code was applied by both coders to every unit or to none, so agreement expected by chance is 1"
+
+
+def _pooled_model(applied_a: np.ndarray, applied_b: np.ndarray) -> _Model | Figure:
+    """The model of :func:`pooled_kappa` (per-unit entries, for a bootstrap), or the undefined Figure."""
+    n_units, n_codes = applied_a.shape
+    flags = (applied_a, applied_b, applied_a & applied_b)
+    if n_units == 0 or n_codes == 0:
+        return pooled_kappa_of_counts(n_units, *(np.count_nonzero(f, axis=0) for f in flags))
+    contributions = _stack(n_units, _column(np.ones(n_units)), *(_Block.of_flags(f) for f in flags))
+    return _Model(contributions, _pooled_statistic(n_codes), _POOLED_UNDEFINED)
+
+
+def pooled_kappa_of_counts(
+    n_units: int, applied_a: np.ndarray, applied_b: np.ndarray, applied_both: np.ndarray
+) -> Figure:
+    """:func:`pooled_kappa` without an interval, from counts.
+
+    Parameters
+    ----------
+    n_units : int
+        Units both coders coded.
+    applied_a, applied_b, applied_both : ndarray of int, shape (n_codes,)
+        For each code, how many of those units the first coder, the second, and
+        both applied it to.
+
+    >>> round(pooled_kappa_of_counts(50, np.array([25, 0]), np.array([30, 0]), np.array([20, 0])).value, 5)
+    0.4
+    """
+    n_codes = len(applied_a)
     if n_units == 0:
         return Figure.undefined(0, _NO_SHARED_UNIT)
     if n_codes == 0:
         return Figure.undefined(n_units, "there are no codes")
-    contributions = _stack(
-        n_units,
-        _column(np.ones(n_units)),
-        *(_Block.of_flags(flags) for flags in (applied_a, applied_b, applied_a & applied_b)),
-    )
+    sums = np.concatenate([[n_units], applied_a, applied_b, applied_both]).astype(np.float64)
+    statistic = _pooled_statistic(n_codes)
+    return _figure(_stack(n_units), statistic, None, _POOLED_UNDEFINED, point=statistic(sums[None, :]))
+
+
+def _pooled_statistic(n_codes: int) -> Callable[[np.ndarray], _Parts]:
+    """Pooled kappa of column sums ``[units, applied by a (codes), by b (codes), by both (codes)]``."""
 
     def statistic(sums: np.ndarray) -> _Parts:
         shares = _divide(sums[:, 1:], sums[:, :1])  # NaN for a resample without a shared unit
@@ -242,11 +282,7 @@ def _pooled_model(applied_a: np.ndarray, applied_b: np.ndarray) -> _Model | Figu
         expected = share_a * share_b + (1.0 - share_a) * (1.0 - share_b)
         return _chance_corrected(observed.mean(axis=1), expected.mean(axis=1))
 
-    return _Model(
-        contributions,
-        statistic,
-        "each code was applied by both coders to every unit or to none, so agreement expected by chance is 1",
-    )
+    return statistic
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ semantic and pragmatic annotation. *LREC 2006*.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Callable
+from dataclasses import dataclass, field, replace
+from typing import Callable, Sequence
 
 import numpy as np
 
+from ...codings.sets import SetTable, set_table
 from ...errors import UsageError
 from ..figure import Figure
 from ..intervals import BootstrapSettings
@@ -99,51 +100,104 @@ def krippendorff_alpha_sets(
             f"applied {applied.shape} must be (n_units, n_coders, n_codes) and seen {seen.shape} "
             "(n_units, n_coders)"
         )
-    raters_all = seen.sum(axis=1)
-    paired = raters_all >= 2
-    if not paired.any():
-        return Figure.undefined(0, _NO_PAIRED_UNIT)
-    applied, seen = applied[paired], seen[paired]
-    raters = raters_all[paired].astype(np.float64)
+    return set_distance_alphas(set_table(applied, seen), (distance,), bootstrap)[distance]
 
-    patterns, set_of_rating = _distinct_sets(applied[seen])
+
+def set_distance_alphas(
+    table: SetTable, distances: Sequence[str] = SET_DISTANCES, bootstrap: BootstrapSettings | None = None
+) -> dict[str, Figure]:
+    """:func:`krippendorff_alpha_sets` for several distances, from a table's distinct sets.
+
+    The distances share the work: the sets and their sizes, the codes the two sets
+    of each pair of coders share, and the counts behind the expected disagreement.
+
+    Parameters
+    ----------
+    table : SetTable
+        From :func:`reliability.codings.sets.set_table` (``Codings.set_table``).
+    distances : sequence of {"masi", "jaccard"}
+    bootstrap : BootstrapSettings, optional
+
+    Returns
+    -------
+    dict
+        Distance → Figure, as :func:`krippendorff_alpha_sets` returns it.
+    """
+    all_labels = table.labels
+    all_raters = (all_labels >= 0).sum(axis=1)
+    paired = all_raters >= 2
+    if not paired.any():
+        return {distance: Figure.undefined(0, _NO_PAIRED_UNIT) for distance in distances}
+    labels = all_labels[paired]
+    seen = labels >= 0
+    raters = all_raters[paired].astype(np.float64)
+    # The sets the paired units hold, renumbered in the table's order (by bit pattern).
+    occurs = np.bincount(labels[seen], minlength=table.n_sets) > 0
+    sets = np.flatnonzero(occurs)
+    set_of_rating = (np.cumsum(occurs) - 1)[labels[seen]]
     unit_of_rating = np.nonzero(seen)[0]
 
-    # Ordered pairs of coders within a unit, one coder pair at a time (vectorised over units).
-    sizes = applied.sum(axis=2)
-    pair_distances = np.zeros(len(raters))
+    # Ordered pairs of coders within a unit, one coder pair at a time (vectorised over all units:
+    # where a coder is missing the distance is computed and not added, cheaper than masked copies).
+    pair_distances = {distance: np.zeros(len(raters)) for distance in distances}
+    distance_of = {distance: _distance_lookup(distance, int(table.sizes.max(initial=0))) for distance in distances}
     n_coders = seen.shape[1]
     for first in range(n_coders):
         for second in range(first + 1, n_coders):
             both = seen[:, first] & seen[:, second]
-            shared = (applied[both, first] & applied[both, second]).sum(axis=1)
-            pair_distances[both] += 2.0 * _set_distance(
-                shared, sizes[both, first], sizes[both, second], distance
-            )
-    disagreement = pair_distances / (raters - 1.0)
-    too_many_sets = bootstrap is not None and len(patterns) > SET_BOOTSTRAP_LIMIT
-    figure = _alpha_figure(
-        unit_of_rating, set_of_rating, len(patterns), raters, disagreement,
-        _set_delta_times(patterns, distance), None if too_many_sets else bootstrap, units=np.flatnonzero(paired),
-    )
-    if too_many_sets and figure.value is not None:
-        figure = replace(
-            figure,
-            note=f"no interval: {len(patterns):,} distinct code sets are more than the "
-            f"{SET_BOOTSTRAP_LIMIT:,} a bootstrap of set-distance alpha handles",
+            set_a, set_b = labels[:, first], labels[:, second]
+            shared, size_a, size_b = table.shared(set_a, set_b), table.size_of(set_a), table.size_of(set_b)
+            for distance in distances:
+                pair_distances[distance] += np.where(both, 2.0 * distance_of[distance](shared, size_a, size_b), 0.0)
+    patterns = table.patterns(sets)
+    too_many_sets = bootstrap is not None and len(sets) > SET_BOOTSTRAP_LIMIT
+    point = _PointSpread.of(table.words[sets], table.sizes[sets], n_codes=table.n_codes)
+    figures = {}
+    for distance in distances:
+        figure = _alpha_figure(
+            unit_of_rating, set_of_rating, len(sets), raters, pair_distances[distance] / (raters - 1.0),
+            _delta_times(patterns, distance, point), None if too_many_sets else bootstrap,
+            units=np.flatnonzero(paired),
         )
-    return figure
+        if too_many_sets and figure.value is not None:
+            figure = replace(
+                figure,
+                note=f"no interval: {len(sets):,} distinct code sets are more than the "
+                f"{SET_BOOTSTRAP_LIMIT:,} a bootstrap of set-distance alpha handles",
+            )
+        figures[distance] = figure
+    return figures
 
 
-def _distinct_sets(patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a boolean (n, n_codes) array and each row's index among them."""
-    if patterns.shape[1] == 0:
-        return np.zeros((1, 0), dtype=bool), np.zeros(len(patterns), dtype=np.int64)
-    packed = np.ascontiguousarray(np.packbits(patterns, axis=1))
-    # One opaque key per row: sorting bytes is much faster than np.unique(axis=0).
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return patterns[first], inverse.ravel()
+LOOKUP_ENTRIES = 2**18
+"""Most (shared codes, size, size) combinations whose distances :func:`_distance_lookup` tabulates."""
+
+
+def _distance_lookup(distance: str, largest: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """:func:`_set_distance` for sets of at most ``largest`` codes: one table lookup per
+    pair of sets when the table of every combination is small, else computed."""
+    side = largest + 1
+    if side**3 > LOOKUP_ENTRIES:
+        return lambda shared, size_a, size_b: _set_distance(shared, size_a, size_b, distance)
+    values = _set_distance(*np.indices((side, side, side)), distance).ravel()
+    return lambda shared, size_a, size_b: values[(shared * side + size_a) * side + size_b]
+
+
+def _delta_times(
+    patterns: np.ndarray, distance: str, point: "_PointSpread | None"
+) -> Callable[[np.ndarray], np.ndarray]:
+    """``x -> x @ Delta``: one row (the point) by shared-code counts when ``point`` is given,
+    batches (a bootstrap) by :func:`_set_delta_times`, built on first use."""
+    batch: list[Callable[[np.ndarray], np.ndarray]] = []
+
+    def delta_times(x: np.ndarray) -> np.ndarray:
+        if point is not None and len(x) == 1:
+            return point.spread(x[0], distance)[None, :]
+        if not batch:
+            batch.append(_set_delta_times(patterns, distance))
+        return batch[0](x)
+
+    return delta_times
 
 
 def _set_distance(
@@ -239,3 +293,113 @@ def _sparse_set_delta_times(patterns: np.ndarray, distance: str) -> Callable[[np
         return np.asarray(by_size.T @ x.T).T @ disjoint + np.asarray(correction_t @ x.T).T
 
     return delta_times
+
+
+SUBSET_ENTRIES_LIMIT = 2**24
+"""Most (set, subset of it) pairs × set sizes :class:`_PointSpread` holds: about 128 MB at most."""
+
+
+@dataclass(eq=False)
+class _PointSpread:
+    """``x @ Delta`` for one row ``x`` of set counts, from how many codes sets share.
+
+    ``Delta[i, j] = d(s_ij, a_i, b_j)`` depends only on the codes ``s_ij`` sets i
+    and j share and their sizes, so ``(x @ Delta)[j] = sum_{a, s} W[j, a, s] d(s, a, b_j)``
+    with ``W[j, a, s]`` the weight of the sets of size ``a`` that share ``s`` codes
+    with set j. Every set T of codes contained in set j counts, for a set i of size
+    a holding it too, once towards ``E[j, a, |T|] = sum_i x_i C(s_ij, |T|)``; with
+    ``N[T, a]`` the weight of the sets of size a that hold T, ``E`` is a sum of
+    ``N`` over the subsets of each set, and W follows by binomial inversion
+    (``W[s] = sum_t (-1)^(t-s) C(t, s) E[t]``). With integer counts every step is
+    exact in float64 up to the last product with the distances. The work grows with
+    ``sum_j 2^|set j|``, not with sets²: the form for many distinct small sets.
+    """
+
+    sizes: np.ndarray
+    """Codes in each set, shape (n_sets,)."""
+    holder: np.ndarray
+    """For every (set, subset of it) pair: the set, shape (n_pairs,)."""
+    subset: np.ndarray
+    """... the subset's index among the distinct subsets of all sets."""
+    subset_size: np.ndarray
+    """... the subset's size."""
+    n_subsets: int
+    _last: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
+    """The last ``x`` and its :meth:`shared_weights`: the distances share them."""
+
+    @classmethod
+    def of(cls, words: np.ndarray, sizes: np.ndarray, n_codes: int) -> "_PointSpread | None":
+        """The subsets of every set; None where the dense form is quick (few sets)
+        or where the subsets would be too many (sets of many codes)."""
+        n_sets = len(words)
+        side = int(sizes.max(initial=0)) + 1
+        pairs = float(np.sum(np.exp2(np.minimum(sizes, 62))))  # capped: beyond, far too many anyway
+        if n_sets * n_sets * n_codes <= SPARSE_SETS_FROM or pairs * side > min(SUBSET_ENTRIES_LIMIT, n_sets**2):
+            return None
+        holders, subsets, subset_sizes = [], [], []
+        for size in np.unique(sizes):
+            group = np.flatnonzero(sizes == size)
+            keys = np.zeros((len(group), 1, words.shape[1]), dtype=np.uint64)
+            counted = np.zeros(1, dtype=np.int64)
+            remaining = words[group].copy()
+            for _ in range(int(size)):  # add each member code in turn: the subsets with it and without
+                lowest = _lowest_bit(remaining)
+                remaining ^= lowest
+                keys = np.concatenate([keys, keys | lowest[:, None, :]], axis=1)
+                counted = np.concatenate([counted, counted + 1])
+            holders.append(np.repeat(group, keys.shape[1]))
+            subsets.append(keys.reshape(-1, words.shape[1]))
+            subset_sizes.append(np.tile(counted, len(group)))
+        keys = np.concatenate(subsets)
+        if keys.shape[1] == 1:
+            distinct, subset = np.unique(keys[:, 0], return_inverse=True)
+        else:
+            opaque = np.ascontiguousarray(keys).view(np.dtype((np.void, 8 * keys.shape[1]))).ravel()
+            distinct, subset = np.unique(opaque, return_inverse=True)
+        return cls(sizes, np.concatenate(holders), subset.ravel(), np.concatenate(subset_sizes), len(distinct))
+
+    def shared_weights(self, x: np.ndarray) -> np.ndarray:
+        """``W[j, a, s]``: weight of the sets of size a sharing s codes with set j, shape (n_sets, side, side)."""
+        n_sets, side = len(self.sizes), int(self.sizes.max(initial=0)) + 1
+        holding = np.bincount(
+            self.subset * side + self.sizes[self.holder], weights=x[self.holder], minlength=self.n_subsets * side
+        ).reshape(self.n_subsets, side)  # N[T, a]
+        at = ((self.holder * side + self.subset_size) * side)[:, None] + np.arange(side)
+        moments = np.bincount(at.ravel(), weights=holding[self.subset].ravel(), minlength=n_sets * side * side)
+        moments = moments.reshape(n_sets, side, side)  # E[j, t, a]
+        t, s = np.indices((side, side))
+        inversion = np.where(t >= s, (-1.0) ** (t - s) * _binomials(side)[t, s], 0.0)  # [t, s]
+        return np.einsum("jta,ts->jas", moments, inversion)
+
+    def spread(self, x: np.ndarray, distance: str) -> np.ndarray:
+        """``x @ Delta`` for one row ``x`` of set counts, shape (n_sets,)."""
+        side = int(self.sizes.max(initial=0)) + 1
+        weights = self._weights(x)
+        shared, size_a, size_b = np.indices((side, side, side))
+        table = _set_distance(shared, size_a, size_b, distance)  # [shared, size_a, size_b]
+        return np.einsum("jas,saj->j", weights, table[:, :, self.sizes])
+
+    def _weights(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`shared_weights`, kept for the last ``x``: the distances share it."""
+        if self._last is None or not np.array_equal(self._last[0], x):
+            self._last = (np.array(x, copy=True), self.shared_weights(x))
+        return self._last[1]
+
+
+def _lowest_bit(words: np.ndarray) -> np.ndarray:
+    """One set bit of each row of words, the lowest of its last non-zero word (zeros for an empty row)."""
+    word = words.shape[1] - 1 - np.argmax((words != 0)[:, ::-1], axis=1)
+    rows = np.arange(len(words))
+    value = words[rows, word]
+    bit = np.zeros_like(words)
+    bit[rows, word] = value & (~value + np.uint64(1))  # x & -x
+    return bit
+
+
+def _binomials(side: int) -> np.ndarray:
+    """``C(t, s)`` for t, s < side, as floats (Pascal's triangle)."""
+    table = np.zeros((side, side))
+    table[:, 0] = 1.0
+    for t in range(1, side):
+        table[t, 1:] = table[t - 1, 1:] + table[t - 1, :-1]
+    return table

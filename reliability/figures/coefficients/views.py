@@ -20,10 +20,10 @@ from ..intervals import BootstrapSettings
 from .alpha import _presence_alpha, krippendorff_alpha
 from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _point_figures, _Presence
 from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
-from .kappa import _presence_cohen, cohen_kappa, pooled_kappa
+from .kappa import _presence_cohen, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
 from .positive import _presence_positive, positive_agreement
 from .resampled import Interval, Intervals, can_share, shared_intervals
-from .set_distance import krippendorff_alpha_sets
+from .set_distance import set_distance_alphas
 
 @dataclass(frozen=True)
 class CodeCoefficients:
@@ -100,18 +100,19 @@ def chance_corrected(
     for first, second in pairs:
         if not (0 <= first < codings.n_coders and 0 <= second < codings.n_coders) or first == second:
             raise ValueError(f"({first}, {second}) is not a pair of distinct coder indices")
-    labels, _ = codings.set_labels()
+    labels = codings.set_table.labels
     applied, seen = codings.applied, codings.seen
     # Resampling units one by one, every figure's interval comes from shared draws (resampled.py),
     # and the figures themselves as without a bootstrap; a clustered bootstrap (or one of more
     # coders than patterns can be numbered for) goes figure by figure.
     shared = bootstrap is not None and bootstrap.clusters is None and can_share(codings)
     own = None if shared else bootstrap
+    set_distances = set_distance_alphas(codings.set_table, ("masi", "jaccard"), bootstrap)
     overall = {
         "fleiss_kappa": fleiss_kappa(labels, own),
         "krippendorff_alpha": krippendorff_alpha(labels, own),
-        "krippendorff_alpha_masi": krippendorff_alpha_sets(applied, seen, "masi", bootstrap),
-        "krippendorff_alpha_jaccard": krippendorff_alpha_sets(applied, seen, "jaccard", bootstrap),
+        "krippendorff_alpha_masi": set_distances["masi"],
+        "krippendorff_alpha_jaccard": set_distances["jaccard"],
         "gwet_ac1": gwet_ac1(labels, bootstrap=own),
         "brennan_prediger": brennan_prediger(labels, bootstrap=own),
     }
@@ -120,8 +121,8 @@ def chance_corrected(
         both = seen[:, first] & seen[:, second]
         pair_figures[(coder_names[first], coder_names[second])] = {
             "cohen_kappa": cohen_kappa(labels[:, [first, second]], own),
-            "pooled_kappa": pooled_kappa(
-                applied[both, first], applied[both, second], None if own is None else own.restricted(both)
+            "pooled_kappa": _pooled_point(codings, first, second, both) if own is None else pooled_kappa(
+                applied[both, first], applied[both, second], own.restricted(both)
             ),
         }
     if bootstrap is None:
@@ -186,6 +187,19 @@ def _with_intervals(point: Coefficients, intervals: Intervals) -> Coefficients:
             for code, found, found_pairs in zip(point.codes, intervals.codes, intervals.code_pairs)
         ),
     )
+
+
+def _pooled_point(codings: Codings, first: int, second: int, both: np.ndarray) -> Figure:
+    """Pooled kappa of two coders without an interval, from counts per code.
+
+    A coder's count per code over the units both coded is the count of each
+    distinct set times its codes; the units where both applied a code, one pass
+    over the two coders' columns.
+    """
+    table = codings.set_table
+    counts = [table.code_counts(table.labels[both, coder]) for coder in (first, second)]
+    together = np.count_nonzero(codings.applied[:, first] & codings.applied[:, second], axis=0)
+    return pooled_kappa_of_counts(int(np.count_nonzero(both)), *counts, together)
 
 
 def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[CodeCoefficients, ...]:
