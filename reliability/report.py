@@ -27,6 +27,7 @@ from .codings.levels import LEVELS
 from .codings.scales import Scale, ordered_scale
 from .errors import UsageError
 from .figures.coefficients import chance_corrected
+from .figures.coefficients.resampled import shared_intervals, shares_draw
 from .figures.figure import Figure
 from .figures.intervals import BootstrapSettings
 from .figures.registry import Scope, keys, ordered
@@ -355,7 +356,9 @@ def compare(
         resampling = Stage(progress, "bootstrapping", to_draw)
         if bootstrap.progress is None:
             bootstrap = replace(bootstrap, progress=resampling.advance)
-    chance = chance_corrected(codings, pairs, bootstrap)
+    # One draw of units for the chance-corrected and the observed agreement figures, where they can share it.
+    drawn = shared_intervals(codings, pairs, bootstrap, observed=True) if shares_draw(codings, bootstrap) else None
+    chance = chance_corrected(codings, pairs, bootstrap, drawn)
     # Shares of the time measured at 200,000 units × 5 coders × 20 codes without a bootstrap.
     stage.reach(CHANCE_SHARE)
     scaled = None
@@ -369,8 +372,8 @@ def compare(
 
         gold_standard = against_gold(codings, gold)
     pair_results = []
-    for a, b in pairs:
-        observed = compare_pair(codings, a, b, bootstrap)
+    for index, (a, b) in enumerate(pairs):
+        observed = compare_pair(codings, a, b, bootstrap, None if drawn is None else drawn.observed.pairs[index])
         names = (codings.coders[a], codings.coders[b])
         pair_results.append(
             PairResult(
@@ -390,7 +393,7 @@ def compare(
             )
         )
         stage.advance(PAIRS_SHARE * stage.total / len(pairs))
-    overall = compare_all(codings, bootstrap)
+    overall = compare_all(codings, bootstrap, None if drawn is None else drawn.observed)
     stage.reach(CHANCE_SHARE + PAIRS_SHARE + OVERALL_SHARE)
     continuum = codings.layout.continuum if codings.layout is not None else None
     unitizing = None

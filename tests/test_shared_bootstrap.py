@@ -1,5 +1,6 @@
-"""The shared bootstrap of chance_corrected (figures/coefficients/resampled.py) is the plain
-bootstrap: the same draws of units, each figure recomputed from scratch on every resample."""
+"""The shared bootstrap (figures/coefficients/resampled.py) is the plain bootstrap: the same
+draws of units, each figure recomputed from scratch on every resample. The chance-corrected
+figures and the observed agreement ones (figures/agreement.py) see the same draws in compare()."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 
 from reliability.codings.model import Codings
+from reliability.figures.agreement import compare_all, compare_pair
 from reliability.figures.coefficients import (
     brennan_prediger,
     chance_corrected,
@@ -18,8 +20,11 @@ from reliability.figures.coefficients import (
     positive_agreement,
 )
 from reliability.figures.intervals import CHUNK, BootstrapSettings, percentile_interval, unit_counts
+from reliability.report import compare
 
 N_RESAMPLES = 150  # three chunks, the last one short
+OBSERVED_PAIR = ("percent_agreement", "shared_agreement", "jaccard")
+OBSERVED_OVERALL = ("percent_agreement", "shared_agreement")
 
 
 def random_codings(seed: int, n_units: int = 30) -> Codings:
@@ -55,6 +60,18 @@ def plain_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[flo
         for drawn in counts.T.astype(np.int64):
             rows = np.repeat(np.arange(codings.n_units), drawn)
             resampled, applied, seen = labels[rows], codings.applied[rows], codings.seen[rows]
+            drawn = Codings(
+                units=tuple(f"r{i}" for i in range(len(rows))),
+                coders=codings.coders,
+                codes=codings.codes,
+                applied=applied,
+                seen=seen,
+            )
+            everyone = compare_all(drawn)
+            for name in OBSERVED_OVERALL:
+                add(("overall", name), getattr(everyone, name))
+            for k, figure in everyone.at_least_k.items():
+                add(("overall", "at_least", k), figure)
             add(("overall", "fleiss_kappa"), fleiss_kappa(resampled))
             add(("overall", "krippendorff_alpha"), krippendorff_alpha(resampled))
             add(("overall", "gwet_ac1"), gwet_ac1(resampled, n_categories=q))
@@ -63,6 +80,9 @@ def plain_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[flo
                 both = seen[:, a] & seen[:, b]
                 add(("pair", a, b, "cohen_kappa"), cohen_kappa(resampled[:, [a, b]]))
                 add(("pair", a, b, "pooled_kappa"), pooled_kappa(applied[both, a], applied[both, b]))
+                observed = compare_pair(drawn, a, b)
+                for name in OBSERVED_PAIR:
+                    add(("pair", a, b, name), getattr(observed, name))
             for k in range(codings.n_codes):
                 presence = codings.code_labels(k)[rows]
                 add(("code", k, "fleiss_kappa"), fleiss_kappa(presence))
@@ -75,27 +95,33 @@ def plain_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[flo
     return {key: percentile_interval(np.array(found), 0.95) for key, found in values.items()}
 
 
+CHANCE_OVERALL = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger")
+CHANCE_PAIR = ("cohen_kappa", "pooled_kappa")
+
+
 def shared_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[float, float] | None]:
-    result = chance_corrected(codings, pairs, BootstrapSettings(N_RESAMPLES, seed=seed))
-    names = codings.coders
-    found = {("overall", name): result.overall[name].ci for name in
-             ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger")}
+    """The intervals of compare(), with every figure it resamples from the shared draw."""
+    report = compare(codings, bootstrap=BootstrapSettings(N_RESAMPLES, seed=seed), sections=())
+    position = {pair: index for index, pair in enumerate(pairs)}
+    found = {("overall", name): report.overall.figures[name].ci for name in CHANCE_OVERALL + OBSERVED_OVERALL}
+    found.update({("overall", "at_least", k): figure.ci for k, figure in report.overall.at_least_k.items()})
     for a, b in pairs:
-        for name in ("cohen_kappa", "pooled_kappa"):
-            found[("pair", a, b, name)] = result.pairs[(names[a], names[b])][name].ci
-    for k, code in enumerate(result.codes):
+        figures = report.pairs[position[(a, b)]].figures
+        for name in CHANCE_PAIR + OBSERVED_PAIR:
+            found[("pair", a, b, name)] = figures[name].ci
+    for k, code in enumerate(report.codes):
         for name in ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement"):
-            found[("code", k, name)] = getattr(code, name).ci
+            found[("code", k, name)] = code.figures[name].ci
         for a, b in pairs:
             for name in ("cohen_kappa", "positive_agreement"):
-                found[("code", k, a, b, name)] = code.pairs[(names[a], names[b])][name].ci
+                found[("code", k, a, b, name)] = code.pairs[position[(a, b)]].figures[name].ci
     return found
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_every_interval_is_the_plain_bootstrap_of_the_same_draws(seed):
     codings = random_codings(seed)
-    pairs = [(0, 1), (0, 2), (1, 2)]
+    pairs = [(0, 1), (0, 2), (1, 2)]  # every pair, as compare() takes them without a reference coder
     expected, found = plain_bootstrap(codings, pairs, seed), shared_bootstrap(codings, pairs, seed)
     assert set(found) == set(expected)
     for key, interval in expected.items():
@@ -104,6 +130,37 @@ def test_every_interval_is_the_plain_bootstrap_of_the_same_draws(seed):
         else:
             # Sums of contributions against figures from scratch: equal up to rounding.
             assert found[key] == pytest.approx(interval, rel=1e-9, abs=1e-12), key
+
+
+def test_chance_corrected_alone_draws_what_compare_draws_for_it():
+    # The observed agreement figures join the draw without changing the other figures' intervals.
+    codings = random_codings(4)
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    alone = chance_corrected(codings, pairs, BootstrapSettings(N_RESAMPLES, seed=4))
+    together = shared_bootstrap(codings, pairs, 4)
+    assert all(alone.overall[name].ci == together[("overall", name)] for name in CHANCE_OVERALL)
+    names = codings.coders
+    for a, b in pairs:
+        for name in CHANCE_PAIR:
+            assert alone.pairs[(names[a], names[b])][name].ci == together[("pair", a, b, name)]
+    assert all(code.fleiss_kappa.ci == together[("code", k, "fleiss_kappa")] for k, code in enumerate(alone.codes))
+
+
+def test_observed_figures_undefined_on_the_data_get_no_interval():
+    # Coder c2 coded exactly the units c0 did not: pair (c0, c2) and "all three coders" have no unit.
+    codings = random_codings(6)
+    seen = codings.seen.copy()
+    seen[:, 2] = ~seen[:, 0]
+    disjoint = Codings(units=codings.units, coders=codings.coders, codes=codings.codes,
+                       applied=codings.applied & seen[:, :, None], seen=seen)
+    report = compare(disjoint, bootstrap=BootstrapSettings(N_RESAMPLES, seed=6), sections=())
+    by_pair = {pair.coders: pair.figures for pair in report.pairs}
+    for name in OBSERVED_PAIR:
+        assert by_pair[("c0", "c2")][name].value is None and by_pair[("c0", "c2")][name].ci is None
+        assert by_pair[("c0", "c2")][name].note == "no units to compare"
+        assert by_pair[("c0", "c1")][name].ci is not None
+    assert report.overall.figures["percent_agreement"].ci is None and report.overall.at_least_k[3].ci is None
+    assert report.overall.at_least_k[2].ci is not None
 
 
 def test_a_unit_is_drawn_as_often_as_in_n_draws_with_replacement():

@@ -4,11 +4,19 @@ An empty set takes part as the pseudo-code "(uncoded)": two coders who both
 found no appropriate category agree. Everything is computed per unit with numpy
 over the table's distinct sets (``Codings.set_table``) or the whole ``applied``
 array; no per-unit Python loops.
+
+Each figure is the share of its counted units that agree (:func:`share`), so its
+per-unit (indicator, counted) pair is all a bootstrap needs: :func:`pair_shares`
+and :func:`overall_shares` give them, for the figures' own draws here or for the
+draw shared with the chance-corrected figures
+(:mod:`reliability.figures.coefficients.resampled`), whose intervals come back
+as :class:`DrawnIntervals`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +45,28 @@ class UnitAgreement:
     identical: np.ndarray
     shared: np.ndarray
     jaccard: np.ndarray | None = None
+
+
+Interval = tuple[float, float] | None
+"""A percentile interval, or None when the figure is undefined in most resamples."""
+
+Shares = dict[str, tuple[np.ndarray, np.ndarray]]
+"""Figures by name, each as its per-unit (indicator or score, counted) arrays of shape (n_units,)."""
+
+
+@dataclass(frozen=True)
+class DrawnIntervals:
+    """Intervals of the observed-agreement figures drawn together with other figures.
+
+    A figure undefined on the data, or not resampled, has no entry.
+    """
+
+    overall: dict[str, Interval] = field(default_factory=dict)
+    """percent_agreement, shared_agreement over all coders."""
+    at_least_k: dict[int, Interval] = field(default_factory=dict)
+    """By k, as ``OverallAgreement.at_least_k``."""
+    pairs: list[dict[str, Interval]] = field(default_factory=list)
+    """Per pair, in the order drawn: percent_agreement, shared_agreement, jaccard."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +154,11 @@ def _at_least_k(raters: np.ndarray, most: np.ndarray, k: int) -> tuple[np.ndarra
 
 
 def share(indicator: np.ndarray, counted: np.ndarray, ci: BootstrapSettings | None = None) -> Figure:
-    """Mean of a per-unit indicator (or score) over the counted units, with an optional interval."""
+    """Mean of a per-unit indicator (or score) over the counted units, with an optional interval.
+
+    The interval draws the counted units for this figure alone; :func:`compare_pair`
+    and :func:`compare_all` take intervals from a draw shared by many figures instead.
+    """
     n = int(counted.sum())
     figure = proportion(float(np.asarray(indicator, dtype=float)[counted].sum()), n)
     if ci is None or figure.value is None:
@@ -134,8 +168,54 @@ def share(indicator: np.ndarray, counted: np.ndarray, ci: BootstrapSettings | No
         return figure.with_ci(bootstrap(contributions, lambda s: s[:, 0] / s[:, 1], ci))
 
 
-def compare_pair(codings: Codings, a: int, b: int, ci: BootstrapSettings | None = None) -> PairAgreement:
+def pair_shares(codings: Codings, a: int, b: int) -> Shares:
+    """The per-unit (indicator, counted) of each figure of :func:`compare_pair`."""
+    units = pair_units(codings, a, b)
+    return {
+        "percent_agreement": (units.identical, units.counted),
+        "shared_agreement": (units.shared, units.counted),
+        "jaccard": (units.jaccard, units.counted),
+    }
+
+
+def overall_shares(codings: Codings) -> tuple[Shares, dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """The per-unit (indicator, counted) of each figure of :func:`compare_all`: by name, and by k."""
+    units = all_units(codings)
+    raters, most = codings.seen.sum(axis=1), _most_coders_on_one_code(codings)
+    at_least = {k: _at_least_k(raters, most, k)[::-1] for k in range(2, codings.n_coders + 1)}
+    named = {"percent_agreement": (units.identical, units.counted), "shared_agreement": (units.shared, units.counted)}
+    return named, at_least
+
+
+def _figures(
+    shares: dict[Any, tuple[np.ndarray, np.ndarray]], ci: BootstrapSettings | None, drawn: dict[Any, Interval] | None
+) -> dict[Any, Figure]:
+    """Each share's Figure: with its own draw's interval, or with the interval drawn for it (``drawn``)."""
+    if drawn is None:
+        return {key: share(indicator, counted, ci) for key, (indicator, counted) in shares.items()}
+    figures = {key: share(indicator, counted) for key, (indicator, counted) in shares.items()}
+    return {key: figure if figure.value is None else figure.with_ci(drawn.get(key)) for key, figure in figures.items()}
+
+
+def compare_pair(
+    codings: Codings,
+    a: int,
+    b: int,
+    ci: BootstrapSettings | None = None,
+    drawn: dict[str, Interval] | None = None,
+) -> PairAgreement:
     """Percent, shared and Jaccard agreement of coders ``a`` and ``b``.
+
+    Parameters
+    ----------
+    codings : Codings
+    a, b : int
+        Coder indices.
+    ci : BootstrapSettings, optional
+        Each figure's interval from its own draw of the units both coders coded.
+    drawn : dict of str to interval, optional
+        The figures' intervals from a draw shared with other figures
+        (``DrawnIntervals.pairs``); used instead of ``ci``.
 
     Examples
     --------
@@ -148,29 +228,27 @@ def compare_pair(codings: Codings, a: int, b: int, ci: BootstrapSettings | None 
     >>> r.percent_agreement.value, r.shared_agreement.value, r.jaccard.value
     (0.3333333333333333, 0.6666666666666666, 0.5)
     """
-    units = pair_units(codings, a, b)
+    shares = pair_shares(codings, a, b)
     return PairAgreement(
         coders=(codings.coders[a], codings.coders[b]),
-        n_units=int(units.counted.sum()),
-        percent_agreement=share(units.identical, units.counted, ci),
-        shared_agreement=share(units.shared, units.counted, ci),
-        jaccard=share(units.jaccard, units.counted, ci),
+        n_units=int(shares["percent_agreement"][1].sum()),
+        **_figures(shares, ci, drawn),
     )
 
 
-def compare_all(codings: Codings, ci: BootstrapSettings | None = None) -> OverallAgreement:
-    """Agreement across every coder, and the k-of-n figures for k = 2..n."""
-    units = all_units(codings)
-    raters, most = codings.seen.sum(axis=1), _most_coders_on_one_code(codings)
-    at_least = {}
-    for k in range(2, codings.n_coders + 1):
-        counted, agreed = _at_least_k(raters, most, k)
-        at_least[k] = share(agreed, counted, ci)
+def compare_all(
+    codings: Codings, ci: BootstrapSettings | None = None, drawn: DrawnIntervals | None = None
+) -> OverallAgreement:
+    """Agreement across every coder, and the k-of-n figures for k = 2..n.
+
+    ``ci`` gives each figure an interval from its own draw of the units it counts;
+    ``drawn``, intervals from a draw shared with other figures, used instead.
+    """
+    named, at_least = overall_shares(codings)
     return OverallAgreement(
-        n_units=int(units.counted.sum()),
-        percent_agreement=share(units.identical, units.counted, ci),
-        shared_agreement=share(units.shared, units.counted, ci),
-        at_least_k=at_least,
+        n_units=int(named["percent_agreement"][1].sum()),
+        **_figures(named, ci, None if drawn is None else drawn.overall),
+        at_least_k=_figures(at_least, ci, None if drawn is None else drawn.at_least_k),
     )
 
 

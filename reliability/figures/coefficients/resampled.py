@@ -15,7 +15,11 @@ are grouped by those labels, the shared counts are summed by group once per
 grouping (:class:`~reliability.figures.intervals.GroupCounts`), and each figure
 multiplies the group counts with its contributions built on one label row per
 group. Figures of one grouping (Fleiss, AC1, Brennan–Prediger and alpha; a
-pair's two kappas; a code's fourteen figures) share its counts.
+pair's two kappas; a code's fourteen figures) share its counts. The observed
+agreement figures (:mod:`reliability.figures.agreement`), when asked for, join
+the groupings they depend on: a pair's percent, shared and Jaccard agreement
+that pair's; percent and shared agreement over all coders and the k-of-n
+figures the overall one (a unit's code sets, up to their order, fix them all).
 
 Used by :func:`~reliability.figures.coefficients.views.chance_corrected` when
 units are resampled one by one; a clustered bootstrap (documents of units of
@@ -31,10 +35,11 @@ from typing import Any, Callable
 import numpy as np
 
 from ...codings.model import Codings
+from ..agreement import DrawnIntervals, Shares, overall_shares, pair_shares
 from ..figure import Figure
 from ..intervals import CHUNK, EXACT_IN_FLOAT32, BootstrapSettings, GroupCounts, percentile_interval, unit_counts
 from .alpha import _nominal_alpha_model
-from .core import _Model, _Parts
+from .core import _Block, _divide, _Model, _Parts, _stack
 from .gwet import _ac1_chance_weights, _fleiss_chance_weights, _gwet_model, _uniform_chance_weights
 from .kappa import _cohen_model, _pooled_model
 from .positive import _positive_model
@@ -57,6 +62,14 @@ class Intervals:
     """Per code: fleiss_kappa, krippendorff_alpha, gwet_ac1, positive_agreement."""
     code_pairs: list[list[dict[str, Interval]]] = field(default_factory=list)
     """Per code, per pair: cohen_kappa, positive_agreement."""
+    observed: DrawnIntervals = field(default_factory=DrawnIntervals)
+    """The observed agreement figures, when asked for (``compare_pair``'s and ``compare_all``'s ``drawn``)."""
+
+
+def shares_draw(codings: Codings, settings: BootstrapSettings | None) -> bool:
+    """Whether :func:`shared_intervals` serves this bootstrap: units resampled one by one, and
+    every code's patterns numbered (:func:`can_share`)."""
+    return settings is not None and settings.clusters is None and can_share(codings)
 
 
 def can_share(codings: Codings) -> bool:
@@ -66,7 +79,11 @@ def can_share(codings: Codings) -> bool:
 
 
 def shared_intervals(
-    codings: Codings, pairs: list[tuple[int, int]], settings: BootstrapSettings, labels: np.ndarray | None = None
+    codings: Codings,
+    pairs: list[tuple[int, int]],
+    settings: BootstrapSettings,
+    labels: np.ndarray | None = None,
+    observed: bool = False,
 ) -> Intervals:
     """Percentile intervals of the set-as-one-label, pair and per-code figures of ``chance_corrected``.
 
@@ -79,6 +96,8 @@ def shared_intervals(
         Without ``clusters``; ``progress`` is told the resamples of each figure as they are evaluated.
     labels : ndarray of int, shape (n_units, n_coders), optional
         ``codings.set_labels()[0]``, when the caller has it.
+    observed : bool, default False
+        Also the observed agreement figures (``Intervals.observed``), from the same draws.
 
     Returns
     -------
@@ -90,6 +109,7 @@ def shared_intervals(
         pairs=[{} for _ in pairs],
         codes=[{} for _ in codings.codes],
         code_pairs=[[{} for _ in pairs] for _ in codings.codes],
+        observed=DrawnIntervals(pairs=[{} for _ in pairs]),
     )
     if codings.n_units == 0:  # every figure is undefined
         return intervals
@@ -103,17 +123,22 @@ def shared_intervals(
         (intervals.overall, "brennan_prediger", _gwet_model(overall.labels, _uniform_chance_weights, None, True)),
         (intervals.overall, "krippendorff_alpha", _nominal_alpha_model(overall.labels)),
     ]
+    if observed:
+        named, at_least = overall_shares(codings)
+        models += _share_models(overall, intervals.observed.overall, named)
+        models += _share_models(overall, intervals.observed.at_least_k, at_least)
     jobs = [_Job.of(overall, models)]
     membership = _membership(codings, labels)
-    for (a, b), target in zip(pairs, intervals.pairs):
+    for (a, b), target, observed_target in zip(pairs, intervals.pairs, intervals.observed.pairs):
         pair = _Grouping.of(labels[:, [a, b]])
         both = np.flatnonzero((pair.labels >= 0).all(axis=1))
         pooled = _pooled_model(membership[pair.labels[both, 0]], membership[pair.labels[both, 1]])
         if isinstance(pooled, _Model):
             pooled = pooled._replace(contributions=replace(pooled.contributions, units=both))
-        jobs.append(
-            _Job.of(pair, [(target, "cohen_kappa", _cohen_model(pair.labels)), (target, "pooled_kappa", pooled)])
-        )
+        models = [(target, "cohen_kappa", _cohen_model(pair.labels)), (target, "pooled_kappa", pooled)]
+        if observed:
+            models += _share_models(pair, observed_target, pair_shares(codings, a, b))
+        jobs.append(_Job.of(pair, models))
     patterns = _Patterns.of(codings)
     code_jobs = [
         _Job.of(patterns.part(k), _code_models(patterns.part(k).labels, intervals, k, pairs))
@@ -217,6 +242,47 @@ class _Patterns:
     def counts(self, unit_counts: np.ndarray) -> np.ndarray:
         """Every code's pattern counts for unit counts (n_units, size): shape (patterns, size)."""
         return np.asarray(self.spread @ self.seen_counts(unit_counts)) + np.asarray(self.moves @ unit_counts)
+
+
+def _share_models(
+    grouping: _Grouping, target: dict[Any, Interval], shares: Shares | dict[int, tuple[np.ndarray, np.ndarray]]
+) -> list[tuple[dict[Any, Interval], Any, _Model]]:
+    """Models of shares of counted units (:func:`reliability.figures.agreement.share`) on a grouping.
+
+    Each share's per-unit indicator and counted flag depend only on the labels
+    the units are grouped by, so a group takes the values of its units. A share
+    with no counted unit is undefined, and gets no model (nor interval).
+
+    Returns
+    -------
+    list of (target, key, model)
+        As :meth:`_Job.of` takes them: one contribution matrix, (indicator, counted)
+        column pairs side by side, each statistic the quotient of its pair.
+    """
+    defined = [(key, indicator, counted) for key, (indicator, counted) in shares.items() if counted.any()]
+    if not defined:
+        return []
+    per_unit = np.column_stack(
+        [column for _, indicator, counted in defined for column in (np.where(counted, indicator, 0.0), counted)]
+    )
+    per_group = np.zeros((len(grouping.labels), per_unit.shape[1]))
+    per_group[grouping.group_of_unit] = per_unit
+    groups, columns = np.nonzero(per_group)
+    contributions = _stack(len(per_group), _Block(groups, columns, per_group[groups, columns], per_group.shape[1]))
+    return [
+        (target, key, _Model(contributions, _Quotient(2 * i), "no units to compare"))
+        for i, (key, _, _) in enumerate(defined)
+    ]
+
+
+@dataclass(frozen=True)
+class _Quotient:
+    """The statistic ``sums[:, column] / sums[:, column + 1]`` (NaN where nothing is counted)."""
+
+    column: int
+
+    def __call__(self, sums: np.ndarray) -> _Parts:
+        return _Parts(_divide(sums[:, self.column], sums[:, self.column + 1]))
 
 
 def _membership(codings: Codings, labels: np.ndarray) -> np.ndarray:

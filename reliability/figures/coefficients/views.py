@@ -22,7 +22,7 @@ from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _poin
 from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
 from .kappa import _presence_cohen, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
 from .positive import _presence_positive, positive_agreement
-from .resampled import Interval, Intervals, can_share, shared_intervals
+from .resampled import Interval, Intervals, shared_intervals, shares_draw
 from .set_distance import set_distance_alphas
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ def chance_corrected(
     codings: Codings,
     pairs: list[tuple[int, int]],
     bootstrap: BootstrapSettings | None = None,
+    drawn: Intervals | None = None,
 ) -> Coefficients:
     """Every chance-corrected figure of a coding, in the three views of DESIGN §3.
 
@@ -73,6 +74,10 @@ def chance_corrected(
         When given, every figure gets a percentile interval: resampling units, from
         draws shared by all figures (:func:`.resampled.shared_intervals`); with
         ``clusters``, from each figure's own draws.
+    drawn : Intervals, optional
+        The shared draw's intervals, when the caller has drawn them for more figures
+        (``shared_intervals(codings, pairs, bootstrap, observed=True)``, where
+        ``shares_draw(codings, bootstrap)``); without it, drawn here.
 
     Returns
     -------
@@ -105,7 +110,7 @@ def chance_corrected(
     # Resampling units one by one, every figure's interval comes from shared draws (resampled.py),
     # and the figures themselves as without a bootstrap; a clustered bootstrap (or one of more
     # coders than patterns can be numbered for) goes figure by figure.
-    shared = bootstrap is not None and bootstrap.clusters is None and can_share(codings)
+    shared = shares_draw(codings, bootstrap)
     own = None if shared else bootstrap
     set_distances = set_distance_alphas(codings.set_table, ("masi", "jaccard"), bootstrap)
     overall = {
@@ -130,7 +135,7 @@ def chance_corrected(
     if shared:
         return _with_intervals(
             Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs)),
-            shared_intervals(codings, pairs, bootstrap, labels),
+            drawn if drawn is not None else shared_intervals(codings, pairs, bootstrap, labels),
         )
     codes = []
     for k, code in enumerate(codings.codes):
