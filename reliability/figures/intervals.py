@@ -103,7 +103,7 @@ def resampled_sums(contributions: Any, settings: BootstrapSettings, units: np.nd
     rng = np.random.default_rng(settings.seed)
     if n_units == 0:
         return np.zeros((settings.n_resamples, contributions.shape[1]))
-    distinct, group_of_unit, group_size = _distinct_rows(contributions)
+    distinct, group_of_unit, group_size = distinct_rows(contributions)
     n_groups = len(group_size)
     sums = []
     for start in range(0, settings.n_resamples, CHUNK):
@@ -261,7 +261,7 @@ def _sum_by_cluster(contributions: Any, clusters: np.ndarray, units: np.ndarray 
     return summed if isinstance(contributions, np.ndarray) else sparse.csr_array(summed)
 
 
-def _distinct_rows(contributions: Any) -> tuple[Any, np.ndarray, np.ndarray]:
+def distinct_rows(contributions: Any) -> tuple[Any, np.ndarray, np.ndarray]:
     """Identical rows grouped: (distinct rows, group of each unit, size of each group).
 
     Rows are keyed by two fixed random projections (one complex number); the keys

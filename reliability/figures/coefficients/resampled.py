@@ -30,22 +30,28 @@ The same seed gives the same intervals, run to run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
 from ...codings.model import Codings
-from ..agreement import DrawnIntervals, Shares, overall_shares, pair_shares
+from ..agreement import DrawnIntervals, Interval, Shares, overall_shares, pair_shares
 from ..figure import Figure
-from ..intervals import CHUNK, EXACT_IN_FLOAT32, BootstrapSettings, GroupCounts, percentile_interval, unit_counts
+from ..intervals import (
+    CHUNK,
+    EXACT_IN_FLOAT32,
+    BootstrapSettings,
+    GroupCounts,
+    distinct_rows,
+    percentile_interval,
+    unit_counts,
+)
 from .alpha import _nominal_alpha_model
 from .core import _Block, _divide, _Model, _Parts, _stack
 from .gwet import _ac1_chance_weights, _fleiss_chance_weights, _gwet_model, _uniform_chance_weights
 from .kappa import _cohen_model, _pooled_model
 from .positive import _positive_model
 
-Interval = tuple[float, float] | None
-"""A percentile interval, or None when the figure is undefined in most resamples."""
 
 @dataclass(frozen=True)
 class Intervals:
@@ -125,8 +131,10 @@ def shared_intervals(
     ]
     if observed:
         named, at_least = overall_shares(codings)
-        models += _share_models(overall, intervals.observed.overall, named)
-        models += _share_models(overall, intervals.observed.at_least_k, at_least)
+        models += _share_models(
+            overall,
+            _targeted(intervals.observed.overall, named) + _targeted(intervals.observed.at_least_k, at_least),
+        )
     jobs = [_Job.of(overall, models)]
     membership = _membership(codings, labels)
     for (a, b), target, observed_target in zip(pairs, intervals.pairs, intervals.observed.pairs):
@@ -137,7 +145,7 @@ def shared_intervals(
             pooled = pooled._replace(contributions=replace(pooled.contributions, units=both))
         models = [(target, "cohen_kappa", _cohen_model(pair.labels)), (target, "pooled_kappa", pooled)]
         if observed:
-            models += _share_models(pair, observed_target, pair_shares(codings, a, b))
+            models += _share_models(pair, _targeted(observed_target, pair_shares(codings, a, b)))
         jobs.append(_Job.of(pair, models))
     patterns = _Patterns.of(codings)
     code_jobs = [
@@ -245,44 +253,104 @@ class _Patterns:
 
 
 def _share_models(
-    grouping: _Grouping, target: dict[Any, Interval], shares: Shares | dict[int, tuple[np.ndarray, np.ndarray]]
-) -> list[tuple[dict[Any, Interval], Any, _Model]]:
-    """Models of shares of counted units (:func:`reliability.figures.agreement.share`) on a grouping.
+    grouping: _Grouping, shares: list[tuple[dict[Any, Interval], Any, np.ndarray, np.ndarray]]
+) -> list[tuple[dict[Any, Interval], Any, "_Alike"]]:
+    """The shares of counted units (:func:`reliability.figures.agreement.share`) on a grouping.
 
     Each share's per-unit indicator and counted flag depend only on the labels
     the units are grouped by, so a group takes the values of its units. A share
-    with no counted unit is undefined, and gets no model (nor interval).
+    with no counted unit is undefined, and gets no interval.
+
+    Parameters
+    ----------
+    grouping : _Grouping
+    shares : list of (target, key, indicator, counted)
+        Where each interval goes, and the share's per-unit arrays, shape (n_units,).
 
     Returns
     -------
-    list of (target, key, model)
-        As :meth:`_Job.of` takes them: one contribution matrix, (indicator, counted)
-        column pairs side by side, each statistic the quotient of its pair.
+    list of (target, key, _Alike)
+        As :meth:`_Job.of` takes them, all on one :class:`_FewRows` matrix: each
+        share's indicator column and its counted column (one per distinct counted
+        flag); each statistic is the quotient of the two.
     """
-    defined = [(key, indicator, counted) for key, (indicator, counted) in shares.items() if counted.any()]
+    from scipy import sparse  # the bootstrap's contributions are sparse already
+
+    columns: list[np.ndarray] = []
+    counted_columns: list[np.ndarray] = []
+    defined = []
+    for target, key, indicator, counted in shares:
+        if not counted.any():
+            continue
+        same = [i for i, other in enumerate(counted_columns) if np.array_equal(other, counted)]
+        if not same:
+            counted_columns.append(counted)
+        columns.append(np.where(counted, indicator, 0.0))
+        defined.append((target, key, len(columns) - 1, same[0] if same else len(counted_columns) - 1))
     if not defined:
         return []
-    per_unit = np.column_stack(
-        [column for _, indicator, counted in defined for column in (np.where(counted, indicator, 0.0), counted)]
+    n_groups = len(grouping.labels)
+    per_group = np.zeros((n_groups, len(columns) + len(counted_columns)))
+    per_group[grouping.group_of_unit] = np.column_stack(columns + counted_columns)
+    # A few indicators and a score of a few values: the groups take a few distinct rows.
+    rows, row_of_group, _ = distinct_rows(per_group)
+    exact = np.float32 if grouping.group_of_unit.size < EXACT_IN_FLOAT32 else np.float64
+    matrix = _FewRows(
+        sparse.csr_array(rows.T),
+        sparse.csr_array((np.ones(n_groups, exact), (row_of_group, np.arange(n_groups))), shape=(len(rows), n_groups)),
     )
-    per_group = np.zeros((len(grouping.labels), per_unit.shape[1]))
-    per_group[grouping.group_of_unit] = per_unit
-    groups, columns = np.nonzero(per_group)
-    contributions = _stack(len(per_group), _Block(groups, columns, per_group[groups, columns], per_group.shape[1]))
     return [
-        (target, key, _Model(contributions, _Quotient(2 * i), "no units to compare"))
-        for i, (key, _, _) in enumerate(defined)
+        (target, key, _Alike(matrix, _Quotient(share, len(columns) + counted)))
+        for target, key, share, counted in defined
     ]
+
+
+@dataclass(frozen=True, eq=False)
+class _FewRows:
+    """A (d, n_groups) contribution matrix whose groups take few distinct rows: ``rows @ (alike @ counts)``.
+
+    Counting how often each distinct row was drawn reads one entry per group, a
+    fraction of the entries of the whole matrix.
+
+    Attributes
+    ----------
+    rows : scipy sparse array, shape (d, n_distinct)
+        The distinct rows, as columns.
+    alike : scipy sparse array, shape (n_distinct, n_groups)
+        A one at each group's distinct row, in the type of the group counts (float32
+        below 2**24 units: exact, and half the memory to read).
+    """
+
+    rows: Any
+    alike: Any
+
+    def __matmul__(self, group_counts: np.ndarray) -> np.ndarray:
+        return np.asarray(self.rows @ np.asarray(self.alike @ group_counts).astype(np.float64))
+
+
+class _Alike(NamedTuple):
+    """A figure on a :class:`_FewRows` matrix: the matrix, and the statistic of its sums."""
+
+    matrix: _FewRows
+    statistic: Callable[[np.ndarray], _Parts]
+
+
+def _targeted(
+    target: dict[Any, Interval], shares: Shares | dict[int, tuple[np.ndarray, np.ndarray]]
+) -> list[tuple[dict[Any, Interval], Any, np.ndarray, np.ndarray]]:
+    """The shares as :func:`_share_models` takes them, each interval to go into ``target``."""
+    return [(target, key, indicator, counted) for key, (indicator, counted) in shares.items()]
 
 
 @dataclass(frozen=True)
 class _Quotient:
-    """The statistic ``sums[:, column] / sums[:, column + 1]`` (NaN where nothing is counted)."""
+    """The statistic ``sums[:, numerator] / sums[:, denominator]`` (NaN where nothing is counted)."""
 
-    column: int
+    numerator: int
+    denominator: int
 
     def __call__(self, sums: np.ndarray) -> _Parts:
-        return _Parts(_divide(sums[:, self.column], sums[:, self.column + 1]))
+        return _Parts(_divide(sums[:, self.numerator], sums[:, self.denominator]))
 
 
 def _membership(codings: Codings, labels: np.ndarray) -> np.ndarray:
@@ -321,18 +389,23 @@ class _Job:
     matrices: list[Any]
 
     @classmethod
-    def of(cls, grouping: _Grouping, models: list[tuple[dict[str, Interval], str, _Model | Figure]]) -> "_Job":
+    def of(
+        cls, grouping: _Grouping, models: list[tuple[dict[Any, Interval], Any, "_Model | _Alike | Figure"]]
+    ) -> "_Job":
         from scipy import sparse  # the contributions are sparse already
 
         n_groups = len(grouping.labels)
         figures, matrices = [], []
         for target, name, model in models:
-            if not isinstance(model, _Model):
+            if isinstance(model, _Alike):
+                matrix = model.matrix
+            elif isinstance(model, _Model):
+                entries = model.contributions.matrix().tocoo()
+                units = model.contributions.units
+                groups = entries.row if units is None else np.asarray(units)[entries.row]
+                matrix = sparse.csc_array((entries.data, (entries.col, groups)), shape=(entries.shape[1], n_groups))
+            else:
                 continue
-            entries = model.contributions.matrix().tocoo()
-            units = model.contributions.units
-            groups = entries.row if units is None else np.asarray(units)[entries.row]
-            matrix = sparse.csc_array((entries.data, (entries.col, groups)), shape=(entries.shape[1], n_groups))
             same = [i for i, other in enumerate(matrices) if _equal(matrix, other)]
             if not same:
                 matrices.append(matrix)
@@ -340,13 +413,22 @@ class _Job:
         return cls(grouping, figures, matrices)
 
     def evaluate(self, group_counts: np.ndarray) -> list[np.ndarray]:
-        """Each figure's values for group counts of shape (n_groups, size), float64."""
-        sums = [np.asarray(matrix @ group_counts).T for matrix in self.matrices]
+        """Each figure's values for group counts of shape (n_groups, size), as :class:`GroupCounts` gives them."""
+        wide = None  # the counts in float64, for the contributions stored in float64
+        sums = []
+        for matrix in self.matrices:
+            if isinstance(matrix, _FewRows):
+                sums.append((matrix @ group_counts).T)
+                continue
+            wide = np.asarray(group_counts, dtype=np.float64) if wide is None else wide
+            sums.append(np.asarray(matrix @ wide).T)
         return [_evaluate(statistic, sums[index]) for _, _, index, statistic in self.figures]
 
 
 def _equal(a: Any, b: Any) -> bool:
-    """Whether two canonical sparse matrices hold the same entries."""
+    """Whether two canonical sparse matrices hold the same entries (a :class:`_FewRows` is only itself)."""
+    if isinstance(a, _FewRows) or isinstance(b, _FewRows):
+        return a is b
     return (
         a.shape == b.shape
         and a.nnz == b.nnz
@@ -374,7 +456,7 @@ def _run(
         size = min(CHUNK, settings.n_resamples - start)
         counts = unit_counts(rng, n_units, size)
         for counter, job, job_values in zip(counters, jobs, values):
-            for figure_values, chunk_values in zip(job_values, job.evaluate(counter(counts).astype(np.float64))):
+            for figure_values, chunk_values in zip(job_values, job.evaluate(counter(counts))):
                 figure_values.append(chunk_values)
         pattern_counts.append(patterns.counts(counts))
         if settings.progress is not None:
