@@ -138,22 +138,18 @@ def set_distance_alphas(
     set_of_rating = (np.cumsum(occurs) - 1)[labels[seen]]
     unit_of_rating = np.nonzero(seen)[0]
 
-    # Ordered pairs of coders within a unit, a block of coder pairs at a time (vectorised over units and
-    # pairs: where a coder is missing the distance is computed and not added, cheaper than masked copies).
+    # Ordered pairs of coders within a unit, one coder pair at a time (vectorised over all units:
+    # where a coder is missing the distance is computed and not added, cheaper than masked copies).
     pair_distances = {distance: np.zeros(len(raters)) for distance in distances}
     distance_of = {distance: _distance_lookup(distance, int(table.sizes.max(initial=0))) for distance in distances}
-    by_coder, seen_by_coder = np.ascontiguousarray(labels.T), np.ascontiguousarray(seen.T)
-    firsts, seconds = np.triu_indices(len(by_coder), 1)
-    block = max(1, _PAIR_BLOCK // len(raters))
-    for start in range(0, len(firsts), block):
-        first, second = firsts[start : start + block], seconds[start : start + block]
-        both = seen_by_coder[first] & seen_by_coder[second]  # (pairs in the block, units)
-        set_a, set_b = by_coder[first], by_coder[second]
-        shared, size_a, size_b = table.shared(set_a, set_b), table.size_of(set_a), table.size_of(set_b)
-        for distance in distances:
-            per_pair = np.where(both, 2.0 * distance_of[distance](shared, size_a, size_b), 0.0)
-            for pair_distance in per_pair:  # added pair by pair, in order: the same sums as one pair at a time
-                pair_distances[distance] += pair_distance
+    n_coders = seen.shape[1]
+    for first in range(n_coders):
+        for second in range(first + 1, n_coders):
+            both = seen[:, first] & seen[:, second]
+            set_a, set_b = labels[:, first], labels[:, second]
+            shared, size_a, size_b = table.shared(set_a, set_b), table.size_of(set_a), table.size_of(set_b)
+            for distance in distances:
+                pair_distances[distance] += np.where(both, 2.0 * distance_of[distance](shared, size_a, size_b), 0.0)
     patterns = table.patterns(sets)
     too_many_sets = bootstrap is not None and len(sets) > SET_BOOTSTRAP_LIMIT
     point = _PointSpread.of(table.words[sets], table.sizes[sets]) if _subsets_pay(table.sizes[sets]) else None
@@ -173,9 +169,6 @@ def set_distance_alphas(
         figures[distance] = figure
     return figures
 
-
-_PAIR_BLOCK = 2**20
-"""(coder pair, unit) entries whose set distances are worked out at a time: about 8 MB an array."""
 
 LOOKUP_ENTRIES = 2**18
 """Most (shared codes, size, size) combinations whose distances :func:`_distance_lookup` tabulates."""
@@ -423,11 +416,10 @@ class _PointSpread:
         ).reshape(self.n_subsets, side)  # N[T, a]
         moments = np.zeros((n_sets * side, side))
         moments[self.run_at] = np.add.reduceat(holding[self.subset], self.run_start, axis=0)
-        by_size = moments.reshape(n_sets, side, side).transpose(0, 2, 1).reshape(n_sets * side, side)  # E[j, a, t]
         t, s = np.indices((side, side))
         inversion = np.where(t >= s, (-1.0) ** (t - s) * _binomials(side)[t, s], 0.0)  # [t, s]
-        # Integers throughout (integer counts x): every sum and product is exact, in any order.
-        return (by_size @ inversion).reshape(n_sets, side, side)
+        # einsum, not a BLAS product: BLAS threads stall on a busy machine for this small a product.
+        return np.einsum("jta,ts->jas", moments.reshape(n_sets, side, side), inversion)
 
     def spread(self, x: np.ndarray, distance: str) -> np.ndarray:
         """``x @ Delta`` for one row ``x`` of set counts, shape (n_sets,)."""
