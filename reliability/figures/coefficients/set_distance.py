@@ -418,8 +418,9 @@ class _PointSpread:
         moments[self.run_at] = np.add.reduceat(holding[self.subset], self.run_start, axis=0)
         t, s = np.indices((side, side))
         inversion = np.where(t >= s, (-1.0) ** (t - s) * _binomials(side)[t, s], 0.0)  # [t, s]
-        # einsum, not a BLAS product: BLAS threads stall on a busy machine for this small a product.
-        return np.einsum("jta,ts->jas", moments.reshape(n_sets, side, side), inversion)
+        # Integers throughout (integer counts x): exact in any order. A stack of (side × side)
+        # products: several times quicker than einsum, and too small for BLAS threads.
+        return np.matmul(moments.reshape(n_sets, side, side).transpose(0, 2, 1), inversion)
 
     def spread(self, x: np.ndarray, distance: str) -> np.ndarray:
         """``x @ Delta`` for one row ``x`` of set counts, shape (n_sets,)."""
