@@ -171,7 +171,9 @@ def set_distance_alphas(
 
 
 LOOKUP_ENTRIES = 2**18
-"""Most (shared codes, size, size) combinations whose distances :func:`_distance_lookup` tabulates."""
+"""Most (shared codes, size, size) combinations whose distances are tabulated (2 MB: sets of up
+to 63 codes); with larger sets every form computes each distance instead, since the table
+grows with the cube of the largest set."""
 
 
 def _distance_lookup(distance: str, largest: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
@@ -258,10 +260,9 @@ def _set_delta_times(patterns: np.ndarray, distance: str) -> Callable[[np.ndarra
         return _computed_delta_times(patterns, sizes, distance, block)
     table = _distance_table(distance, side).ravel()
     # float32 sums these integers exactly: the largest index is below LOOKUP_ENTRIES <= 2**24.
-    dtype = np.float32
     ones = np.ones(len(patterns))
-    row_terms = np.column_stack([patterns * float(side * side), sizes * side, ones]).astype(dtype)
-    column_terms = np.column_stack([patterns, ones, sizes]).astype(dtype).T.copy()
+    row_terms = np.column_stack([patterns * float(side * side), sizes * side, ones]).astype(np.float32)
+    column_terms = np.column_stack([patterns, ones, sizes]).astype(np.float32).T.copy()
 
     def delta_times(x: np.ndarray) -> np.ndarray:
         product = np.zeros_like(x)
@@ -299,10 +300,11 @@ def _sparse_set_delta_times(patterns: np.ndarray, distance: str) -> Callable[[np
     ``Delta[i, j] = d(s_ij, a_i, b_j)`` with ``s_ij`` the codes two sets share and
     ``a_i``, ``b_j`` their sizes. Split it as ``d(0, a_i, b_j)`` plus the
     correction ``d(s_ij, a_i, b_j) - d(0, a_i, b_j)``, which is zero unless the
-    sets share a code. The first part is 1 but for two empty sets (0): the
-    sum of ``x``, less the empty set's count at the empty set. The second is a sparse matrix over the
-    pairs that share a code, from the sparse product of the membership matrix
-    with itself. The work grows with those pairs, not with sets² × codes.
+    sets share a code. The first part is 1 but for two empty sets (0): the sum
+    of ``x``, less the empty set's count at the empty set. The second is a sparse
+    matrix over the pairs that share a code, from the sparse product of the
+    membership matrix with itself. The work grows with those pairs, not with
+    sets² × codes, and no table grows with the set sizes.
     """
     from scipy import sparse  # a dependency; imported only for large codebooks
 
