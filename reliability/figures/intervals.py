@@ -5,8 +5,8 @@ contributions (a per-unit vector). A bootstrap resample draws the units with
 replacement; its sums are ``counts @ contributions``, where ``counts[b, u]`` is how
 often unit ``u`` was drawn in resample ``b``.
 
-Two ways to draw. Many figures at once (the chance-corrected ones,
-:mod:`reliability.figures.coefficients.resampled`) share :func:`unit_counts`, one
+Two ways to draw. Many figures at once (the chance-corrected and observed-agreement
+ones, :mod:`reliability.figures.coefficients.resampled`) share :func:`unit_counts`, one
 draw of every unit's count per chunk of resamples, and each sums it by the
 groups of units its contributions depend on (:class:`GroupCounts`). One figure
 alone (:func:`resampled_sums`) draws for itself: units whose contribution rows

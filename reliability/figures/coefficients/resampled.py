@@ -385,7 +385,7 @@ class _Job:
     column-compressed: (d, n_groups); Fleiss, AC1 and Brennan–Prediger share one)."""
 
     grouping: _Grouping
-    figures: list[tuple[dict[str, Interval], str, int, Callable[[np.ndarray], _Parts]]]
+    figures: list[tuple[dict[Any, Interval], Any, int, Callable[[np.ndarray], _Parts]]]
     matrices: list[Any]
 
     @classmethod
