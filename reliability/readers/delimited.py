@@ -431,7 +431,9 @@ def _check_field_lengths(path: Path, frame: pd.DataFrame, skip: int) -> None:
 
 def _is_empty(column: pd.Series) -> np.ndarray:
     """Which cells of a categorical column are empty or white space."""
-    blank = np.array([not v.strip() for v in column.cat.categories], dtype=bool)
+    categories = column.cat.categories
+    # "".isspace() is False: empty or white space only.
+    blank = np.fromiter(map(str.isspace, categories), dtype=bool, count=len(categories)) | (categories == "")
     codes = column.cat.codes.to_numpy()
     return blank[codes] if len(blank) else np.zeros(len(codes), dtype=bool)
 
