@@ -183,10 +183,9 @@ class Disagreements:
             json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
         )
         held = [sets[c.set_table.labels[chosen, k]].tolist() for k in range(c.n_coders)]  # a column per coder
-        return EncodedUnits(
-            line.format(unit, unit_text, contest, *codes, notes, disputed, agreed)
-            for (unit, unit_text, contest, notes, disputed, agreed), codes in zip(zip(*columns), zip(*held))
-        )
+        unit, unit_text, contest, notes, disputed, agreed = columns
+        # map() hands each row's columns to format() as arguments: no Python frame per unit.
+        return EncodedUnits(map(line.format, unit, unit_text, contest, *held, notes, disputed, agreed))
 
     def _named(self, limit: int | None) -> zip:
         """For the first ``limit`` units: id, each coder's codes, disputed and agreed codes, contest.
