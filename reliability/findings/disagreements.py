@@ -168,16 +168,16 @@ class Disagreements:
         if not len(chosen):
             return EncodedUnits()
         text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
-        units = [c.units[u] for u in chosen.tolist()]
+        units = np.array(c.units, dtype=object)[chosen].tolist()
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
         seen = c.seen[chosen]
         # One template per line: the fixed text (keys, coders' names) written once, its braces doubled.
         coders = ", ".join(_literal(f"{text(coder)}: ") + "{}" for coder in c.coders)
         line = '{{"unit": {}, "text": {}, "contest": {}, "codes": {{' + coders + '}}, "notes": {}, "disputed": {}, "agreed": {}}}'
         columns = (
-            [text(unit) for unit in units],
+            list(map(text, units)),
             [text(c.texts[unit]) if unit in c.texts else "null" for unit in units] if c.texts else ["null"] * len(units),
-            [float.__repr__(contest) for contest in self.contest.tolist()],
+            list(map(float.__repr__, self.contest.tolist())),
             _notes_json(c, units, text) if c.notes else ["{}"] * len(units),
             json_lists(self.disputed, c.codes + (UNCODED,), text),
             json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
