@@ -100,8 +100,10 @@ def assert_same_codes(batch: list[CodeCoefficients], per_call: list[CodeCoeffici
 
 def per_call_code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> list[CodeCoefficients]:
     """The codes view from the one-call-per-figure path, which chance_corrected takes with a
-    bootstrap; the intervals are set aside so that every other field can be compared."""
-    with_intervals = chance_corrected(codings, pairs, BootstrapSettings(n_resamples=10)).codes
+    clustered bootstrap (here each unit its own cluster); the intervals are set aside so that
+    every other field can be compared."""
+    settings = BootstrapSettings(n_resamples=10, clusters=np.arange(codings.n_units))
+    with_intervals = chance_corrected(codings, pairs, settings).codes
     return [
         replace(
             code,

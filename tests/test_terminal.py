@@ -305,3 +305,14 @@ def test_check_help_shows_inputs_as_optional():
     assert "Usage: reliability check [OPTIONS] [INPUTS]..." in result.stdout
     no_inputs = CliRunner().invoke(main, ["check", "--min", "jaccard=0.5"])
     assert no_inputs.exit_code == 2 and "no inputs" in no_inputs.stderr
+
+
+def test_warnings_wrap_at_words_to_the_width(tmp_path):
+    # stderr at 80 columns: a long warning (units a coder did not code) wraps between words, indented.
+    rows = ["unit,coder,code"] + [f"unit-number-{u},{c},x" for u in range(40) for c in ("a", "b") if c == "b" or u % 2]
+    (tmp_path / "long.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["compare", str(tmp_path / "long.csv")], env={"COLUMNS": "60"})
+    warning = [line for line in result.stderr.splitlines() if line.startswith("warning:") or line.startswith("  ")]
+    assert warning[0].startswith("warning: a did not code 20 of 40 units") and len(warning) >= 2
+    assert all(len(line) <= 60 for line in result.stderr.splitlines())
+    assert " ".join(line.strip() for line in warning).count("unit-number-") == 5  # no id cut in two

@@ -298,10 +298,15 @@ def terminal_width(wide: bool, output: Path | None) -> int | None:
     """
     if wide or output is not None:
         return None
+    return _width_of(sys.stdout)
+
+
+def _width_of(stream) -> int | None:
+    """``COLUMNS`` when set, else the terminal's width when ``stream`` is one; None: no limit."""
     columns = os.environ.get("COLUMNS", "").strip()
     if columns.isdigit() and int(columns) > 0:
         return max(int(columns), NARROWEST_TERMINAL)
-    if sys.stdout.isatty():
+    if stream.isatty():
         return max(shutil.get_terminal_size().columns, NARROWEST_TERMINAL)
     return None
 
@@ -369,5 +374,12 @@ def refuse_overwriting(outputs: dict[str, Path | None], kwargs: dict[str, Any], 
 
 
 def warn(message: str) -> None:
-    """A warning on stderr, never mixed into the report."""
-    click.echo(f"warning: {shown(message)}", err=True)
+    """A warning on stderr, never mixed into the report; wrapped at words to fit a terminal."""
+    text = f"warning: {shown(message)}"
+    width = _width_of(sys.stderr)
+    if width is not None and len(text) > width:
+        import textwrap
+
+        text = textwrap.fill(text, width, subsequent_indent="  ", break_on_hyphens=False)
+    click.echo(text, err=True)
+

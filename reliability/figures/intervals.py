@@ -5,15 +5,18 @@ contributions (a per-unit vector). A bootstrap resample draws the units with
 replacement; its sums are ``counts @ contributions``, where ``counts[b, u]`` is how
 often unit ``u`` was drawn in resample ``b``.
 
-Units whose contribution rows are identical are interchangeable, so only how
-often each *group* of identical rows is drawn matters. Drawing n units uniformly
-and counting them by group is exactly a multinomial draw over the groups with
-probabilities ``group size / n``. A per-code figure on five coders has at most a
-few hundred distinct rows however many units there are, so its 1,000 resamples
-cost 1,000 small multinomial draws instead of 1,000 passes over every unit. Where
-rows are mostly distinct, units are drawn directly (uniform integers, counted by
-group), which is the same distribution. Either way the result depends only on the
-data and the settings: the same seed gives the same intervals.
+Two ways to draw. Many figures at once (the chance-corrected ones,
+:mod:`reliability.figures.coefficients.resampled`) share :func:`unit_counts`, one
+draw of every unit's count per chunk of resamples, and each sums it by the
+groups of units its contributions depend on (:class:`GroupCounts`). One figure
+alone (:func:`resampled_sums`) draws for itself: units whose contribution rows
+are identical are interchangeable, so only how often each *group* of identical
+rows is drawn matters, and drawing n units uniformly and counting them by group
+is exactly a multinomial draw over the groups with probabilities
+``group size / n``; where rows are mostly distinct, units are drawn directly
+(uniform integers, counted by group), the same distribution. Either way the
+result depends only on the data and the settings: the same seed gives the same
+intervals.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ DENSE_UP_TO = 256
 MIN_CLUSTERS = 2
 """A clustered bootstrap needs this many clusters holding a figure's units; with fewer
 the figure gets no interval (one cluster would give an interval of width zero)."""
+
+EXACT_IN_FLOAT32 = 2**24
+"""Counts of units below this are whole numbers float32 holds exactly."""
 
 GROUPED_WHEN = 8
 """Draw over groups when there are at least this many units per distinct row."""
@@ -112,6 +118,74 @@ def resampled_sums(contributions: Any, settings: BootstrapSettings, units: np.nd
         if settings.progress is not None:
             settings.progress(size)
     return np.concatenate(sums)
+
+
+def unit_counts(rng: np.random.Generator, n_units: int, size: int) -> np.ndarray:
+    """How often each unit is drawn in each of ``size`` resamples of ``n_units`` draws.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_units : int
+        Units of the table, more than zero; each resample draws as many, uniformly with replacement.
+    size : int
+        Resamples.
+
+    Returns
+    -------
+    ndarray of float32 (float64 from 2**24 units), shape (n_units, size), C-ordered
+        Unit by resample, the layout :class:`GroupCounts` multiplies without a copy;
+        float32 holds every count, and every sum of counts, exactly below 2**24 and
+        halves the memory each product reads.
+    """
+    drawn = rng.integers(0, n_units, size=(size, n_units), dtype=np.int32 if n_units < 2**31 else np.int64)
+    # One resample at a time into bytes, then transposed: a bincount over size × n_units bins,
+    # or a transpose of 8-byte counts, takes several times longer. A unit drawn more than 255
+    # times in one resample (possible from 256 units on, if vanishingly rare) widens the chunk's counts.
+    counts = np.empty((size, n_units), dtype=np.uint8)
+    for resample in range(size):
+        row = np.bincount(drawn[resample], minlength=n_units)
+        if counts.dtype == np.uint8 and row.max() > np.iinfo(np.uint8).max:
+            counts = counts.astype(np.int64)
+        counts[resample] = row
+    return np.ascontiguousarray(counts.T).astype(np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64)
+
+
+class GroupCounts:
+    """How often each group of units is drawn, from unit counts drawn for many figures.
+
+    Every figure resampled with the same :func:`unit_counts` sees the same
+    resampled units, so one draw serves them all. A figure's per-unit
+    contributions depend on a few of the unit's labels (a pair's two code sets,
+    a code's pattern of coders), so its units fall into groups with identical
+    contributions: the product with the counts (one entry per unit) counts the
+    groups, and the figure's sums are then the group counts times the
+    contributions of one unit of each group.
+
+    Parameters
+    ----------
+    group_of_unit : ndarray of int, shape (n_units,)
+        Each unit's group, 0..n_groups-1.
+    n_groups : int
+    """
+
+    def __init__(self, group_of_unit: np.ndarray, n_groups: int) -> None:
+        from scipy import sparse  # imported only to bootstrap
+
+        n_units = len(group_of_unit)
+        # Column-compressed: the product reads the counts one unit at a time, in order. Ones in the
+        # counts' own type (see unit_counts): the product counts units exactly.
+        self._indicator = sparse.csc_array(
+            (
+                np.ones(n_units, dtype=np.float32 if n_units < EXACT_IN_FLOAT32 else np.float64),
+                (np.asarray(group_of_unit, dtype=np.int64), np.arange(n_units)),
+            ),
+            shape=(n_groups, n_units),
+        )
+
+    def __call__(self, counts: np.ndarray) -> np.ndarray:
+        """Group counts for unit counts of shape (n_units, size) (:func:`unit_counts`): shape (n_groups, size)."""
+        return np.asarray(self._indicator @ counts)
 
 
 def bootstrap(

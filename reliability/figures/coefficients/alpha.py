@@ -31,7 +31,8 @@ from .core import (
     _checked_labels,
     _column,
     _defined_or,
-    _figure,
+    _Model,
+    _model_figure,
     _Parts,
     _point_figures,
     _presence_agreeing_pairs,
@@ -70,14 +71,19 @@ def krippendorff_alpha(labels: np.ndarray, bootstrap: BootstrapSettings | None =
     >>> round(alpha.value, 5), round(113 / 152, 5), alpha.n_units
     (0.74342, 0.74342, 11)
     """
+    return _model_figure(_nominal_alpha_model(labels), bootstrap)
+
+
+def _nominal_alpha_model(labels: np.ndarray) -> _Model | Figure:
+    """The model of nominal alpha (:func:`krippendorff_alpha`), or the undefined Figure."""
     ratings = _Ratings.of(_checked_labels(labels), min_raters=2)
     if ratings.n_units == 0:
         return Figure.undefined(0, _NO_PAIRED_UNIT)
     # Ordered pairs of a unit's values in different categories, over m_u - 1 (Krippendorff, 2011).
     disagreement = ratings.raters - 2.0 * ratings.agreeing_pairs / (ratings.raters - 1.0)
-    return _alpha_figure(
+    return _alpha_model(
         ratings.unit, ratings.category, ratings.n_categories, ratings.raters, disagreement,
-        _nominal_delta_times, bootstrap, units=ratings.kept,
+        _nominal_delta_times, units=ratings.kept,
     )
 
 
@@ -202,7 +208,22 @@ def _alpha_figure(
     bootstrap: BootstrapSettings | None,
     units: np.ndarray | None = None,
 ) -> Figure:
-    """Krippendorff's alpha from the pairable values and each unit's observed disagreement.
+    """Krippendorff's alpha from the pairable values and each unit's observed disagreement (see :func:`_alpha_model`)."""
+    return _model_figure(
+        _alpha_model(unit_of_value, value_index, n_values, raters, disagreement, delta_times, units), bootstrap
+    )
+
+
+def _alpha_model(
+    unit_of_value: np.ndarray,
+    value_index: np.ndarray,
+    n_values: int,
+    raters: np.ndarray,
+    disagreement: np.ndarray,
+    delta_times: Callable[[np.ndarray], np.ndarray],
+    units: np.ndarray | None = None,
+) -> _Model:
+    """The model of Krippendorff's alpha from the pairable values and each unit's observed disagreement.
 
     ``units`` gives each kept unit's position among the input's (for a clustered bootstrap).
 
@@ -245,14 +266,7 @@ def _alpha_figure(
         unit_spread = np.bincount(unit_of_value, weights=spread[value_index], minlength=n_units)
         return _alpha_standard_error(raters, disagreement, unit_spread, sums[0, 1:] @ spread)
 
-    return _figure(
-        contributions,
-        statistic,
-        bootstrap,
-        _NO_DISAGREEMENT,
-        standard_error,
-        point=parts(sums, spread[None, :]),
-    )
+    return _Model(contributions, statistic, _NO_DISAGREEMENT, standard_error, point=parts(sums, spread[None, :]))
 
 
 def _nominal_delta_times(counts: np.ndarray) -> np.ndarray:

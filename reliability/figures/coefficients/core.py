@@ -286,6 +286,31 @@ class _Contributions:
         )
 
 
+class _Model(NamedTuple):
+    """A defined figure before it is evaluated: its contributions and the statistic of their sums.
+
+    ``standard_error(value, p_e)`` and ``point`` (the statistic at the column sums,
+    when already known) as :func:`_figure` takes them. The model is what a bootstrap
+    resamples: the figure functions evaluate it at once, the shared bootstrap of
+    :mod:`.resampled` for many figures together.
+    """
+
+    contributions: _Contributions
+    statistic: Callable[[np.ndarray], _Parts]
+    undefined_note: str
+    standard_error: Callable[[float, float], float | None] | None = None
+    point: _Parts | None = None
+
+
+def _model_figure(model: "_Model | Figure", bootstrap: BootstrapSettings | None) -> Figure:
+    """The Figure of a model (with its interval when bootstrapping); an undefined Figure as it is."""
+    if isinstance(model, Figure):
+        return model
+    return _figure(
+        model.contributions, model.statistic, bootstrap, model.undefined_note, model.standard_error, model.point
+    )
+
+
 def _stack(n_units: int, *blocks: _Block, units: np.ndarray | None = None) -> _Contributions:
     """Blocks of columns side by side, in order; ``units`` as in :class:`_Contributions`."""
     return _Contributions(n_units, blocks, units)

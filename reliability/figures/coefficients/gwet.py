@@ -36,7 +36,8 @@ from .core import (
     _column,
     _defined_or,
     _divide,
-    _figure,
+    _Model,
+    _model_figure,
     _Parts,
     _point_figures,
     _presence_agreeing_pairs,
@@ -236,11 +237,23 @@ def _gwet_family(
     bootstrap: BootstrapSettings | None,
     needs_two_categories: bool,
 ) -> Figure:
-    """Fleiss' kappa, AC1 or Brennan–Prediger under Gwet's treatment of missing ratings.
+    """Fleiss' kappa, AC1 or Brennan–Prediger under Gwet's treatment of missing ratings (see :func:`_gwet_model`)."""
+    return _model_figure(_gwet_model(labels, chance_weights, n_categories, needs_two_categories), bootstrap)
+
+
+def _gwet_model(
+    labels: np.ndarray,
+    chance_weights: Callable[[np.ndarray, int], np.ndarray],
+    n_categories: int | None,
+    needs_two_categories: bool,
+) -> _Model | Figure:
+    """The model of Fleiss' kappa, AC1 or Brennan–Prediger, or the undefined Figure.
 
     The three differ only in chance agreement, written ``p_e = sum_k pi_k g_k(pi)``
     with ``g = pi`` (Fleiss), ``(1 - pi) / (q - 1)`` (AC1) or ``1 / q`` (BP); a
-    unit's own chance term in the variance is then ``sum_k n_uk g_k / r_u``.
+    unit's own chance term in the variance is then ``sum_k n_uk g_k / r_u``. The
+    contributions are the same for all three (columns [1, paired, agreement,
+    prevalence shares]), so they may share one resampled sum.
     """
     ratings = _Ratings.of(_checked_labels(labels), min_raters=1)
     n_units, raters = ratings.n_units, ratings.raters
@@ -272,7 +285,8 @@ def _gwet_family(
     )
 
     def statistic(sums: np.ndarray) -> _Parts:
-        # Every resample has n_units rated units, so sums[:, :1] > 0.
+        # A resample of the figure's own units has n_units rated units, so sums[:, :1] > 0
+        # (a resample of the whole table may have none: NaN, see resampled.py).
         prevalence = sums[:, 3:] / sums[:, :1]
         p_e = (prevalence * chance_weights(prevalence, n_categories)).sum(axis=1)
         return _chance_corrected(_divide(sums[:, 2], sums[:, 1]), p_e)
@@ -285,13 +299,7 @@ def _gwet_family(
         unit_chance = np.bincount(ratings.unit, weights=weights[ratings.category], minlength=n_units) / raters
         return _gwet_standard_error(value, p_e, paired, unit_agreement, unit_chance)
 
-    return _figure(
-        contributions,
-        statistic,
-        bootstrap,
-        _ONE_CATEGORY,
-        standard_error,
-    )
+    return _Model(contributions, statistic, _ONE_CATEGORY, standard_error)
 
 
 def _gwet_standard_error(

@@ -14,7 +14,7 @@ pooled kappa to summarize interrater agreement across many items.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -29,7 +29,10 @@ from .core import (
     _column,
     _compact_categories,
     _Contributions,
+    _divide,
     _figure,
+    _Model,
+    _model_figure,
     _Parts,
     _point_figures,
     _stack,
@@ -85,37 +88,36 @@ def _cohen_figure(
     point = _chance_corrected(np.array([table.p_o()]), np.array([table.p_e()]))
     # Without a bootstrap the table gives the point value and the se, so the per-unit
     # contributions (a gather over every unit) are built only for resampling.
-    contributions = (
-        _Contributions(table.n_units, ())
-        if bootstrap is None
-        else _cohen_contributions(labels[(labels[:, 0] >= 0) & (labels[:, 1] >= 0)])
-    )
-    if bootstrap is not None:
-        contributions = replace(contributions, units=np.flatnonzero((labels[:, 0] >= 0) & (labels[:, 1] >= 0)))
-
-    def statistic(sums: np.ndarray) -> _Parts:
-        # Every resample has n_units units, so sums[:, 0] > 0.
-        n_categories = (sums.shape[1] - 2) // 2
-        total = sums[:, :1]
-        shares_first = sums[:, 2 : 2 + n_categories] / total
-        shares_second = sums[:, 2 + n_categories :] / total
-        return _chance_corrected(sums[:, 1] / total[:, 0], (shares_first * shares_second).sum(axis=1))
-
-    return _figure(
-        contributions,
-        statistic,
-        bootstrap,
-        _SAME_CATEGORY,
-        table.standard_error,
-        point=point,
-    )
+    contributions = _Contributions(table.n_units, ()) if bootstrap is None else _cohen_contributions(labels)
+    return _figure(contributions, _cohen_statistic, bootstrap, _SAME_CATEGORY, table.standard_error, point=point)
 
 
-def _cohen_contributions(pair: np.ndarray) -> _Contributions:
+def _cohen_model(labels: np.ndarray) -> _Model | Figure:
+    """The model of Cohen's kappa of an (n_units, 2) label matrix, or the undefined Figure."""
+    table = _PairTable.of(labels)
+    if table.n_units == 0:
+        return Figure.undefined(0, _NO_SHARED_UNIT)
+    point = _chance_corrected(np.array([table.p_o()]), np.array([table.p_e()]))
+    return _Model(_cohen_contributions(labels), _cohen_statistic, _SAME_CATEGORY, table.standard_error, point)
+
+
+def _cohen_statistic(sums: np.ndarray) -> _Parts:
+    """Kappa of summed :func:`_cohen_contributions`; NaN for a resample without a shared unit."""
+    n_categories = (sums.shape[1] - 2) // 2
+    total = sums[:, 0]
+    # p_e = sum_k (n_k. / n)(n_.k / n): the products of counts summed, then divided once.
+    products = np.einsum("ij,ij->i", sums[:, 2 : 2 + n_categories], sums[:, 2 + n_categories :])
+    return _chance_corrected(_divide(sums[:, 1], total), _divide(products, total * total))
+
+
+def _cohen_contributions(labels: np.ndarray) -> _Contributions:
     """Per-unit columns [1, agree, first coder's category one-hot, second's one-hot].
 
-    ``pair`` (n_units, 2) holds the units both coders coded.
+    Over the units of ``labels`` (n_units, 2) both coders coded; ``units`` places them
+    among the rows of ``labels``.
     """
+    both = (labels[:, 0] >= 0) & (labels[:, 1] >= 0)
+    pair = labels[both]
     n_units = len(pair)
     n_categories, compact = _compact_categories(pair)
     first, second = compact.T
@@ -126,6 +128,7 @@ def _cohen_contributions(pair: np.ndarray) -> _Contributions:
         _column(first == second),
         _Block(every_unit, first, np.ones(n_units), n_categories),
         _Block(every_unit, second, np.ones(n_units), n_categories),
+        units=np.flatnonzero(both),
     )
 
 
@@ -213,6 +216,11 @@ def pooled_kappa(
             f"pooled kappa needs two (n_units, n_codes) arrays of one shape, "
             f"got {applied_a.shape} and {applied_b.shape}"
         )
+    return _model_figure(_pooled_model(applied_a, applied_b), bootstrap)
+
+
+def _pooled_model(applied_a: np.ndarray, applied_b: np.ndarray) -> _Model | Figure:
+    """The model of pooled kappa (:func:`pooled_kappa`), or the undefined Figure."""
     n_units, n_codes = applied_a.shape
     flags = (applied_a, applied_b, applied_a & applied_b)
     if bootstrap is None or n_units == 0 or n_codes == 0:  # the point needs units per code, no per-unit entries
@@ -222,6 +230,16 @@ def pooled_kappa(
 
 
 _POOLED_UNDEFINED = "each code was applied by both coders to every unit or to none, so agreement expected by chance is 1"
+
+
+def _pooled_model(applied_a: np.ndarray, applied_b: np.ndarray) -> _Model | Figure:
+    """The model of :func:`pooled_kappa` (per-unit entries, for a bootstrap), or the undefined Figure."""
+    n_units, n_codes = applied_a.shape
+    flags = (applied_a, applied_b, applied_a & applied_b)
+    if n_units == 0 or n_codes == 0:
+        return pooled_kappa_of_counts(n_units, *(np.count_nonzero(f, axis=0) for f in flags))
+    contributions = _stack(n_units, _column(np.ones(n_units)), *(_Block.of_flags(f) for f in flags))
+    return _Model(contributions, _pooled_statistic(n_codes), _POOLED_UNDEFINED)
 
 
 def pooled_kappa_of_counts(
@@ -254,8 +272,7 @@ def _pooled_statistic(n_codes: int) -> Callable[[np.ndarray], _Parts]:
     """Pooled kappa of column sums ``[units, applied by a (codes), by b (codes), by both (codes)]``."""
 
     def statistic(sums: np.ndarray) -> _Parts:
-        # Every resample has n_units units, so sums[:, :1] > 0.
-        shares = sums[:, 1:] / sums[:, :1]
+        shares = _divide(sums[:, 1:], sums[:, :1])  # NaN for a resample without a shared unit
         share_a, share_b, share_both = (
             shares[:, :n_codes],
             shares[:, n_codes : 2 * n_codes],

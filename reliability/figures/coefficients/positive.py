@@ -12,7 +12,8 @@ from .core import (
     _checked_labels,
     _column,
     _divide,
-    _figure,
+    _Model,
+    _model_figure,
     _Parts,
     _point_figures,
     _Presence,
@@ -48,6 +49,11 @@ def positive_agreement(labels: np.ndarray, bootstrap: BootstrapSettings | None =
     >>> round(positive_agreement(labels).value, 5), round(40 / 55, 5)
     (0.72727, 0.72727)
     """
+    return _model_figure(_positive_model(labels), bootstrap)
+
+
+def _positive_model(labels: np.ndarray) -> _Model | Figure:
+    """The model of :func:`positive_agreement`, or the undefined Figure."""
     labels = _checked_labels(labels)
     if labels.size and labels.max() > 1:
         raise ValueError("positive agreement needs presence/absence labels: 1, 0 or -1")
@@ -62,16 +68,11 @@ def positive_agreement(labels: np.ndarray, bootstrap: BootstrapSettings | None =
         _column(applying * (raters[paired] - 1.0)),
         units=np.flatnonzero(paired),
     )
+    return _Model(contributions, _positive_statistic, _NO_POSITIVE)
 
-    def statistic(sums: np.ndarray) -> _Parts:
-        return _Parts(_divide(sums[:, 0], sums[:, 1]))
 
-    return _figure(
-        contributions,
-        statistic,
-        bootstrap,
-        _NO_POSITIVE,
-    )
+def _positive_statistic(sums: np.ndarray) -> _Parts:
+    return _Parts(_divide(sums[:, 0], sums[:, 1]))
 
 
 def _presence_positive(presence: _Presence) -> list[Figure]:

@@ -1,14 +1,16 @@
 """Every chance-corrected figure of a coding, in the three views of DESIGN §3.
 
-:func:`chance_corrected` calls each family's per-call function; without a
-bootstrap, the per-code view takes each family's all-codes batch instead, which
+:func:`chance_corrected` calls each family's per-call function for the overall
+and pair figures, and each family's all-codes batch for the per-code view, which
 returns the same figures up to the rounding of its summation order
-(tests/test_coefficient_views.py).
+(tests/test_coefficient_views.py). Intervals come from one shared draw of units
+for all figures (:mod:`.resampled`); a clustered bootstrap (documents) goes
+figure by figure through the per-call functions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _poin
 from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
 from .kappa import _presence_cohen, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
 from .positive import _presence_positive, positive_agreement
+from .resampled import Interval, Intervals, can_share, shared_intervals
 from .set_distance import set_distance_alphas
 
 @dataclass(frozen=True)
@@ -67,7 +70,9 @@ def chance_corrected(
     pairs : list of (int, int)
         Coder index pairs to compare (all pairs, or a reference coder vs the others).
     bootstrap : BootstrapSettings, optional
-        When given, every figure gets a percentile interval.
+        When given, every figure gets a percentile interval: resampling units, from
+        draws shared by all figures (:func:`.resampled.shared_intervals`); with
+        ``clusters``, from each figure's own draws.
 
     Returns
     -------
@@ -75,9 +80,9 @@ def chance_corrected(
         ``overall``: set-as-one-label Fleiss, alpha, AC1 and Brennan–Prediger over
         all coders (Gwet's generalisation for missing ratings) and MASI/Jaccard
         alpha; ``pairs``: set-as-one-label Cohen's kappa and pooled kappa;
-        ``codes``: presence/absence coefficients of each code (without a
-        bootstrap computed for all codes at once, with the per-code functions'
-        figures up to the rounding of the summation order).
+        ``codes``: presence/absence coefficients of each code (computed for all
+        codes at once unless documents are resampled, with the per-code
+        functions' figures up to the rounding of the summation order).
 
     Examples
     --------
@@ -97,26 +102,36 @@ def chance_corrected(
             raise ValueError(f"({first}, {second}) is not a pair of distinct coder indices")
     labels = codings.set_table.labels
     applied, seen = codings.applied, codings.seen
+    # Resampling units one by one, every figure's interval comes from shared draws (resampled.py),
+    # and the figures themselves as without a bootstrap; a clustered bootstrap (or one of more
+    # coders than patterns can be numbered for) goes figure by figure.
+    shared = bootstrap is not None and bootstrap.clusters is None and can_share(codings)
+    own = None if shared else bootstrap
     set_distances = set_distance_alphas(codings.set_table, ("masi", "jaccard"), bootstrap)
     overall = {
-        "fleiss_kappa": fleiss_kappa(labels, bootstrap),
-        "krippendorff_alpha": krippendorff_alpha(labels, bootstrap),
+        "fleiss_kappa": fleiss_kappa(labels, own),
+        "krippendorff_alpha": krippendorff_alpha(labels, own),
         "krippendorff_alpha_masi": set_distances["masi"],
         "krippendorff_alpha_jaccard": set_distances["jaccard"],
-        "gwet_ac1": gwet_ac1(labels, bootstrap=bootstrap),
-        "brennan_prediger": brennan_prediger(labels, bootstrap=bootstrap),
+        "gwet_ac1": gwet_ac1(labels, bootstrap=own),
+        "brennan_prediger": brennan_prediger(labels, bootstrap=own),
     }
     pair_figures = {}
     for first, second in pairs:
         both = seen[:, first] & seen[:, second]
         pair_figures[(coder_names[first], coder_names[second])] = {
-            "cohen_kappa": cohen_kappa(labels[:, [first, second]], bootstrap),
-            "pooled_kappa": _pooled_point(codings, first, second, both) if bootstrap is None else pooled_kappa(
-                applied[both, first], applied[both, second], bootstrap.restricted(both)
+            "cohen_kappa": cohen_kappa(labels[:, [first, second]], own),
+            "pooled_kappa": _pooled_point(codings, first, second, both) if own is None else pooled_kappa(
+                applied[both, first], applied[both, second], own.restricted(both)
             ),
         }
     if bootstrap is None:
         return Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs))
+    if shared:
+        return _with_intervals(
+            Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs)),
+            shared_intervals(codings, pairs, bootstrap, labels),
+        )
     codes = []
     for k, code in enumerate(codings.codes):
         presence = codings.code_labels(k)
@@ -139,6 +154,39 @@ def chance_corrected(
             )
         )
     return Coefficients(overall=overall, pairs=pair_figures, codes=tuple(codes))
+
+
+_SHARED = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger", "cohen_kappa",
+           "pooled_kappa", "positive_agreement")
+"""The figures :func:`shared_intervals` resamples (not the set-distance alphas: they draw their own)."""
+
+
+def _with_intervals(point: Coefficients, intervals: Intervals) -> Coefficients:
+    """The figures with the intervals of :func:`shared_intervals` attached (a defined figure
+    the intervals miss gets none, and a note saying so)."""
+
+    def attach(figures: dict[str, Figure], found: dict[str, Interval]) -> dict[str, Figure]:
+        return {
+            name: figure.with_ci(found.get(name)) if figure.value is not None and name in _SHARED else figure
+            for name, figure in figures.items()
+        }
+
+    per_code = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "positive_agreement")
+    return Coefficients(
+        overall=attach(point.overall, intervals.overall),
+        pairs={pair: attach(figures, found) for (pair, figures), found in zip(point.pairs.items(), intervals.pairs)},
+        codes=tuple(
+            replace(
+                code,
+                **attach({name: getattr(code, name) for name in per_code}, found),
+                pairs={
+                    pair: attach(figures, pair_found)
+                    for (pair, figures), pair_found in zip(code.pairs.items(), found_pairs)
+                },
+            )
+            for code, found, found_pairs in zip(point.codes, intervals.codes, intervals.code_pairs)
+        ),
+    )
 
 
 def _pooled_point(codings: Codings, first: int, second: int, both: np.ndarray) -> Figure:
