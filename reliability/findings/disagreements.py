@@ -326,6 +326,12 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
 def _disputed_chunks(codings: Codings):
     """The disagreement rule, a chunk of units at a time (memory stays bounded at any scale).
 
+    Worked on the table's packed distinct sets (``Codings.set_table``): a code is
+    disputed where it is in the union of the unit's coded sets but not in their
+    intersection, a few word operations per coder instead of passes over
+    ``units × coders × codes`` booleans. "(uncoded)" is disputed where some coder
+    of the unit found no code and another found some.
+
     Yields
     ------
     part : slice
@@ -334,13 +340,35 @@ def _disputed_chunks(codings: Codings):
     disagree : ndarray of bool, shape (n,)
         Units with at least two coders and a disputed code.
     """
+    table, n_codes = codings.set_table, codings.n_codes
     for start in range(0, codings.n_units, CHUNK_UNITS):
         part = slice(start, start + CHUNK_UNITS)
-        seen = codings.seen[part]
-        sets = sets_with_uncoded(codings.applied[part], seen)
-        every = (sets | ~seen[:, :, None]).all(axis=1)
-        disputed = sets.any(axis=1) & ~every
-        yield part, disputed, (seen.sum(axis=1) >= 2) & disputed.any(axis=1)
+        labels = table.labels[part]
+        union = np.zeros((len(labels), table.words.shape[1]), dtype=np.uint64)
+        common = np.full_like(union, _ALL_BITS)  # codes every coder of the unit applied
+        uncoded_by_some = np.zeros(len(labels), dtype=bool)
+        uncoded_by_all = np.ones(len(labels), dtype=bool)
+        for held in labels.T:  # -1 (not coded) reads the empty set, which a coder who coded must not narrow
+            coded = held >= 0
+            words = table.words_of(held)
+            union |= words
+            common &= np.where(coded[:, None], words, _ALL_BITS)
+            empty = table.size_of(held) == 0
+            uncoded_by_some |= coded & empty
+            uncoded_by_all &= empty
+        disputed = np.empty((len(labels), n_codes + 1), dtype=bool)
+        disputed[:, :n_codes] = _unpacked(union & ~common, n_codes)
+        disputed[:, n_codes] = uncoded_by_some & ~uncoded_by_all
+        yield part, disputed, ((labels >= 0).sum(axis=1) >= 2) & disputed.any(axis=1)
+
+
+_ALL_BITS = np.uint64(2**64 - 1)
+
+
+def _unpacked(words: np.ndarray, n_codes: int) -> np.ndarray:
+    """Packed sets (``codings.sets.pack_sets``) back as boolean rows, shape (n, n_codes)."""
+    as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), -1)
+    return np.unpackbits(as_bytes, axis=1, count=n_codes).astype(bool)
 
 
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:
