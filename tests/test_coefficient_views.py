@@ -197,10 +197,9 @@ def test_shared_code_counts_give_the_dense_form(n_codes, monkeypatch):
     from reliability.codings.sets import pack_sets
     from reliability.figures.coefficients import set_distance
 
-    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
     rng = np.random.default_rng(n_codes)
     patterns = np.unique(rng.random((500, n_codes)) < 3.0 / n_codes, axis=0)
-    point = set_distance._PointSpread.of(pack_sets(patterns), patterns.sum(axis=1), n_codes)
+    point = set_distance._PointSpread.of(pack_sets(patterns), patterns.sum(axis=1))
     assert point is not None
     counts = rng.integers(0, 9, len(patterns)).astype(float)
     monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", float("inf"))
@@ -216,8 +215,10 @@ def test_set_distance_alpha_is_the_same_by_shared_code_counts(monkeypatch):
     seen = rng.random((400, 4)) < 0.8
     applied = (rng.random((400, 4, 9)) < 0.3) & seen[:, :, None]
     codings = Codings(tuple(f"u{u}" for u in range(400)), ("a", "b", "c", "d"), tuple("klmnopqrs"), applied, seen)
+    monkeypatch.setattr(set_distance, "SUBSETS_FROM_SETS", float("inf"))
     dense = {d: set_distance.krippendorff_alpha_sets(codings.applied, codings.seen, d) for d in ("masi", "jaccard")}
-    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
+    monkeypatch.setattr(set_distance, "SUBSETS_FROM_SETS", 0)
+    assert set_distance._subsets_pay(codings.set_table.sizes)
     by_counts = set_distance.set_distance_alphas(codings.set_table)
     for distance, figure in dense.items():
         assert by_counts[distance].value == pytest.approx(figure.value, rel=1e-12)
@@ -241,11 +242,10 @@ def test_sets_of_very_many_codes_take_the_dense_or_sparse_form_without_a_warning
     from reliability.codings.sets import pack_sets
     from reliability.figures.coefficients import set_distance
 
-    monkeypatch.setattr(set_distance, "SPARSE_SETS_FROM", 0)
     patterns = np.ones((3, 3000), dtype=bool)
     patterns[1, :10] = False
     patterns[2, :20] = False
-    assert set_distance._PointSpread.of(pack_sets(patterns), patterns.sum(axis=1), 3000) is None
+    assert set_distance._PointSpread.of(pack_sets(patterns), patterns.sum(axis=1)) is None
 
 
 def test_popcount_without_numpy_bitwise_count(monkeypatch):

@@ -8,6 +8,7 @@ semantic and pragmatic annotation. *LREC 2006*.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
@@ -151,7 +152,7 @@ def set_distance_alphas(
                 pair_distances[distance] += np.where(both, 2.0 * distance_of[distance](shared, size_a, size_b), 0.0)
     patterns = table.patterns(sets)
     too_many_sets = bootstrap is not None and len(sets) > SET_BOOTSTRAP_LIMIT
-    point = _PointSpread.of(table.words[sets], table.sizes[sets], n_codes=table.n_codes)
+    point = _PointSpread.of(table.words[sets], table.sizes[sets]) if _subsets_pay(table.sizes[sets]) else None
     figures = {}
     for distance in distances:
         figure = _alpha_figure(
@@ -170,7 +171,9 @@ def set_distance_alphas(
 
 
 LOOKUP_ENTRIES = 2**18
-"""Most (shared codes, size, size) combinations whose distances :func:`_distance_lookup` tabulates."""
+"""Most (shared codes, size, size) combinations whose distances are tabulated (2 MB: sets of up
+to 63 codes); with larger sets every form computes each distance instead, since the table
+grows with the cube of the largest set."""
 
 
 def _distance_lookup(distance: str, largest: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
@@ -179,8 +182,17 @@ def _distance_lookup(distance: str, largest: int) -> Callable[[np.ndarray, np.nd
     side = largest + 1
     if side**3 > LOOKUP_ENTRIES:
         return lambda shared, size_a, size_b: _set_distance(shared, size_a, size_b, distance)
-    values = _set_distance(*np.indices((side, side, side)), distance).ravel()
+    values = _distance_table(distance, side).ravel()
     return lambda shared, size_a, size_b: values[(shared * side + size_a) * side + size_b]
+
+
+@functools.lru_cache(maxsize=8)
+def _distance_table(distance: str, side: int) -> np.ndarray:
+    """``d(shared, size_a, size_b)`` for every combination below ``side``, shape (side, side, side),
+    read-only; callers keep ``side**3`` to at most :data:`LOOKUP_ENTRIES` (2 MB)."""
+    table = _set_distance(*np.indices((side, side, side)), distance)
+    table.flags.writeable = False
+    return table
 
 
 def _delta_times(
@@ -228,8 +240,11 @@ def _set_delta_times(patterns: np.ndarray, distance: str) -> Callable[[np.ndarra
     A distance depends only on the intersection size and the two set sizes, so it
     is looked up in a small table indexed by ``shared·side² + size_a·side + size_b``;
     one matrix product of augmented membership rows yields that index for a whole
-    block at once. Delta is built a block of rows at a time and never held whole,
-    so memory stays bounded with thousands of distinct sets.
+    block at once. With sets of more than 63 codes that table would exceed
+    :data:`LOOKUP_ENTRIES` (it grows with the cube of the largest size), so each
+    block's distances are computed from its shared codes instead. Delta is built a
+    block of rows at a time and never held whole, so memory stays bounded with
+    thousands of distinct sets and with sets of thousands of codes.
     """
     n_sets, n_codes = patterns.shape
     sharing = patterns.sum(axis=0, dtype=np.float64)
@@ -240,14 +255,14 @@ def _set_delta_times(patterns: np.ndarray, distance: str) -> Callable[[np.ndarra
         return _sparse_set_delta_times(patterns, distance)
     sizes = patterns.sum(axis=1).astype(np.float64)
     side = int(sizes.max()) + 1
-    shared, size_a, size_b = np.indices((side, side, side))
-    table = _set_distance(shared, size_a, size_b, distance).ravel()
-    # float32 sums these integers exactly while the largest index stays below 2**24.
-    dtype = np.float32 if len(table) < 2**24 else np.float64
-    ones = np.ones(len(patterns))
-    row_terms = np.column_stack([patterns * float(side * side), sizes * side, ones]).astype(dtype)
-    column_terms = np.column_stack([patterns, ones, sizes]).astype(dtype).T.copy()
     block = max(1, _DISTANCE_BLOCK // n_sets)
+    if side**3 > LOOKUP_ENTRIES:
+        return _computed_delta_times(patterns, sizes, distance, block)
+    table = _distance_table(distance, side).ravel()
+    # float32 sums these integers exactly: the largest index is below LOOKUP_ENTRIES <= 2**24.
+    ones = np.ones(len(patterns))
+    row_terms = np.column_stack([patterns * float(side * side), sizes * side, ones]).astype(np.float32)
+    column_terms = np.column_stack([patterns, ones, sizes]).astype(np.float32).T.copy()
 
     def delta_times(x: np.ndarray) -> np.ndarray:
         product = np.zeros_like(x)
@@ -260,39 +275,78 @@ def _set_delta_times(patterns: np.ndarray, distance: str) -> Callable[[np.ndarra
     return delta_times
 
 
+def _computed_delta_times(
+    patterns: np.ndarray, sizes: np.ndarray, distance: str, block: int
+) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`_set_delta_times` for sets too large for the lookup table: each block of
+    Delta's rows computed from the codes the sets share (exact in float32 below 2**24 codes)."""
+    dtype = np.float32 if patterns.shape[1] < 2**24 else np.float64
+    rows_of, columns = patterns.astype(dtype), patterns.T.astype(dtype)
+
+    def delta_times(x: np.ndarray) -> np.ndarray:
+        product = np.zeros_like(x)
+        for start in range(0, len(patterns), block):
+            rows = slice(start, start + block)
+            shared = (rows_of[rows] @ columns).astype(np.float64)
+            product += x[:, rows] @ _set_distance(shared, sizes[rows, None], sizes[None, :], distance)
+        return product
+
+    return delta_times
+
+
 def _sparse_set_delta_times(patterns: np.ndarray, distance: str) -> Callable[[np.ndarray], np.ndarray]:
     """``x -> x @ Delta`` when most pairs of distinct sets share no code.
 
     ``Delta[i, j] = d(s_ij, a_i, b_j)`` with ``s_ij`` the codes two sets share and
     ``a_i``, ``b_j`` their sizes. Split it as ``d(0, a_i, b_j)`` plus the
     correction ``d(s_ij, a_i, b_j) - d(0, a_i, b_j)``, which is zero unless the
-    sets share a code. The first part depends on the sizes only: ``x`` summed by
-    set size times a (sizes × sets) table. The second is a sparse matrix over the
-    pairs that share a code, from the sparse product of the membership matrix
-    with itself. The work grows with those pairs, not with sets² × codes.
+    sets share a code. The first part is 1 but for two empty sets (0): the sum
+    of ``x``, less the empty set's count at the empty set. The second is a sparse
+    matrix over the pairs that share a code, from the sparse product of the
+    membership matrix with itself. The work grows with those pairs, not with
+    sets² × codes, and no table grows with the set sizes.
     """
     from scipy import sparse  # a dependency; imported only for large codebooks
 
     sizes = patterns.sum(axis=1).astype(np.int64)
-    side = int(sizes.max()) + 1
-    shared, size_a, size_b = np.indices((side, side, side))
-    table = _set_distance(shared, size_a, size_b, distance)  # [shared, size_a, size_b]
     n_sets = len(patterns)
-    by_size = sparse.csr_array(
-        (np.ones(n_sets), (np.arange(n_sets), sizes)), shape=(n_sets, side)
-    )  # (sets, sizes): which size each set has
-    disjoint = table[0][:, sizes]  # (sizes, sets): distance from a set of each size sharing nothing
+    empty = np.flatnonzero(sizes == 0)  # at most one: the sets are distinct
     membership = sparse.csr_array(patterns.astype(np.float64))
     overlap = (membership @ membership.T).tocoo()  # shared codes of every pair that shares one
     first, second = overlap.row, overlap.col
     count = np.rint(overlap.data).astype(np.int64)
-    correction = table[count, sizes[first], sizes[second]] - table[0, sizes[first], sizes[second]]
+    size_a, size_b = sizes[first], sizes[second]
+    correction = _set_distance(count, size_a, size_b, distance) - _set_distance(0, size_a, size_b, distance)
     correction_t = sparse.csr_array((correction, (second, first)), shape=(n_sets, n_sets))
 
     def delta_times(x: np.ndarray) -> np.ndarray:
-        return np.asarray(by_size.T @ x.T).T @ disjoint + np.asarray(correction_t @ x.T).T
+        # Sharing no code, two sets are at distance 1, but two empty sets at 0.
+        disjoint = np.repeat(x.sum(axis=1, keepdims=True), n_sets, axis=1)
+        disjoint[:, empty] -= x[:, empty]
+        return disjoint + np.asarray(correction_t @ x.T).T
 
     return delta_times
+
+
+def _subset_work(sizes: np.ndarray) -> float:
+    """Entries :class:`_PointSpread` works through for sets of these sizes: (set, subset) pairs
+    times set sizes, and the (set, size, shared codes) weights."""
+    side = int(sizes.max(initial=0)) + 1
+    pairs = float(np.sum(np.exp2(np.minimum(sizes, 62))))  # capped: beyond, far too many anyway
+    return (pairs + len(sizes) * side) * side
+
+
+def _subsets_pay(sizes: np.ndarray) -> bool:
+    """Whether the point's ``x @ Delta`` is quicker by :class:`_PointSpread` than by the dense
+    form: from :data:`SUBSETS_FROM_SETS` distinct sets, while the subsets' work stays below
+    the dense form's (sets²) and :data:`SUBSET_ENTRIES_LIMIT`."""
+    return len(sizes) >= SUBSETS_FROM_SETS and _subset_work(sizes) <= min(SUBSET_ENTRIES_LIMIT, len(sizes) ** 2)
+
+
+SUBSETS_FROM_SETS = 320
+"""Fewest distinct sets for :class:`_PointSpread`: below, its fixed cost (about 0.3 ms) outweighs
+the dense form's (measured on benchmarks/data.py's 5 coders × 20 codes: 238 sets 0.45 ms dense
+against 0.6 ms; 344 sets 1.0 ms against 0.86; 615 sets 3.1 ms against 1.4)."""
 
 
 SUBSET_ENTRIES_LIMIT = 2**24
@@ -321,42 +375,40 @@ class _PointSpread:
     """For every (set, subset of it) pair: the set, shape (n_pairs,)."""
     subset: np.ndarray
     """... the subset's index among the distinct subsets of all sets."""
-    subset_size: np.ndarray
-    """... the subset's size."""
     n_subsets: int
+    run_start: np.ndarray
+    """Where each run of pairs with one set and one subset size starts (pairs come in such runs)."""
+    run_at: np.ndarray
+    """Each run's ``set · side + subset size``."""
     _last: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
     """The last ``x`` and its :meth:`shared_weights`: the distances share them."""
 
     @classmethod
-    def of(cls, words: np.ndarray, sizes: np.ndarray, n_codes: int) -> "_PointSpread | None":
-        """The subsets of every set; None where the dense form is quick (few sets)
-        or where the subsets would be too many (sets of many codes)."""
-        n_sets = len(words)
-        side = int(sizes.max(initial=0)) + 1
-        pairs = float(np.sum(np.exp2(np.minimum(sizes, 62))))  # capped: beyond, far too many anyway
-        if n_sets * n_sets * n_codes <= SPARSE_SETS_FROM or pairs * side > min(SUBSET_ENTRIES_LIMIT, n_sets**2):
+    def of(cls, words: np.ndarray, sizes: np.ndarray) -> "_PointSpread | None":
+        """The subsets of every set; None where they would be too many (sets of many codes)."""
+        if _subset_work(sizes) > SUBSET_ENTRIES_LIMIT:
             return None
+        side = int(sizes.max(initial=0)) + 1
+        member = _member_bits(words)
+        first_member = np.cumsum(sizes) - sizes
         holders, subsets, subset_sizes = [], [], []
-        for size in np.unique(sizes):
+        for size in np.flatnonzero(np.bincount(sizes)):
             group = np.flatnonzero(sizes == size)
+            members = member[first_member[group, None] + np.arange(size)]  # (group, size, n_words)
             keys = np.zeros((len(group), 1, words.shape[1]), dtype=np.uint64)
             counted = np.zeros(1, dtype=np.int64)
-            remaining = words[group].copy()
-            for _ in range(int(size)):  # add each member code in turn: the subsets with it and without
-                lowest = _lowest_bit(remaining)
-                remaining ^= lowest
-                keys = np.concatenate([keys, keys | lowest[:, None, :]], axis=1)
+            for position in range(int(size)):  # add each member code in turn: the subsets with it and without
+                keys = np.concatenate([keys, keys | members[:, position, None, :]], axis=1)
                 counted = np.concatenate([counted, counted + 1])
-            holders.append(np.repeat(group, keys.shape[1]))
-            subsets.append(keys.reshape(-1, words.shape[1]))
-            subset_sizes.append(np.tile(counted, len(group)))
-        keys = np.concatenate(subsets)
-        if keys.shape[1] == 1:
-            distinct, subset = np.unique(keys[:, 0], return_inverse=True)
-        else:
-            opaque = np.ascontiguousarray(keys).view(np.dtype((np.void, 8 * keys.shape[1]))).ravel()
-            distinct, subset = np.unique(opaque, return_inverse=True)
-        return cls(sizes, np.concatenate(holders), subset.ravel(), np.concatenate(subset_sizes), len(distinct))
+            by_size = np.argsort(counted, kind="stable")  # each set's subsets in runs of one size
+            holders.append(np.repeat(group, len(counted)))
+            subsets.append(keys[:, by_size].reshape(-1, words.shape[1]))
+            subset_sizes.append(np.tile(counted[by_size], len(group)))
+        holder = np.concatenate(holders)
+        at = holder * side + np.concatenate(subset_sizes)
+        run_start = np.flatnonzero(np.concatenate([[True], at[1:] != at[:-1]]))
+        subset, n_subsets = _distinct_keys(np.concatenate(subsets))
+        return cls(sizes, holder, subset, n_subsets, run_start, at[run_start])
 
     def shared_weights(self, x: np.ndarray) -> np.ndarray:
         """``W[j, a, s]``: weight of the sets of size a sharing s codes with set j, shape (n_sets, side, side)."""
@@ -364,19 +416,19 @@ class _PointSpread:
         holding = np.bincount(
             self.subset * side + self.sizes[self.holder], weights=x[self.holder], minlength=self.n_subsets * side
         ).reshape(self.n_subsets, side)  # N[T, a]
-        at = ((self.holder * side + self.subset_size) * side)[:, None] + np.arange(side)
-        moments = np.bincount(at.ravel(), weights=holding[self.subset].ravel(), minlength=n_sets * side * side)
-        moments = moments.reshape(n_sets, side, side)  # E[j, t, a]
+        moments = np.zeros((n_sets * side, side))
+        moments[self.run_at] = np.add.reduceat(holding[self.subset], self.run_start, axis=0)
         t, s = np.indices((side, side))
         inversion = np.where(t >= s, (-1.0) ** (t - s) * _binomials(side)[t, s], 0.0)  # [t, s]
-        return np.einsum("jta,ts->jas", moments, inversion)
+        # Integers throughout (integer counts x): exact in any order. A stack of (side × side)
+        # products: several times quicker than einsum, and too small for BLAS threads.
+        return np.matmul(moments.reshape(n_sets, side, side).transpose(0, 2, 1), inversion)
 
     def spread(self, x: np.ndarray, distance: str) -> np.ndarray:
         """``x @ Delta`` for one row ``x`` of set counts, shape (n_sets,)."""
         side = int(self.sizes.max(initial=0)) + 1
         weights = self._weights(x)
-        shared, size_a, size_b = np.indices((side, side, side))
-        table = _set_distance(shared, size_a, size_b, distance)  # [shared, size_a, size_b]
+        table = _distance_table(distance, side)  # [shared, size_a, size_b]
         return np.einsum("jas,saj->j", weights, table[:, :, self.sizes])
 
     def _weights(self, x: np.ndarray) -> np.ndarray:
@@ -386,14 +438,31 @@ class _PointSpread:
         return self._last[1]
 
 
-def _lowest_bit(words: np.ndarray) -> np.ndarray:
-    """One set bit of each row of words, the lowest of its last non-zero word (zeros for an empty row)."""
-    word = words.shape[1] - 1 - np.argmax((words != 0)[:, ::-1], axis=1)
-    rows = np.arange(len(words))
-    value = words[rows, word]
-    bit = np.zeros_like(words)
-    bit[rows, word] = value & (~value + np.uint64(1))  # x & -x
-    return bit
+def _member_bits(words: np.ndarray) -> np.ndarray:
+    """Each code of each packed set as a packed set of its own, by set then code:
+    shape (n_members, n_words), one bit set per row."""
+    set_of_word, word = np.nonzero(words)  # only the words holding a code are unpacked
+    as_bytes = np.ascontiguousarray(words[set_of_word, word].astype(">u8")).view(np.uint8)
+    bits = np.unpackbits(as_bytes.reshape(-1, 8), axis=1).view(bool)  # 0 or 1; bit 0 is the highest
+    row, bit = np.nonzero(bits)  # on bool: several times quicker than on uint8
+    member = np.zeros((len(row), words.shape[1]), dtype=np.uint64)
+    member[np.arange(len(row)), word[row]] = np.left_shift(np.uint64(1), (63 - bit).astype(np.uint64))
+    return member
+
+
+def _distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each packed set's index among the distinct ones (by bit pattern), and how many there are.
+
+    Parameters
+    ----------
+    keys : ndarray of uint64, shape (n, n_words)
+    """
+    if keys.shape[1] == 1:
+        distinct, index = np.unique(keys[:, 0], return_inverse=True)
+    else:
+        opaque = np.ascontiguousarray(keys).view(np.dtype((np.void, 8 * keys.shape[1]))).ravel()
+        distinct, index = np.unique(opaque, return_inverse=True)
+    return index.ravel(), len(distinct)
 
 
 def _binomials(side: int) -> np.ndarray:
