@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .codings.model import Codings, Source
 
 MISSING_SHOWN = 5
@@ -68,8 +70,13 @@ class InputSummary:
 def summarise_input(codings: Codings) -> InputSummary:
     """Dimensions, accounting and missing units of a coding."""
     acc = codings.accounting
+    not_coded = ~codings.seen
+    counts = not_coded.sum(axis=0)
+    # Only the first few units are named: no tuple of every missing unit's name per coder.
     missing = {
-        coder: (len(units), units[:MISSING_SHOWN]) for coder, units in codings.missing_units().items() if units
+        coder: (int(counts[c]), tuple(codings.units[u] for u in np.flatnonzero(not_coded[:, c])[:MISSING_SHOWN]))
+        for c, coder in enumerate(codings.coders)
+        if counts[c]
     }
     return InputSummary(
         units=codings.n_units,

@@ -396,3 +396,44 @@ def test_units_encoded_a_column_at_a_time_are_the_json_of_their_dicts(seed):
     assert filtered.json_lines() == [
         json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in filtered.to_list()
     ]
+
+
+@pytest.mark.parametrize("n_coders", [2, 3, 5, 6])
+def test_only_counts_by_pattern_match_a_count_per_pair(n_coders):
+    # only[a, b, k] counted directly, pair by pair, against the pattern counts (up to 5 coders)
+    # and the products over units (more coders).
+    from reliability.findings.bias import _only_counts
+
+    rng = np.random.default_rng(n_coders)
+    sets = {
+        f"c{j}": {f"u{i}": {f"k{x}" for x in range(4) if rng.random() < 0.4} for i in range(60) if rng.random() < 0.8}
+        for j in range(n_coders)
+    }
+    c = from_sets(sets)
+    only = _only_counts(c)
+    for a in range(n_coders):
+        for b in range(n_coders):
+            both = c.seen[:, a] & c.seen[:, b]
+            expected = (both[:, None] & c.applied[:, a, :] & ~c.applied[:, b, :]).sum(axis=0)
+            assert only[a, b].tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("n_codes", [1, 3, 64, 65, 130])
+def test_disputed_codes_from_packed_sets_match_the_definition(n_codes):
+    # A code is disputed where some coder of the unit applied it and another coder of the unit did not;
+    # "(uncoded)" where one found no code and another found some. Codes around the 64-bit word edges.
+    from reliability.codings.model import sets_with_uncoded
+    from reliability.findings.disagreements import _disputed_chunks
+
+    rng = np.random.default_rng(n_codes)
+    sets = {
+        f"c{j}": {f"u{i}": {f"k{x}" for x in range(n_codes) if rng.random() < 2 / n_codes} for i in range(80) if rng.random() < 0.7}
+        for j in range(4)
+    }
+    c = from_sets(sets)
+    held = sets_with_uncoded(c.applied, c.seen)
+    expected = held.any(axis=1) & ~(held | ~c.seen[:, :, None]).all(axis=1)
+    found = np.concatenate([disputed for _, disputed, _ in _disputed_chunks(c)])
+    disagree = np.concatenate([d for _, _, d in _disputed_chunks(c)])
+    assert found.tolist() == expected.tolist()
+    assert disagree.tolist() == ((c.seen.sum(axis=1) >= 2) & expected.any(axis=1)).tolist()

@@ -146,7 +146,9 @@ def run_analysis(kwargs: dict[str, Any], sections: tuple[str, ...] = (), quiet: 
     from ..readers.codebook import read_codebook
     from ..readers.recode import read_recode
     from ..report import compare
+    from .memory import reuse_freed_memory
 
+    reuse_freed_memory()  # large arrays come and go: their pages are reused, not faulted in afresh
     options = read_options(kwargs)
     codebook = read_codebook(kwargs["codebook"]) if kwargs["codebook"] is not None else None
     scale = kwargs.get("scale", "nominal")

@@ -72,10 +72,12 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
 
     refuse_overwriting({"-o": output}, kwargs)
     html = fmt == "html"
-    if limit is None:
-        from ..render.html import HTML_UNITS
+    if limit is None and html:
+        from ..render.html import HTML_UNITS  # the page's modules load only for the page
 
-        limit = HTML_UNITS if html else SHOWN_UNITS
+        limit = HTML_UNITS
+    elif limit is None:
+        limit = SHOWN_UNITS
     display = Display(
         disagreements=show_disagreements or code_filter is not None or pair_filter is not None,
         matrix=show_matrix,

@@ -190,7 +190,7 @@ class Codings:
                 f"applied {applied.shape} / seen {seen.shape} do not match "
                 f"{n_u} units × {n_c} coders × {n_k} codes"
             )
-        if (applied & ~seen[:, :, None]).any():
+        if applied[~seen].any():  # the missing cells' codes only: no temporary the size of applied
             raise ValueError("a code is applied where the unit is missing for that coder")
         applied.flags.writeable = False
         seen.flags.writeable = False

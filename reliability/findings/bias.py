@@ -233,17 +233,45 @@ def find_bias(codings: Codings, pairs: list[tuple[int, int]]) -> Bias:
     return Bias(codes=code_results, flags=tuple(flags), stuart_maxwell=marginal)
 
 
+PATTERN_CODERS = 5
+"""Up to this many coders, units are counted by pattern (4 ** coders patterns per code)."""
+
+
 def _only_counts(codings: Codings) -> np.ndarray:
     """``only[a, b, k]``: units both coders coded where coder a applied code k and coder b did not.
 
-    Per code, two products over units instead of a loop over pairs of coders:
-    (units where a applied k and b coded) − (units where both applied k). Float32
-    sums of 0/1 are exact up to 2**24 units.
+    Up to ``PATTERN_CODERS`` coders, each (unit, code) is one pattern: which coders
+    applied the code and which coded the unit, as bits. The patterns are counted per
+    code in one pass, and each pattern adds to ``only[a, b, k]`` when coder a applied
+    k and b coded the unit without applying it: integer counts, no product over units.
+    With more coders, per code, two products over units: (units where a applied k and
+    b coded) − (units where both applied k); float32 sums of 0/1 are exact up to 2**24 units.
 
     Returns
     -------
     ndarray of int64, shape (n_coders, n_coders, n_codes)
     """
+    n_coders, n_codes = codings.n_coders, codings.n_codes
+    if n_coders > PATTERN_CODERS:
+        return _only_counts_by_products(codings)
+    bit = (1 << np.arange(n_coders)).astype(np.uint8)
+    applied_bits = np.einsum("uck,c->uk", codings.applied.view(np.uint8), bit)  # (units, codes): who applied
+    seen_bits = np.einsum("uc,c->u", codings.seen.view(np.uint8), bit)  # who coded the unit
+    n_patterns = 1 << (2 * n_coders)
+    patterns = applied_bits.astype(np.intp)
+    patterns |= seen_bits.astype(np.intp)[:, None] << n_coders
+    patterns += np.arange(n_codes, dtype=np.intp) * n_patterns
+    counts = np.bincount(patterns.ravel(), minlength=n_codes * n_patterns).reshape(n_codes, n_patterns)
+    pattern = np.arange(n_patterns)
+    applies = (pattern[:, None] >> np.arange(n_coders)) & 1  # (patterns, coders)
+    codes_unit = (pattern[:, None] >> (n_coders + np.arange(n_coders))) & 1
+    only_first = applies[:, :, None] * (codes_unit[:, None, :] - applies[:, None, :])  # a applied, b coded, b did not
+    only = counts @ only_first.reshape(n_patterns, n_coders * n_coders)  # (codes, coders * coders)
+    return np.ascontiguousarray(only.reshape(n_codes, n_coders, n_coders).transpose(1, 2, 0)).astype(np.int64)
+
+
+def _only_counts_by_products(codings: Codings) -> np.ndarray:
+    """:func:`_only_counts` for many coders: two float32 products over units per code."""
     seen = codings.seen.astype(np.float32)
     only = np.zeros((codings.n_coders, codings.n_coders, codings.n_codes), dtype=np.int64)
     for k in range(codings.n_codes):

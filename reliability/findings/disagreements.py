@@ -168,25 +168,24 @@ class Disagreements:
         if not len(chosen):
             return EncodedUnits()
         text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
-        units = [c.units[u] for u in chosen.tolist()]
+        units = np.array(c.units, dtype=object)[chosen].tolist()
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
         seen = c.seen[chosen]
         # One template per line: the fixed text (keys, coders' names) written once, its braces doubled.
         coders = ", ".join(_literal(f"{text(coder)}: ") + "{}" for coder in c.coders)
         line = '{{"unit": {}, "text": {}, "contest": {}, "codes": {{' + coders + '}}, "notes": {}, "disputed": {}, "agreed": {}}}'
         columns = (
-            [text(unit) for unit in units],
+            list(map(text, units)),
             [text(c.texts[unit]) if unit in c.texts else "null" for unit in units] if c.texts else ["null"] * len(units),
-            [float.__repr__(contest) for contest in self.contest.tolist()],
+            list(map(float.__repr__, self.contest.tolist())),
             _notes_json(c, units, text) if c.notes else ["{}"] * len(units),
             json_lists(self.disputed, c.codes + (UNCODED,), text),
             json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
         )
         held = [sets[c.set_table.labels[chosen, k]].tolist() for k in range(c.n_coders)]  # a column per coder
-        return EncodedUnits(
-            line.format(unit, unit_text, contest, *codes, notes, disputed, agreed)
-            for (unit, unit_text, contest, notes, disputed, agreed), codes in zip(zip(*columns), zip(*held))
-        )
+        unit, unit_text, contest, notes, disputed, agreed = columns
+        # map() hands each row's columns to format() as arguments: no Python frame per unit.
+        return EncodedUnits(map(line.format, unit, unit_text, contest, *held, notes, disputed, agreed))
 
     def _named(self, limit: int | None) -> zip:
         """For the first ``limit`` units: id, each coder's codes, disputed and agreed codes, contest.
@@ -327,6 +326,12 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
 def _disputed_chunks(codings: Codings):
     """The disagreement rule, a chunk of units at a time (memory stays bounded at any scale).
 
+    Worked on the table's packed distinct sets (``Codings.set_table``): a code is
+    disputed where it is in the union of the unit's coded sets but not in their
+    intersection, a few word operations per coder instead of passes over
+    ``units × coders × codes`` booleans. "(uncoded)" is disputed where some coder
+    of the unit found no code and another found some.
+
     Yields
     ------
     part : slice
@@ -335,13 +340,35 @@ def _disputed_chunks(codings: Codings):
     disagree : ndarray of bool, shape (n,)
         Units with at least two coders and a disputed code.
     """
+    table, n_codes = codings.set_table, codings.n_codes
     for start in range(0, codings.n_units, CHUNK_UNITS):
         part = slice(start, start + CHUNK_UNITS)
-        seen = codings.seen[part]
-        sets = sets_with_uncoded(codings.applied[part], seen)
-        every = (sets | ~seen[:, :, None]).all(axis=1)
-        disputed = sets.any(axis=1) & ~every
-        yield part, disputed, (seen.sum(axis=1) >= 2) & disputed.any(axis=1)
+        labels = table.labels[part]
+        union = np.zeros((len(labels), table.words.shape[1]), dtype=np.uint64)
+        common = np.full_like(union, _ALL_BITS)  # codes every coder of the unit applied
+        uncoded_by_some = np.zeros(len(labels), dtype=bool)
+        uncoded_by_all = np.ones(len(labels), dtype=bool)
+        for held in labels.T:  # -1 (not coded) reads the empty set, which a coder who coded must not narrow
+            coded = held >= 0
+            words = table.words_of(held)
+            union |= words
+            common &= np.where(coded[:, None], words, _ALL_BITS)
+            empty = table.size_of(held) == 0
+            uncoded_by_some |= coded & empty
+            uncoded_by_all &= empty
+        disputed = np.empty((len(labels), n_codes + 1), dtype=bool)
+        disputed[:, :n_codes] = _unpacked(union & ~common, n_codes)
+        disputed[:, n_codes] = uncoded_by_some & ~uncoded_by_all
+        yield part, disputed, ((labels >= 0).sum(axis=1) >= 2) & disputed.any(axis=1)
+
+
+_ALL_BITS = np.uint64(2**64 - 1)
+
+
+def _unpacked(words: np.ndarray, n_codes: int) -> np.ndarray:
+    """Packed sets (``codings.sets.pack_sets``) back as boolean rows, shape (n, n_codes)."""
+    as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), -1)
+    return np.unpackbits(as_bytes, axis=1, count=n_codes).astype(bool)
 
 
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:

@@ -13,6 +13,7 @@ Python objects only when a report shows or writes them.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 
@@ -145,16 +146,20 @@ class Gaps:
         sizes = c.set_table.size_of(labels)
         coded = sizes > 0
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
-        others = sets[labels]
-        coder_keys = [f"{text(coder)}: " for coder in c.coders]
+        # Each coder's entry (", key: set") where the coder found codes, "" elsewhere: a column at a time.
+        others = np.full(len(labels), "", dtype=object)
+        for k, coder in enumerate(c.coders):
+            entry = np.full(len(labels), "", dtype=object)
+            entry[coded[:, k]] = ", " + text(coder) + ": " + sets[labels[coded[:, k], k]]
+            others += entry
+        line = '{{"unit": {}, "uncoded_by": {}, "everyone": {}, "others": {{{}}}}}'
         return EncodedUnits(
-            f'{{"unit": {text(c.units[u])}, "uncoded_by": {by}, "everyone": {"false" if any(row) else "true"}, '
-            f'"others": {{{", ".join(key + held for key, held, has in zip(coder_keys, sets_row, row) if has)}}}}}'
-            for u, by, row, sets_row in zip(
-                self.uncoded_units.tolist(),
+            map(
+                line.format,
+                [text(c.units[u]) for u in self.uncoded_units.tolist()],
                 json_lists((labels >= 0) & ~coded, c.coders, text),
-                coded.tolist(),
-                others.tolist(),
+                np.where(coded.any(axis=1), "false", "true").tolist(),
+                map(str.removeprefix, others.tolist(), itertools.repeat(", ")),
             )
         )
 

@@ -124,9 +124,10 @@ def _numbers_after_one_head(values: np.ndarray, joined: str) -> tuple[np.ndarray
     head = _HEAD.match(values[0]).group(1)
     if not re.fullmatch(f"(?:{re.escape(head)}\\d{{1,18}}\x00)+", joined):
         return None
-    numbers = np.array([v[len(head):] for v in values], dtype=object)
+    # Every value is head + digits + NUL: the numbers are what lies between "NUL + head"s (one split, no loop).
+    numbers = np.array(joined[len(head) : -1].split("\x00" + head), dtype=object)
     by_value = _dense_ranks_of_keys(numbers.astype(np.int64))
-    tied = len(np.unique(by_value)) < len(by_value)  # "007" and "7"
+    tied = by_value.max() + 1 < len(by_value)  # dense ranks: fewer distinct values than values ("007" and "7")
     spelled = dense_ranks(numbers) if tied else np.zeros(len(values), dtype=np.int64)
     return _dense_ranks_of_keys(by_value, spelled), by_value
 

@@ -179,7 +179,10 @@ def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]
         raw = np.append(raw, "")
         codes[missing] = len(raw) - 1
     # Names are composed (NFC) to compare alike; texts and notes are only shown, and stay as written.
-    stripped = np.array([canonical(v) if compose else v.strip() for v in raw], dtype=object)
+    stripped = np.array(list(map(str.strip, raw)), dtype=object)
+    if compose:  # canonical() of each value: only values beyond ASCII need composing
+        beyond_ascii = np.flatnonzero(~np.fromiter(map(str.isascii, stripped), dtype=bool, count=len(stripped)))
+        stripped[beyond_ascii] = [canonical(v) for v in stripped[beyond_ascii]]
     if not missing.any() and (stripped == raw).all():  # the common case: nothing to trim
         unchanged = pd.DataFrame({"value": np.array([], dtype=object), "raw": np.array([], dtype=object)})
         return pd.Categorical.from_codes(codes, categories=pd.Index(raw, dtype=object), validate=False), unchanged

@@ -14,7 +14,6 @@ from ..errors import UsageError
 from ..report import Report
 from .style import Display
 from .machine import render_csv, render_disagreements_csv, render_json, render_matrix_csv
-from .tables import render_text
 
 
 def _csv(report: Report, display: Display) -> str:
@@ -27,6 +26,12 @@ def _csv(report: Report, display: Display) -> str:
     return render_csv(report)
 
 
+def _text(report: Report, display: Display, markdown: bool = False) -> str:
+    from .tables import render_text  # here: JSON and CSV output need none of the tables' modules
+
+    return render_text(report, markdown=markdown, display=display)
+
+
 def _html(report: Report, display: Display) -> str:
     from .html import render_html  # Jinja2 and matplotlib load only for the page
 
@@ -34,8 +39,8 @@ def _html(report: Report, display: Display) -> str:
 
 
 RENDERERS: dict[str, Callable[[Report, Display], str]] = {
-    "table": lambda report, display: render_text(report, display=display),
-    "markdown": lambda report, display: render_text(report, markdown=True, display=display),
+    "table": _text,
+    "markdown": lambda report, display: _text(report, display, markdown=True),
     "json": lambda report, display: render_json(report),
     "csv": _csv,
     "html": _html,

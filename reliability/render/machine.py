@@ -51,10 +51,10 @@ def _indented(value, indent: str) -> str:
     """``value`` as JSON indented by two spaces a level, its first line after ``indent``."""
     if isinstance(value, EncodedUnits):
         if len(value) > LONG_LIST:
-            return "[\n" + ",\n".join(f"{indent}  {item}" for item in value) + f"\n{indent}]"
+            return f"[\n{indent}  " + f",\n{indent}  ".join(value) + f"\n{indent}]"
         value = [json.loads(item) for item in value]  # short: written as any other list
     if isinstance(value, list) and len(value) > LONG_LIST:
-        return "[\n" + ",\n".join(f"{indent}  {_compact(item)}" for item in value) + f"\n{indent}]"
+        return f"[\n{indent}  " + f",\n{indent}  ".join(map(_compact, value)) + f"\n{indent}]"
     if isinstance(value, dict) and _holds_long_list(value):
         items = (f"{indent}  {json.dumps(key, ensure_ascii=False)}: {_indented(v, indent + '  ')}" for key, v in value.items())
         return "{\n" + ",\n".join(items) + f"\n{indent}}}"

@@ -8,8 +8,6 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-import tabulate as tabulate_module
-from tabulate import tabulate
 
 if TYPE_CHECKING:
     from ..gate.diff import ReportDiff
@@ -107,6 +105,8 @@ class Style:
         if self.markdown:
             rows = [[self.escape(c) for c in row] for row in rows]
             headers = [self.escape(h) for h in headers]
+            from tabulate import tabulate  # here: JSON and CSV output never load it
+
             return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
         widths = list(widths) if widths is not None else [None] * len(headers)
         text = self._simple(rows, headers, widths)
@@ -128,6 +128,9 @@ class Style:
         return text
 
     def _simple(self, rows: list[list[str]], headers: list[str], widths: list[int | None]) -> str:
+        import tabulate as tabulate_module
+        from tabulate import tabulate
+
         maxcolwidths = widths if any(w is not None for w in widths) else None
         with _header_padding(0 if self.width is not None else tabulate_module.MIN_PADDING):
             return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, maxcolwidths=maxcolwidths)
@@ -197,6 +200,8 @@ def _header_padding(padding: int) -> Iterator[None]:
     """tabulate widens every column to its header plus ``MIN_PADDING`` (2) spaces; a
     terminal that must fit keeps those columns, so the padding goes while fitting.
     tabulate has only the module setting for it, hence set and restored here."""
+    import tabulate as tabulate_module
+
     before = tabulate_module.MIN_PADDING
     tabulate_module.MIN_PADDING = padding
     try:
