@@ -8,6 +8,8 @@ from dataclasses import fields, replace
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reliability.codings.model import Codings
 from reliability.figures.coefficients import (
@@ -20,6 +22,7 @@ from reliability.figures.coefficients import (
     pooled_kappa,
     positive_agreement,
 )
+from reliability.figures.coefficients import views
 from reliability.figures.figure import NO_INTERVAL
 from reliability.figures.intervals import BootstrapSettings
 from tests.reference_data import load
@@ -302,3 +305,13 @@ def test_per_code_batch_path_allocates_for_the_codings_applied_not_codes_times_u
     assert len(codes) == n_codes
     dense_float_array = n_units * n_codes * 8
     assert peak < dense_float_array / 2, f"peak {peak / 2**20:.1f} MiB"
+
+
+@given(
+    st.sets(st.integers(0, 60), max_size=30),
+    st.sets(st.integers(0, 60), max_size=30),
+)
+def test_common_keys_of_two_ascending_arrays_are_their_intersection(first: set, second: set) -> None:
+    ascending = np.array(sorted(first), dtype=np.int64)
+    other = np.array(sorted(second), dtype=np.int64)
+    assert np.array_equal(views._common(ascending, other), np.intersect1d(ascending, other))

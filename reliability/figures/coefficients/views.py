@@ -230,9 +230,8 @@ def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[
     alpha = _presence_alpha(presence)
     positive = _presence_positive(presence)
     names = codings.coders
-    pair_figures = {
-        (names[a], names[b]): _presence_pair(unit, coder, code, seen, a, b, codings.n_codes) for a, b in pairs
-    }
+    keys = _applications_by_coder(unit, coder, code, codings.n_codes, codings.n_coders)
+    pair_figures = {(names[a], names[b]): _presence_pair(keys, seen, a, b, codings.n_codes) for a, b in pairs}
     return tuple(
         CodeCoefficients(
             code=code_name,
@@ -249,18 +248,35 @@ def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[
     )
 
 
+def _applications_by_coder(
+    unit: np.ndarray, coder: np.ndarray, code: np.ndarray, n_codes: int, n_coders: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each coder's applications as (unit, ``unit × n_codes + code`` key), the keys ascending.
+
+    ``unit``, ``coder``, ``code`` list every application (``np.nonzero(applied)``,
+    so ordered by unit, then coder, then code): a stable sort by coder keeps each
+    coder's keys ascending, which is what lets a pair intersect them without sorting.
+    """
+    order = np.argsort(coder, kind="stable")
+    bounds = np.searchsorted(coder[order], np.arange(n_coders + 1))
+    mine = [order[start:stop] for start, stop in zip(bounds[:-1], bounds[1:])]
+    return [(unit[rows], unit[rows].astype(np.int64) * n_codes + code[rows]) for rows in mine]
+
+
+def _common(ascending: np.ndarray, other_ascending: np.ndarray) -> np.ndarray:
+    """The values of one ascending array of distinct values that the other holds (a merge, no sort)."""
+    if len(other_ascending) == 0:
+        return ascending[:0]
+    at = np.minimum(np.searchsorted(other_ascending, ascending), len(other_ascending) - 1)
+    return ascending[other_ascending[at] == ascending]
+
+
 def _presence_pair(
-    unit: np.ndarray,
-    coder: np.ndarray,
-    code: np.ndarray,
-    seen: np.ndarray,
-    first: int,
-    second: int,
-    n_codes: int,
+    keys: list[tuple[np.ndarray, np.ndarray]], seen: np.ndarray, first: int, second: int, n_codes: int
 ) -> tuple[list[Figure], list[Figure]]:
     """Cohen's kappa and positive agreement of every code for one pair of coders.
 
-    ``unit``, ``coder``, ``code`` list every application (``np.nonzero(applied)``).
+    ``keys`` holds each coder's applications (:func:`_applications_by_coder`).
     From the pair's 2 × 2 table per code: ``n11`` units both applied the code,
     ``n1.``/``n.1`` units (of those both coded) the first/second applied it.
     """
@@ -268,17 +284,11 @@ def _presence_pair(
     n_both = int(np.count_nonzero(both))
     if n_both == 0:
         return [Figure.undefined(0, _NO_SHARED_UNIT)] * n_codes, [Figure.undefined(0, _NO_PAIRED_UNIT)] * n_codes
-    shared = both[unit]
-
-    def applications_of(who: int) -> np.ndarray:
-        """The (unit, code) keys the coder applied on units both coded, each once."""
-        mine = shared & (coder == who)
-        return unit[mine].astype(np.int64) * n_codes + code[mine]
-
-    by_first_keys, by_second_keys = applications_of(first), applications_of(second)
-    together_keys = np.intersect1d(by_first_keys, by_second_keys, assume_unique=True)
+    # The (unit, code) keys each coder applied on units both coded: ascending, each once.
+    by_first_keys, by_second_keys = (keys[who][1][both[keys[who][0]]] for who in (first, second))
+    together_keys = _common(by_first_keys, by_second_keys)
     by_first, by_second, together = (
-        np.bincount(keys % n_codes, minlength=n_codes) for keys in (by_first_keys, by_second_keys, together_keys)
+        np.bincount(found % n_codes, minlength=n_codes) for found in (by_first_keys, by_second_keys, together_keys)
     )
     kappas = _presence_cohen(n_both, by_first, by_second, together)
     # Positive agreement's sums over units: sum n(n - 1) = 2 n11, sum n (m - 1) = n1. + n.1.
