@@ -16,6 +16,7 @@ from reliability.figures.coefficients import (
     fleiss_kappa,
     gwet_ac1,
     krippendorff_alpha,
+    krippendorff_alpha_sets,
     pooled_kappa,
     positive_agreement,
 )
@@ -76,6 +77,8 @@ def plain_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[flo
             add(("overall", "krippendorff_alpha"), krippendorff_alpha(resampled))
             add(("overall", "gwet_ac1"), gwet_ac1(resampled, n_categories=q))
             add(("overall", "brennan_prediger"), brennan_prediger(resampled, n_categories=q))
+            for distance in SET_DISTANCES:
+                add(("overall", f"krippendorff_alpha_{distance}"), krippendorff_alpha_sets(applied, seen, distance))
             for a, b in pairs:
                 both = seen[:, a] & seen[:, b]
                 add(("pair", a, b, "cohen_kappa"), cohen_kappa(resampled[:, [a, b]]))
@@ -95,7 +98,10 @@ def plain_bootstrap(codings: Codings, pairs, seed: int) -> dict[tuple, tuple[flo
     return {key: percentile_interval(np.array(found), 0.95) for key, found in values.items()}
 
 
-CHANCE_OVERALL = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger")
+SET_DISTANCES = ("masi", "jaccard")
+CHANCE_OVERALL = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger") + tuple(
+    f"krippendorff_alpha_{distance}" for distance in SET_DISTANCES
+)
 CHANCE_PAIR = ("cohen_kappa", "pooled_kappa")
 
 

@@ -51,6 +51,7 @@ from .core import _Block, _divide, _Model, _Parts, _stack
 from .gwet import _ac1_chance_weights, _fleiss_chance_weights, _gwet_model, _uniform_chance_weights
 from .kappa import _cohen_model, _pooled_model
 from .positive import _positive_model
+from .set_distance import SET_BOOTSTRAP_LIMIT, set_distance_models
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,9 @@ def shared_intervals(
     Returns
     -------
     Intervals
-        Not the set-distance alphas: their statistic is a pass over a distance
-        matrix, and they take their own draw.
+        With the set-distance alphas (``overall``'s krippendorff_alpha_masi and
+        krippendorff_alpha_jaccard) up to :data:`~.set_distance.SET_BOOTSTRAP_LIMIT`
+        distinct code sets.
     """
     intervals = Intervals(
         pairs=[{} for _ in pairs],
@@ -136,6 +138,12 @@ def shared_intervals(
             _targeted(intervals.observed.overall, named) + _targeted(intervals.observed.at_least_k, at_least),
         )
     jobs = [_Job.of(overall, models)]
+    # A unit's sorted sets fix its set-distance terms too. Their statistic is a pass over the
+    # (sets × sets) distances: summed per chunk, evaluated once over all resamples.
+    set_models, n_sets = set_distance_models(codings.set_table, overall.labels)
+    if n_sets <= SET_BOOTSTRAP_LIMIT:
+        named = [(intervals.overall, f"krippendorff_alpha_{distance}", model) for distance, model in set_models.items()]
+        jobs.append(replace(_Job.of(overall, named), deferred=True))
     membership = _membership(codings, labels)
     for (a, b), target, observed_target in zip(pairs, intervals.pairs, intervals.observed.pairs):
         pair = _Grouping.of(labels[:, [a, b]])
@@ -387,6 +395,8 @@ class _Job:
     grouping: _Grouping
     figures: list[tuple[dict[Any, Interval], Any, int, Callable[[np.ndarray], _Parts]]]
     matrices: list[Any]
+    deferred: bool = False
+    """Whether the statistics wait for every chunk's sums (one costly pass each, not one per chunk)."""
 
     @classmethod
     def of(
@@ -414,6 +424,14 @@ class _Job:
 
     def evaluate(self, group_counts: np.ndarray) -> list[np.ndarray]:
         """Each figure's values for group counts of shape (n_groups, size), as :class:`GroupCounts` gives them."""
+        return self.values(self.sums(group_counts))
+
+    def values(self, sums: list[np.ndarray]) -> list[np.ndarray]:
+        """Each figure's values from its matrix's sums (:meth:`sums`)."""
+        return [_evaluate(statistic, sums[index]) for _, _, index, statistic in self.figures]
+
+    def sums(self, group_counts: np.ndarray) -> list[np.ndarray]:
+        """Each matrix's sums for group counts of shape (n_groups, size): shape (size, d) each."""
         wide = None  # the counts in float64, for the contributions stored in float64
         sums = []
         for matrix in self.matrices:
@@ -422,7 +440,7 @@ class _Job:
                 continue
             wide = np.asarray(group_counts, dtype=np.float64) if wide is None else wide
             sums.append(np.asarray(matrix @ wide).T)
-        return [_evaluate(statistic, sums[index]) for _, _, index, statistic in self.figures]
+        return sums
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -446,8 +464,10 @@ def _run(
     The per-code figures are evaluated once all patterns are counted (a few hundred
     groups per code: all resamples at once cost less than a call per chunk).
     """
-    counters = [job.grouping.counts() for job in jobs]
+    # Jobs on one grouping (the overall one) share its counts.
+    counter_of = {id(job.grouping): job.grouping.counts() for job in jobs}
     values: list[list[list[np.ndarray]]] = [[[] for _ in job.figures] for job in jobs]
+    deferred_sums: list[list[list[np.ndarray]]] = [[[] for _ in job.matrices] for job in jobs]
     pattern_counts = []
     rng = np.random.default_rng(settings.seed)
     # Every figure's resamples are drawn here (the codes' as pattern counts): progress goes with the chunks.
@@ -455,13 +475,20 @@ def _run(
     for start in range(0, settings.n_resamples, CHUNK):
         size = min(CHUNK, settings.n_resamples - start)
         counts = unit_counts(rng, n_units, size)
-        for counter, job, job_values in zip(counters, jobs, values):
-            for figure_values, chunk_values in zip(job_values, job.evaluate(counter(counts))):
+        group_counts = {key: counter(counts) for key, counter in counter_of.items()}
+        for job, job_values, job_sums in zip(jobs, values, deferred_sums):
+            if job.deferred:
+                for matrix_sums, chunk_sums in zip(job_sums, job.sums(group_counts[id(job.grouping)])):
+                    matrix_sums.append(chunk_sums)
+                continue
+            for figure_values, chunk_values in zip(job_values, job.evaluate(group_counts[id(job.grouping)])):
                 figure_values.append(chunk_values)
         pattern_counts.append(patterns.counts(counts))
         if settings.progress is not None:
             settings.progress(size * n_figures)
-    for job, job_values in zip(jobs, values):
+    for job, job_values, job_sums in zip(jobs, values, deferred_sums):
+        if job.deferred and job_sums and job_sums[0]:
+            job_values = [[found] for found in job.values([np.concatenate(chunks) for chunks in job_sums])]
         for (target, name, _, _), figure_values in zip(job.figures, job_values):
             target[name] = percentile_interval(np.concatenate(figure_values), settings.confidence)
     all_patterns = np.concatenate(pattern_counts, axis=1) if pattern_counts else None

@@ -18,8 +18,8 @@ from ...codings.sets import SetTable, set_table
 from ...errors import UsageError
 from ..figure import Figure
 from ..intervals import BootstrapSettings
-from .alpha import _alpha_figure
-from .core import _NO_PAIRED_UNIT
+from .alpha import _alpha_model
+from .core import _NO_PAIRED_UNIT, _Model, _model_figure
 
 SET_DISTANCES = ("masi", "jaccard")
 """The distances between code sets that :func:`krippendorff_alpha_sets` knows."""
@@ -105,7 +105,10 @@ def krippendorff_alpha_sets(
 
 
 def set_distance_alphas(
-    table: SetTable, distances: Sequence[str] = SET_DISTANCES, bootstrap: BootstrapSettings | None = None
+    table: SetTable,
+    distances: Sequence[str] = SET_DISTANCES,
+    bootstrap: BootstrapSettings | None = None,
+    drawn: dict[str, tuple[float, float] | None] | None = None,
 ) -> dict[str, Figure]:
     """:func:`krippendorff_alpha_sets` for several distances, from a table's distinct sets.
 
@@ -118,17 +121,65 @@ def set_distance_alphas(
         From :func:`reliability.codings.sets.set_table` (``Codings.set_table``).
     distances : sequence of {"masi", "jaccard"}
     bootstrap : BootstrapSettings, optional
+        Without ``drawn``: each figure's interval from its own draw.
+    drawn : dict, optional
+        With ``bootstrap``: the intervals drawn already, by ``krippendorff_alpha_<distance>``
+        (the shared draw, :func:`set_distance_models`); a figure missing there gets none.
 
     Returns
     -------
     dict
         Distance → Figure, as :func:`krippendorff_alpha_sets` returns it.
     """
-    all_labels = table.labels
+    models, n_sets = set_distance_models(table, table.labels, distances, point_form=True)
+    too_many_sets = bootstrap is not None and n_sets > SET_BOOTSTRAP_LIMIT
+    own = None if too_many_sets or drawn is not None else bootstrap
+    figures = {}
+    for distance, model in models.items():
+        figure = _model_figure(model, own)
+        if too_many_sets and figure.value is not None:
+            figure = replace(
+                figure,
+                note=f"no interval: {n_sets:,} distinct code sets are more than the "
+                f"{SET_BOOTSTRAP_LIMIT:,} a bootstrap of set-distance alpha handles",
+            )
+        elif drawn is not None and bootstrap is not None:
+            figure = figure.with_ci(drawn.get(f"krippendorff_alpha_{distance}"))
+        figures[distance] = figure
+    return figures
+
+
+def set_distance_models(
+    table: SetTable, all_labels: np.ndarray, distances: Sequence[str] = SET_DISTANCES, point_form: bool = False
+) -> tuple[dict[str, _Model | Figure], int]:
+    """The models of the set-distance alphas (what a bootstrap resamples), on rows of set labels.
+
+    Every per-unit term depends only on the unit's code sets, whatever the coders'
+    order: the rows may be the table's units, or one row per group of units with
+    the same sorted sets (the shared draw of :mod:`.resampled`).
+
+    Parameters
+    ----------
+    table : SetTable
+    all_labels : ndarray of int, shape (n_rows, n_coders)
+        Indices into the table's sets, -1 where missing (``table.labels``, or some of its rows).
+    distances : sequence of {"masi", "jaccard"}
+    point_form : bool, default False
+        Work the point's ``x @ Delta`` out by shared-code counts where that pays
+        (:class:`_PointSpread`); a bootstrap only needs the batch form.
+
+    Returns
+    -------
+    models : dict
+        Distance → _Model (its contributions' rows: the rows with two sets or more),
+        or an undefined Figure when no row has two.
+    n_sets : int
+        The distinct sets of those rows (above :data:`SET_BOOTSTRAP_LIMIT`, no bootstrap).
+    """
     all_raters = (all_labels >= 0).sum(axis=1)
     paired = all_raters >= 2
     if not paired.any():
-        return {distance: Figure.undefined(0, _NO_PAIRED_UNIT) for distance in distances}
+        return {distance: Figure.undefined(0, _NO_PAIRED_UNIT) for distance in distances}, 0
     labels = all_labels[paired]
     seen = labels >= 0
     raters = all_raters[paired].astype(np.float64)
@@ -151,23 +202,16 @@ def set_distance_alphas(
             for distance in distances:
                 pair_distances[distance] += np.where(both, 2.0 * distance_of[distance](shared, size_a, size_b), 0.0)
     patterns = table.patterns(sets)
-    too_many_sets = bootstrap is not None and len(sets) > SET_BOOTSTRAP_LIMIT
-    point = _PointSpread.of(table.words[sets], table.sizes[sets]) if _subsets_pay(table.sizes[sets]) else None
-    figures = {}
-    for distance in distances:
-        figure = _alpha_figure(
+    use_subsets = point_form and _subsets_pay(table.sizes[sets])
+    point = _PointSpread.of(table.words[sets], table.sizes[sets]) if use_subsets else None
+    models = {
+        distance: _alpha_model(
             unit_of_rating, set_of_rating, len(sets), raters, pair_distances[distance] / (raters - 1.0),
-            _delta_times(patterns, distance, point), None if too_many_sets else bootstrap,
-            units=np.flatnonzero(paired),
+            _delta_times(patterns, distance, point), units=np.flatnonzero(paired),
         )
-        if too_many_sets and figure.value is not None:
-            figure = replace(
-                figure,
-                note=f"no interval: {len(sets):,} distinct code sets are more than the "
-                f"{SET_BOOTSTRAP_LIMIT:,} a bootstrap of set-distance alpha handles",
-            )
-        figures[distance] = figure
-    return figures
+        for distance in distances
+    }
+    return models, len(sets)
 
 
 LOOKUP_ENTRIES = 2**18

@@ -112,7 +112,11 @@ def chance_corrected(
     # coders than patterns can be numbered for) goes figure by figure.
     shared = shares_draw(codings, bootstrap)
     own = None if shared else bootstrap
-    set_distances = set_distance_alphas(codings.set_table, ("masi", "jaccard"), bootstrap)
+    if shared and drawn is None:
+        drawn = shared_intervals(codings, pairs, bootstrap, labels)
+    set_distances = set_distance_alphas(
+        codings.set_table, ("masi", "jaccard"), bootstrap, drawn.overall if shared else None
+    )
     overall = {
         "fleiss_kappa": fleiss_kappa(labels, own),
         "krippendorff_alpha": krippendorff_alpha(labels, own),
@@ -135,7 +139,7 @@ def chance_corrected(
     if shared:
         return _with_intervals(
             Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs)),
-            drawn if drawn is not None else shared_intervals(codings, pairs, bootstrap, labels),
+            drawn,
         )
     codes = []
     for k, code in enumerate(codings.codes):
@@ -163,7 +167,8 @@ def chance_corrected(
 
 _SHARED = ("fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger", "cohen_kappa",
            "pooled_kappa", "positive_agreement")
-"""The figures :func:`shared_intervals` resamples (not the set-distance alphas: they draw their own)."""
+"""The figures whose intervals :func:`_with_intervals` attaches (the set-distance alphas have theirs
+from :func:`set_distance_alphas`, which also says when there are too many distinct sets for one)."""
 
 
 def _with_intervals(point: Coefficients, intervals: Intervals) -> Coefficients:
