@@ -140,8 +140,8 @@ def shared_intervals(
     jobs = [_Job.of(overall, models)]
     # A unit's sorted sets fix its set-distance terms too. Their statistic is a pass over the
     # (sets × sets) distances: summed per chunk, evaluated once over all resamples.
-    set_models, n_sets = set_distance_models(codings.set_table, overall.labels)
-    if n_sets <= SET_BOOTSTRAP_LIMIT:
+    set_models, _ = set_distance_models(codings.set_table, overall.labels, most_sets=SET_BOOTSTRAP_LIMIT)
+    if set_models:
         named = [(intervals.overall, f"krippendorff_alpha_{distance}", model) for distance, model in set_models.items()]
         jobs.append(replace(_Job.of(overall, named), deferred=True))
     membership = _membership(codings, labels)

@@ -150,7 +150,11 @@ def set_distance_alphas(
 
 
 def set_distance_models(
-    table: SetTable, all_labels: np.ndarray, distances: Sequence[str] = SET_DISTANCES, point_form: bool = False
+    table: SetTable,
+    all_labels: np.ndarray,
+    distances: Sequence[str] = SET_DISTANCES,
+    point_form: bool = False,
+    most_sets: int | None = None,
 ) -> tuple[dict[str, _Model | Figure], int]:
     """The models of the set-distance alphas (what a bootstrap resamples), on rows of set labels.
 
@@ -167,12 +171,14 @@ def set_distance_models(
     point_form : bool, default False
         Work the point's ``x @ Delta`` out by shared-code counts where that pays
         (:class:`_PointSpread`); a bootstrap only needs the batch form.
+    most_sets : int, optional
+        With more distinct sets than this, no models (an empty dict): the caller will not use them.
 
     Returns
     -------
     models : dict
         Distance → _Model (its contributions' rows: the rows with two sets or more),
-        or an undefined Figure when no row has two.
+        or an undefined Figure when no row has two; empty beyond ``most_sets``.
     n_sets : int
         The distinct sets of those rows (above :data:`SET_BOOTSTRAP_LIMIT`, no bootstrap).
     """
@@ -186,6 +192,8 @@ def set_distance_models(
     # The sets the paired units hold, renumbered in the table's order (by bit pattern).
     occurs = np.bincount(labels[seen], minlength=table.n_sets) > 0
     sets = np.flatnonzero(occurs)
+    if most_sets is not None and len(sets) > most_sets:
+        return {}, len(sets)
     set_of_rating = (np.cumsum(occurs) - 1)[labels[seen]]
     unit_of_rating = np.nonzero(seen)[0]
 
