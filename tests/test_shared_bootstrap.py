@@ -237,3 +237,22 @@ def test_only_patterns_that_can_be_numbered_are_shared():
     applied = rng.random((12, 40, 1)) < 0.5
     varied = Codings(units=tuple(f"u{u}" for u in range(12)), coders=many.coders, codes=("k",), applied=applied, seen=seen)
     assert chance_corrected(varied, [(0, 1)], BootstrapSettings(10)).overall["fleiss_kappa"].ci is not None
+
+
+def test_set_distance_alphas_beyond_the_set_limit_say_why_they_have_no_interval(monkeypatch):
+    # Past SET_BOOTSTRAP_LIMIT distinct sets the shared draw leaves the set-distance alphas out,
+    # and their note says why; the other figures keep their intervals.
+    from reliability.figures.coefficients import resampled, set_distance
+
+    codings = random_codings(7)
+    n_sets = len(codings.set_labels()[1])
+    monkeypatch.setattr(set_distance, "SET_BOOTSTRAP_LIMIT", n_sets - 1)
+    monkeypatch.setattr(resampled, "SET_BOOTSTRAP_LIMIT", n_sets - 1)
+    result = chance_corrected(codings, [(0, 1)], BootstrapSettings(N_RESAMPLES, seed=7))
+    for distance in SET_DISTANCES:
+        figure = result.overall[f"krippendorff_alpha_{distance}"]
+        assert figure.value is not None and figure.ci is None
+        assert figure.note.startswith(f"no interval: {n_sets:,} distinct code sets are more than")
+    assert result.overall["fleiss_kappa"].ci is not None
+    drawn = resampled.shared_intervals(codings, [(0, 1)], BootstrapSettings(N_RESAMPLES, seed=7))
+    assert "krippendorff_alpha_masi" not in drawn.overall and "fleiss_kappa" in drawn.overall
