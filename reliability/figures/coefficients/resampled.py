@@ -464,7 +464,7 @@ def _run(
     The per-code figures are evaluated once all patterns are counted (a few hundred
     groups per code: all resamples at once cost less than a call per chunk).
     """
-    # Jobs on one grouping (the overall one) share its counts.
+    # Jobs on one grouping (the overall one, listed one after the other) share its counts.
     counter_of = {id(job.grouping): job.grouping.counts() for job in jobs}
     values: list[list[list[np.ndarray]]] = [[[] for _ in job.figures] for job in jobs]
     deferred_sums: list[list[list[np.ndarray]]] = [[[] for _ in job.matrices] for job in jobs]
@@ -475,13 +475,15 @@ def _run(
     for start in range(0, settings.n_resamples, CHUNK):
         size = min(CHUNK, settings.n_resamples - start)
         counts = unit_counts(rng, n_units, size)
-        group_counts = {key: counter(counts) for key, counter in counter_of.items()}
+        counted: tuple[Any, np.ndarray] | None = None  # one grouping's counts at a time: they can be large
         for job, job_values, job_sums in zip(jobs, values, deferred_sums):
+            if counted is None or counted[0] is not job.grouping:
+                counted = (job.grouping, counter_of[id(job.grouping)](counts))
             if job.deferred:
-                for matrix_sums, chunk_sums in zip(job_sums, job.sums(group_counts[id(job.grouping)])):
+                for matrix_sums, chunk_sums in zip(job_sums, job.sums(counted[1])):
                     matrix_sums.append(chunk_sums)
                 continue
-            for figure_values, chunk_values in zip(job_values, job.evaluate(group_counts[id(job.grouping)])):
+            for figure_values, chunk_values in zip(job_values, job.evaluate(counted[1])):
                 figure_values.append(chunk_values)
         pattern_counts.append(patterns.counts(counts))
         if settings.progress is not None:
