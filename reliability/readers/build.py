@@ -313,7 +313,7 @@ def _codesets(
         keys = (tuple(sorted({canonical[c] for c in codeset})) for codeset in rows.codesets)
         local = [combined.setdefault(key, len(combined)) for key in keys]
         ids.append(np.array(local, dtype=np.int64)[rows.records["codeset"].to_numpy()])
-    codeset = np.concatenate(ids)
+    codeset = ids[0] if len(ids) == 1 else np.concatenate(ids)
     sets = list(combined)
     used_sets = np.flatnonzero(np.bincount(_subset(codeset, kept), minlength=len(sets)))
     in_use = sorted({code for s in used_sets for code in sets[s]})
@@ -352,16 +352,19 @@ def _joint_ids(*columns: np.ndarray) -> np.ndarray:
     >>> _joint_ids(np.array([0, 1, 0]), np.array([2, 2, 2]), np.array([5, 5, 5]))
     array([17, 35, 17])
     """
-    ids, span = np.zeros(len(columns[0]), dtype=np.int64), 1
+    ids, span = None, 1
     for column in columns:
         width = int(column.max()) + 1 if len(column) else 1
         if width == 1:
+            continue
+        if ids is None:  # the first column that varies is its own id: no zeros to multiply
+            ids, span = column.astype(np.int64, copy=False), width
             continue
         if span * width >= 2**62:  # renumber densely so that the product stays in int64
             ids, distinct = pd.factorize(ids)
             span = len(distinct)
         ids, span = ids * width + column, span * width
-    return ids
+    return np.zeros(len(columns[0]), dtype=np.int64) if ids is None else ids
 
 
 # --- checks -----------------------------------------------------------------------
@@ -578,6 +581,8 @@ IGNORED_ROWS_SHOWN = 5
 
 def _record_ranks(inputs: list[Rows], source: np.ndarray, row: np.ndarray) -> np.ndarray:
     """Each record's place when records are ordered by file (natural order of names), then row."""
+    if len(inputs) == 1 and (np.diff(row) > 0).all():  # one file, rows in order: the ranks are the positions
+        return np.arange(len(row), dtype=np.int64)
     file_order = sorted(range(len(inputs)), key=lambda i: natural_key(inputs[i].source))
     file_rank = np.empty(len(inputs), dtype=np.int64)
     file_rank[file_order] = np.arange(len(inputs))
