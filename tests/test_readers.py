@@ -158,6 +158,18 @@ def test_duplicates_and_blank_lines_are_counted_as_ignored(write):
     assert c.code_set(1, 0) == frozenset({"z"})
 
 
+def test_duplicates_are_the_later_copies_when_every_row_is_kept(write):
+    # No row lacks a unit or coder, so the table is built from the rows as read (no subset taken);
+    # copies need not be neighbours, and the copy named as ignored is always the later one.
+    f = write("kept.csv", "unit,coder,code\nu1,A,x\nu2,A,y\nu1,A,x\nu1,B,x\nu2,A,y\nu2,B,\n")
+    c = load([f])
+    (duplicates,) = c.accounting.ignored
+    assert duplicates.reason == "duplicate of an earlier row (same unit, coder and codes)"
+    assert duplicates.rows == 2
+    assert [row for _, row in duplicates.rows_at] == [4, 6]
+    assert c.accounting.rows_used == 4
+
+
 # --- errors: one message each ---------------------------------------------------
 
 

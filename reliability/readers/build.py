@@ -110,14 +110,14 @@ def build_codings(
         if mask.any():
             ignored[reason] = int(mask.sum())
             located[reason] = _locations(inputs, source, row, rank, np.flatnonzero(mask))
-    _check_coders(inputs, source[kept], coders)
+    _check_coders(inputs, _subset(source, kept), coders)
     _check_size(units, coders, codes)
 
     record_source = source
-    source, cell = source[kept], unit[kept] * len(coders) + coder[kept]
-    codeset, text, note = codeset[kept], texts.ids[kept], notes.ids[kept]
+    source, cell = _subset(source, kept), _subset(unit, kept) * len(coders) + _subset(coder, kept)
+    codeset, text, note = _subset(codeset, kept), _subset(texts.ids, kept), _subset(notes.ids, kept)
     redundant, duplicate = _useless_rows(
-        cell, codeset, text, note, notes.empty(note), len(units) * len(coders), rank[kept]
+        cell, codeset, text, note, notes.empty(note), len(units) * len(coders), _subset(rank, kept)
     )
     for reason, mask in ((DUPLICATE, duplicate), (REDUNDANT_EMPTY, redundant)):
         if mask.any():
@@ -200,10 +200,26 @@ def _useless_rows(
     redundant = empty & coded_cells[cell] & no_note
     rest = np.flatnonzero(~redundant)
     duplicate = np.zeros(len(cell), dtype=bool)
-    ids = _joint_ids(cell[rest], codeset[rest], text[rest], note[rest])
-    by_rank = np.argsort(rank[rest], kind="stable")
-    duplicate[rest[by_rank]] = _repeated(ids[by_rank])
+    ids = _joint_ids(*(_subset(column, rest) for column in (cell, codeset, text, note)))
+    rest_rank = _subset(rank, rest)
+    if (np.diff(rest_rank) > 0).all():  # records already in file-then-row order (one file, read in order)
+        duplicate[rest] = _repeated(ids)
+    else:
+        by_rank = np.argsort(rest_rank, kind="stable")
+        duplicate[rest[by_rank]] = _repeated(ids[by_rank])
     return redundant, duplicate
+
+
+def _subset(values: np.ndarray, records: np.ndarray) -> np.ndarray:
+    """``values[records]`` for increasing distinct indices ``records``; ``values`` itself when they are all.
+
+    Usually no row is ignored; the copy a gather would make of every column is then skipped.
+
+    >>> values = np.array([5, 6, 7])
+    >>> _subset(values, np.array([0, 2])).tolist(), _subset(values, np.arange(3)) is values
+    ([5, 7], True)
+    """
+    return values if len(records) == len(values) else values[records]
 
 
 def _repeated(ids: np.ndarray) -> np.ndarray:
@@ -256,7 +272,7 @@ def _ordered(vocabulary: _Vocabulary, kept: np.ndarray) -> tuple[list[str], np.n
     alike : ndarray of int64, shape (len(names),)
         Equal for names that differ only in case or leading zeros.
     """
-    in_use = np.bincount(vocabulary.ids[kept], minlength=len(vocabulary.values)) > 0
+    in_use = np.bincount(_subset(vocabulary.ids, kept), minlength=len(vocabulary.values)) > 0
     in_use &= vocabulary.values != ""
     candidates = np.flatnonzero(in_use)
     order, alike = natural_ranks(vocabulary.values[candidates])
@@ -297,9 +313,10 @@ def _codesets(
         keys = (tuple(sorted({canonical[c] for c in codeset})) for codeset in rows.codesets)
         local = [combined.setdefault(key, len(combined)) for key in keys]
         ids.append(np.array(local, dtype=np.int64)[rows.records["codeset"].to_numpy()])
-    codeset = np.concatenate(ids)
+    codeset = ids[0] if len(ids) == 1 else np.concatenate(ids)
     sets = list(combined)
-    in_use = sorted({code for s in np.unique(codeset[kept]) for code in sets[s]})
+    used_sets = np.flatnonzero(np.bincount(_subset(codeset, kept), minlength=len(sets)))
+    in_use = sorted({code for s in used_sets for code in sets[s]})
     codes = [in_use[i] for i in natural_order(np.array(in_use, dtype=object))]
     position = {code: i for i, code in enumerate(codes)}
     members = _Members(
@@ -335,16 +352,19 @@ def _joint_ids(*columns: np.ndarray) -> np.ndarray:
     >>> _joint_ids(np.array([0, 1, 0]), np.array([2, 2, 2]), np.array([5, 5, 5]))
     array([17, 35, 17])
     """
-    ids, span = np.zeros(len(columns[0]), dtype=np.int64), 1
+    ids, span = None, 1
     for column in columns:
         width = int(column.max()) + 1 if len(column) else 1
         if width == 1:
+            continue
+        if ids is None:  # the first column that varies is its own id: no zeros to multiply
+            ids, span = column.astype(np.int64, copy=False), width
             continue
         if span * width >= 2**62:  # renumber densely so that the product stays in int64
             ids, distinct = pd.factorize(ids)
             span = len(distinct)
         ids, span = ids * width + column, span * width
-    return ids
+    return np.zeros(len(columns[0]), dtype=np.int64) if ids is None else ids
 
 
 # --- checks -----------------------------------------------------------------------
@@ -561,6 +581,8 @@ IGNORED_ROWS_SHOWN = 5
 
 def _record_ranks(inputs: list[Rows], source: np.ndarray, row: np.ndarray) -> np.ndarray:
     """Each record's place when records are ordered by file (natural order of names), then row."""
+    if len(inputs) == 1 and (np.diff(row) > 0).all():  # one file, rows in order: the ranks are the positions
+        return np.arange(len(row), dtype=np.int64)
     file_order = sorted(range(len(inputs)), key=lambda i: natural_key(inputs[i].source))
     file_rank = np.empty(len(inputs), dtype=np.int64)
     file_rank[file_order] = np.arange(len(inputs))

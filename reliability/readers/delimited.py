@@ -79,13 +79,14 @@ def read_delimited(
     header, unnamed = _header(path, data, delimiter, skip)
     columns = find_columns(path, header, options)
     frame = _parse(path, data, delimiter, header, skip, lambda n: told(0.35 + 0.2 * n / max(1, len(data))))
-    if _is_empty(frame[frame.columns[-1]]).any():  # a short row leaves its last cell empty: else none is short
+    last_empty = _is_empty(frame[frame.columns[-1]])
+    if last_empty.any():  # a short row leaves its last cell empty: else none is short
         check_short_rows(path, data, delimiter, len(header), skip, rows=len(frame))
     told(0.6)
     if len(data) > MAX_FIELD_CHARS:  # else no cell can be longer
         _check_field_lengths(path, frame, skip)
 
-    blank = np.logical_and.reduce([_is_empty(frame[c]) for c in frame.columns])
+    blank = _blank_rows(frame, last_empty)
     kept = np.flatnonzero(~blank)
     if blank.any():
         frame = frame.iloc[kept]
@@ -427,6 +428,22 @@ def _check_field_lengths(path: Path, frame: pd.DataFrame, skip: int) -> None:
                 f"{MAX_FIELD_CHARS:,} a cell may have; this is usually a stray quote mark (\") that joined the "
                 "rows after it into one cell: check the quotes in and before this row"
             )
+
+
+def _blank_rows(frame: pd.DataFrame, last_empty: np.ndarray) -> np.ndarray:
+    """Which rows have every cell empty, given which have the last column empty.
+
+    The other columns are looked at from the one with the fewest distinct values, and
+    only while some row is still empty in all those seen: usually a column of codes or
+    coders ends it before the unit ids (one value per unit) need to be read.
+    """
+    blank = last_empty
+    others = sorted(frame.columns[:-1], key=lambda c: len(frame[c].cat.categories))
+    for column in others:
+        if not blank.any():
+            break
+        blank = blank & _is_empty(frame[column])
+    return blank
 
 
 def _is_empty(column: pd.Series) -> np.ndarray:
