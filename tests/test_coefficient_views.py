@@ -282,7 +282,7 @@ def test_per_code_batch_path_allocates_for_the_codings_applied_not_codes_times_u
     # (codes × units) float array would take 40 MB; the sparse path needs a few MB.
     import tracemalloc
 
-    from reliability.figures.coefficients.views import _code_coefficients
+    from reliability.figures.coefficients.views import _code_coefficients, _presence_counts
 
     rng = np.random.default_rng(0)
     n_units, n_codes = 1_000, 5_000
@@ -298,7 +298,7 @@ def test_per_code_batch_path_allocates_for_the_codings_applied_not_codes_times_u
     )
     tracemalloc.start()
     try:
-        codes = _code_coefficients(codings, [(0, 1)])
+        codes = _code_coefficients(codings, [(0, 1)], *_presence_counts(codings, [(0, 1)]))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -102,22 +102,6 @@ class SetTable:
         as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), 8 * words.shape[1])
         return np.unpackbits(as_bytes, axis=1, count=self.n_codes).astype(bool)
 
-    @cached_property
-    def members(self) -> tuple[np.ndarray, np.ndarray]:
-        """(set, code) of every code of every distinct set, by set then code: the sets as sparse rows."""
-        return np.nonzero(self.patterns())
-
-    def code_counts(self, sets: np.ndarray) -> np.ndarray:
-        """How many of these sets (indices, none -1) hold each code, shape (n_codes,), as float64.
-
-        >>> table = set_table(np.array([[[1, 1], [1, 0], [0, 0]]], dtype=bool), np.ones((1, 3), dtype=bool))
-        >>> table.code_counts(table.labels[0]).tolist()
-        [2.0, 1.0]
-        """
-        held_by, code = self.members
-        per_set = np.bincount(sets, minlength=self.n_sets).astype(np.float64)
-        return np.bincount(code, weights=per_set[held_by], minlength=self.n_codes)
-
     def shared(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         """Codes two sets have in common, for arrays of set indices (broadcast), as int64; 0 where one is -1."""
         words = self._with_missing[0]

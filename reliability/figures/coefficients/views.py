@@ -11,6 +11,7 @@ figure by figure through the per-call functions.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -125,22 +126,23 @@ def chance_corrected(
         "gwet_ac1": gwet_ac1(labels, bootstrap=own),
         "brennan_prediger": brennan_prediger(labels, bootstrap=own),
     }
+    # Without figure-by-figure draws, a pair's pooled kappa comes from the per-code 2 × 2 tables
+    # the codes view counts anyway.
+    presence, tables = _presence_counts(codings, pairs) if own is None else (None, None)
     pair_figures = {}
     for first, second in pairs:
         both = seen[:, first] & seen[:, second]
         pair_figures[(coder_names[first], coder_names[second])] = {
             "cohen_kappa": cohen_kappa(labels[:, [first, second]], own),
-            "pooled_kappa": _pooled_point(codings, first, second, both) if own is None else pooled_kappa(
+            "pooled_kappa": pooled_kappa_of_counts(*tables[(first, second)]) if own is None else pooled_kappa(
                 applied[both, first], applied[both, second], own.restricted(both)
             ),
         }
-    if bootstrap is None:
-        return Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs))
-    if shared:
-        return _with_intervals(
-            Coefficients(overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs)),
-            drawn,
+    if own is None:
+        point = Coefficients(
+            overall=overall, pairs=pair_figures, codes=_code_coefficients(codings, pairs, presence, tables)
         )
+        return point if bootstrap is None else _with_intervals(point, drawn)
     codes = []
     for k, code in enumerate(codings.codes):
         presence = codings.code_labels(k)
@@ -199,21 +201,55 @@ def _with_intervals(point: Coefficients, intervals: Intervals) -> Coefficients:
     )
 
 
-def _pooled_point(codings: Codings, first: int, second: int, both: np.ndarray) -> Figure:
-    """Pooled kappa of two coders without an interval, from counts per code.
+class _PairCounts(NamedTuple):
+    """A pair's 2 × 2 table of every code, over the units both coders coded."""
 
-    A coder's count per code over the units both coded is the count of each
-    distinct set times its codes; the units where both applied a code, one pass
-    over the two coders' columns.
+    n_both: int
+    by_first: np.ndarray
+    """Shape (n_codes,): of those units, how many the first coder applied the code to."""
+    by_second: np.ndarray
+    together: np.ndarray
+    """Shape (n_codes,): how many both applied it to."""
+
+
+def _presence_counts(
+    codings: Codings, pairs: list[tuple[int, int]]
+) -> tuple[_Presence, dict[tuple[int, int], _PairCounts]]:
+    """What the presence/absence figures of every code are computed from, in one pass over the applications.
+
+    The codes' ratings (:class:`~.core._Presence`) and, for each coder pair, each
+    code's 2 × 2 table: the first coder's and the second's applications on units
+    both coded, intersected.
     """
-    table = codings.set_table
-    counts = [table.code_counts(table.labels[both, coder]) for coder in (first, second)]
-    together = np.count_nonzero(codings.applied[:, first] & codings.applied[:, second], axis=0)
-    return pooled_kappa_of_counts(int(np.count_nonzero(both)), *counts, together)
+    seen = codings.seen
+    # Codings keeps applied False where the unit is not seen: each application is a rating.
+    unit, coder, code = np.nonzero(codings.applied)
+    n_codes = codings.n_codes
+    presence = _Presence.of(unit, code, seen.sum(axis=1), n_codes)
+    keys = _applications_by_coder(unit, coder, code, n_codes, codings.n_coders)
+    tables = {}
+    for first, second in pairs:
+        both = seen[:, first] & seen[:, second]
+        # The (unit, code) keys each coder applied on units both coded: ascending, each once.
+        by_first_keys, by_second_keys = (keys[who][1][both[keys[who][0]]] for who in (first, second))
+        tables[(first, second)] = _PairCounts(
+            int(np.count_nonzero(both)),
+            *(
+                np.bincount(found % n_codes, minlength=n_codes)
+                for found in (by_first_keys, by_second_keys, _common(by_first_keys, by_second_keys))
+            ),
+        )
+    return presence, tables
 
 
-def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[CodeCoefficients, ...]:
-    """The ``codes`` view of :func:`chance_corrected` without a bootstrap, all codes at once.
+def _code_coefficients(
+    codings: Codings,
+    pairs: list[tuple[int, int]],
+    presence: _Presence,
+    tables: dict[tuple[int, int], _PairCounts],
+) -> tuple[CodeCoefficients, ...]:
+    """The ``codes`` view of :func:`chance_corrected` without a bootstrap, all codes at once,
+    from :func:`_presence_counts`.
 
     Presence/absence data has two categories, so every per-unit quantity follows
     from ``m_u`` (coders who coded the unit) and ``n_uk`` (coders who applied code
@@ -227,16 +263,11 @@ def _code_coefficients(codings: Codings, pairs: list[tuple[int, int]]) -> tuple[
     ``codings.code_labels(k)`` up to the rounding of a different summation order
     (tests/test_coefficient_views.py checks every field to a relative 1e-12).
     """
-    seen = codings.seen
-    # Codings keeps applied False where the unit is not seen: each application is a rating.
-    unit, coder, code = np.nonzero(codings.applied)
-    presence = _Presence.of(unit, code, seen.sum(axis=1), codings.n_codes)
     fleiss, ac1 = _presence_gwet_family(presence)
     alpha = _presence_alpha(presence)
     positive = _presence_positive(presence)
     names = codings.coders
-    keys = _applications_by_coder(unit, coder, code, codings.n_codes, codings.n_coders)
-    pair_figures = {(names[a], names[b]): _presence_pair(keys, seen, a, b, codings.n_codes) for a, b in pairs}
+    pair_figures = {(names[a], names[b]): _presence_pair(tables[(a, b)], codings.n_codes) for a, b in pairs}
     return tuple(
         CodeCoefficients(
             code=code_name,
@@ -276,25 +307,11 @@ def _common(ascending: np.ndarray, other_ascending: np.ndarray) -> np.ndarray:
     return ascending[other_ascending[at] == ascending]
 
 
-def _presence_pair(
-    keys: list[tuple[np.ndarray, np.ndarray]], seen: np.ndarray, first: int, second: int, n_codes: int
-) -> tuple[list[Figure], list[Figure]]:
-    """Cohen's kappa and positive agreement of every code for one pair of coders.
-
-    ``keys`` holds each coder's applications (:func:`_applications_by_coder`).
-    From the pair's 2 × 2 table per code: ``n11`` units both applied the code,
-    ``n1.``/``n.1`` units (of those both coded) the first/second applied it.
-    """
-    both = seen[:, first] & seen[:, second]
-    n_both = int(np.count_nonzero(both))
+def _presence_pair(table: _PairCounts, n_codes: int) -> tuple[list[Figure], list[Figure]]:
+    """Cohen's kappa and positive agreement of every code for one pair of coders, from its 2 × 2 tables."""
+    n_both, by_first, by_second, together = table
     if n_both == 0:
         return [Figure.undefined(0, _NO_SHARED_UNIT)] * n_codes, [Figure.undefined(0, _NO_PAIRED_UNIT)] * n_codes
-    # The (unit, code) keys each coder applied on units both coded: ascending, each once.
-    by_first_keys, by_second_keys = (keys[who][1][both[keys[who][0]]] for who in (first, second))
-    together_keys = _common(by_first_keys, by_second_keys)
-    by_first, by_second, together = (
-        np.bincount(found % n_codes, minlength=n_codes) for found in (by_first_keys, by_second_keys, together_keys)
-    )
     kappas = _presence_cohen(n_both, by_first, by_second, together)
     # Positive agreement's sums over units: sum n(n - 1) = 2 n11, sum n (m - 1) = n1. + n.1.
     value = _divide(2.0 * together, (by_first + by_second).astype(np.float64))
