@@ -305,13 +305,3 @@ def test_per_code_batch_path_allocates_for_the_codings_applied_not_codes_times_u
     assert len(codes) == n_codes
     dense_float_array = n_units * n_codes * 8
     assert peak < dense_float_array / 2, f"peak {peak / 2**20:.1f} MiB"
-
-
-@given(
-    st.sets(st.integers(0, 60), max_size=30),
-    st.sets(st.integers(0, 60), max_size=30),
-)
-def test_common_keys_of_two_ascending_arrays_are_their_intersection(first: set, second: set) -> None:
-    ascending = np.array(sorted(first), dtype=np.int64)
-    other = np.array(sorted(second), dtype=np.int64)
-    assert np.array_equal(views._common(ascending, other), np.intersect1d(ascending, other))

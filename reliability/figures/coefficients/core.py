@@ -109,28 +109,29 @@ class _Presence:
     absent: np.ndarray
 
     @classmethod
-    def of(cls, unit: np.ndarray, code: np.ndarray, raters: np.ndarray, n_codes: int) -> "_Presence":
-        """From the applications ``(unit[i], code[i])``, one per coder who applied, and ``m_u`` per unit.
+    def of(
+        cls, code: np.ndarray, unit: np.ndarray, applying: np.ndarray, raters: np.ndarray, n_codes: int
+    ) -> "_Presence":
+        """From the (code, unit) entries someone applied, with ``n_uk``, and ``m_u`` per unit.
 
         Parameters
         ----------
-        unit, code : ndarray of int, shape (n_applications,)
-            As ``np.nonzero(applied)`` gives them (``applied`` False where not seen).
+        code, unit : ndarray of int, shape (n_entries,)
+            Each (code, unit) once, sorted by code, then unit.
+        applying : ndarray of int, shape (n_entries,)
+            ``n_uk``, at least 1.
         raters : ndarray of int, shape (n_units,)
         n_codes : int
         """
-        n_units = max(len(raters), 1)
-        entries, applying = np.unique(code.astype(np.int64) * n_units + unit, return_counts=True)
-        entry_code, entry_unit = np.divmod(entries, n_units)
         levels, unit_level, units_at_level = np.unique(raters, return_inverse=True, return_counts=True)
-        level = unit_level.reshape(-1)[entry_unit]
+        level = unit_level.reshape(-1)[unit]
         applied_at_level = np.bincount(
-            entry_code * len(levels) + level, minlength=n_codes * len(levels)
+            code * len(levels) + level, minlength=n_codes * len(levels)
         ).reshape(n_codes, len(levels))
         return cls(
-            code=entry_code,
+            code=code,
             applying=applying.astype(np.float64),
-            raters=raters[entry_unit].astype(np.float64),
+            raters=raters[unit].astype(np.float64),
             level=level,
             levels=levels.astype(np.float64),
             units_at_level=units_at_level,

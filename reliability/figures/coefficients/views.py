@@ -219,27 +219,47 @@ def _presence_counts(
 
     The codes' ratings (:class:`~.core._Presence`) and, for each coder pair, each
     code's 2 × 2 table: the first coder's and the second's applications on units
-    both coded, intersected.
+    both coded, intersected. Both come from the (code, unit) entries somebody
+    applied: the other cells of a code's column hold no application.
     """
-    seen = codings.seen
-    # Codings keeps applied False where the unit is not seen: each application is a rating.
-    unit, coder, code = np.nonzero(codings.applied)
-    n_codes = codings.n_codes
-    presence = _Presence.of(unit, code, seen.sum(axis=1), n_codes)
-    keys = _applications_by_coder(unit, coder, code, n_codes, codings.n_coders)
+    applied, seen = codings.applied, codings.seen
+    applying = _applying(applied)
+    # Sorted by code, then unit: the order the per-code sums are taken in.
+    code, unit = np.nonzero(applying.T)
+    presence = _Presence.of(code, unit, applying[unit, code], seen.sum(axis=1), codings.n_codes)
+    # Codings keeps applied False where the unit is not seen: an application is a rating.
+    # One contiguous row per coder: who applied each entry's code, who saw its unit.
+    who_applied = np.ascontiguousarray(applied[unit, :, code].T)
+    who_saw = np.ascontiguousarray(seen[unit].T)
+    # A code's entries are consecutive: its count of a mask is a difference of running totals.
+    code_bounds = np.searchsorted(code, np.arange(codings.n_codes + 1))
+
+    def per_code(mask: np.ndarray) -> np.ndarray:
+        return np.diff(np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))[code_bounds])
+
     tables = {}
     for first, second in pairs:
-        both = seen[:, first] & seen[:, second]
-        # The (unit, code) keys each coder applied on units both coded: ascending, each once.
-        by_first_keys, by_second_keys = (keys[who][1][both[keys[who][0]]] for who in (first, second))
+        by_first, by_second = who_applied[first], who_applied[second]
         tables[(first, second)] = _PairCounts(
-            int(np.count_nonzero(both)),
-            *(
-                np.bincount(found % n_codes, minlength=n_codes)
-                for found in (by_first_keys, by_second_keys, _common(by_first_keys, by_second_keys))
-            ),
+            int(np.count_nonzero(seen[:, first] & seen[:, second])),
+            per_code(by_first & who_saw[second]),
+            per_code(by_second & who_saw[first]),
+            per_code(by_first & by_second),
         )
     return presence, tables
+
+
+def _applying(applied: np.ndarray) -> np.ndarray:
+    """``n_uk``, the coders who applied code k to unit u, shape (n_units, n_codes).
+
+    Summed coder by coder: each step is one pass over a (units, codes) slice, which
+    is several times faster than numpy's reduction over the middle axis.
+    """
+    n_coders = applied.shape[1]
+    counts = np.zeros((applied.shape[0], applied.shape[2]), dtype=np.min_scalar_type(n_coders))
+    for coder in range(n_coders):
+        counts += applied[:, coder, :]
+    return counts
 
 
 def _code_coefficients(
@@ -282,29 +302,6 @@ def _code_coefficients(
         )
         for k, code_name in enumerate(codings.codes)
     )
-
-
-def _applications_by_coder(
-    unit: np.ndarray, coder: np.ndarray, code: np.ndarray, n_codes: int, n_coders: int
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each coder's applications as (unit, ``unit × n_codes + code`` key), the keys ascending.
-
-    ``unit``, ``coder``, ``code`` list every application (``np.nonzero(applied)``,
-    so ordered by unit, then coder, then code): a stable sort by coder keeps each
-    coder's keys ascending, which is what lets a pair intersect them without sorting.
-    """
-    order = np.argsort(coder, kind="stable")
-    bounds = np.searchsorted(coder[order], np.arange(n_coders + 1))
-    mine = [order[start:stop] for start, stop in zip(bounds[:-1], bounds[1:])]
-    return [(unit[rows], unit[rows].astype(np.int64) * n_codes + code[rows]) for rows in mine]
-
-
-def _common(ascending: np.ndarray, other_ascending: np.ndarray) -> np.ndarray:
-    """The values of one ascending array of distinct values that the other holds (a merge, no sort)."""
-    if len(other_ascending) == 0:
-        return ascending[:0]
-    at = np.minimum(np.searchsorted(other_ascending, ascending), len(other_ascending) - 1)
-    return ascending[other_ascending[at] == ascending]
 
 
 def _presence_pair(table: _PairCounts, n_codes: int) -> tuple[list[Figure], list[Figure]]:
