@@ -71,12 +71,16 @@ def krippendorff_alpha(labels: np.ndarray, bootstrap: BootstrapSettings | None =
     >>> round(alpha.value, 5), round(113 / 152, 5), alpha.n_units
     (0.74342, 0.74342, 11)
     """
-    return _model_figure(_nominal_alpha_model(labels), bootstrap)
+    return _model_figure(_nominal_alpha_model(_Ratings.of(_checked_labels(labels), min_raters=2)), bootstrap)
 
 
-def _nominal_alpha_model(labels: np.ndarray) -> _Model | Figure:
-    """The model of nominal alpha (:func:`krippendorff_alpha`), or the undefined Figure."""
-    ratings = _Ratings.of(_checked_labels(labels), min_raters=2)
+def _nominal_alpha_model(ratings: _Ratings) -> _Model | Figure:
+    """The model of nominal alpha (:func:`krippendorff_alpha`), or the undefined Figure.
+
+    ``ratings`` of a label matrix, which other figures may share: alpha keeps the
+    units rated at least twice.
+    """
+    ratings = ratings.restricted(2)
     if ratings.n_units == 0:
         return Figure.undefined(0, _NO_PAIRED_UNIT)
     # Ordered pairs of a unit's values in different categories, over m_u - 1 (Krippendorff, 2011).

@@ -439,6 +439,24 @@ class _Ratings:
             kept=np.flatnonzero(kept),
         )
 
+    def restricted(self, min_raters: int) -> "_Ratings":
+        """The same ratings over the units with at least ``min_raters`` of them: what
+        ``_Ratings.of(labels, min_raters)`` returns, without going over the labels again."""
+        kept = self.raters >= min_raters
+        if kept.all():
+            return self
+        rating_kept = kept[self.unit]
+        # Renumbering keeps the categories' order, so it is the renumbering of the kept labels.
+        n_categories, category = _compact_categories(self.category[rating_kept])
+        return _Ratings(
+            unit=(np.cumsum(kept) - 1)[self.unit[rating_kept]],
+            category=category,
+            n_categories=n_categories,
+            raters=self.raters[kept],
+            agreeing_pairs=self.agreeing_pairs[kept],
+            kept=self.kept[kept],
+        )
+
 
 def _agreeing_pairs(labels: np.ndarray) -> np.ndarray:
     """Per unit, the unordered pairs of ratings in the same category.

@@ -238,16 +238,20 @@ def _gwet_family(
     needs_two_categories: bool,
 ) -> Figure:
     """Fleiss' kappa, AC1 or Brennan–Prediger under Gwet's treatment of missing ratings (see :func:`_gwet_model`)."""
-    return _model_figure(_gwet_model(labels, chance_weights, n_categories, needs_two_categories), bootstrap)
+    ratings = _Ratings.of(_checked_labels(labels), min_raters=1)
+    return _model_figure(_gwet_model(ratings, chance_weights, n_categories, needs_two_categories), bootstrap)
 
 
 def _gwet_model(
-    labels: np.ndarray,
+    ratings: _Ratings,
     chance_weights: Callable[[np.ndarray, int], np.ndarray],
     n_categories: int | None,
     needs_two_categories: bool,
 ) -> _Model | Figure:
     """The model of Fleiss' kappa, AC1 or Brennan–Prediger, or the undefined Figure.
+
+    ``ratings`` are those of every unit rated at least once
+    (``_Ratings.of(labels, min_raters=1)``), which the three may share.
 
     The three differ only in chance agreement, written ``p_e = sum_k pi_k g_k(pi)``
     with ``g = pi`` (Fleiss), ``(1 - pi) / (q - 1)`` (AC1) or ``1 / q`` (BP); a
@@ -255,7 +259,6 @@ def _gwet_model(
     contributions are the same for all three (columns [1, paired, agreement,
     prevalence shares]), so they may share one resampled sum.
     """
-    ratings = _Ratings.of(_checked_labels(labels), min_raters=1)
     n_units, raters = ratings.n_units, ratings.raters
     paired = (raters >= 2).astype(np.float64)
     if not paired.any():

@@ -47,7 +47,7 @@ from ..intervals import (
     unit_counts,
 )
 from .alpha import _nominal_alpha_model
-from .core import _Block, _divide, _Model, _Parts, _stack
+from .core import _Block, _divide, _Model, _Parts, _Ratings, _stack
 from .gwet import _ac1_chance_weights, _fleiss_chance_weights, _gwet_model, _uniform_chance_weights
 from .kappa import _cohen_model, _pooled_model
 from .positive import _positive_model
@@ -125,11 +125,12 @@ def shared_intervals(
         labels, _ = codings.set_labels()
     # Figures of the whole set do not depend on the coders' order: a unit's sorted labels group it.
     overall = _Grouping.of(np.sort(labels, axis=1))
+    ratings = _Ratings.of(overall.labels, min_raters=1)
     models = [
-        (intervals.overall, "fleiss_kappa", _gwet_model(overall.labels, _fleiss_chance_weights, None, False)),
-        (intervals.overall, "gwet_ac1", _gwet_model(overall.labels, _ac1_chance_weights, None, True)),
-        (intervals.overall, "brennan_prediger", _gwet_model(overall.labels, _uniform_chance_weights, None, True)),
-        (intervals.overall, "krippendorff_alpha", _nominal_alpha_model(overall.labels)),
+        (intervals.overall, "fleiss_kappa", _gwet_model(ratings, _fleiss_chance_weights, None, False)),
+        (intervals.overall, "gwet_ac1", _gwet_model(ratings, _ac1_chance_weights, None, True)),
+        (intervals.overall, "brennan_prediger", _gwet_model(ratings, _uniform_chance_weights, None, True)),
+        (intervals.overall, "krippendorff_alpha", _nominal_alpha_model(ratings)),
     ]
     if observed:
         named, at_least = overall_shares(codings)
@@ -374,10 +375,11 @@ def _code_models(
 ) -> list[tuple[dict[str, Interval], str, _Model | Figure]]:
     """Code k's presence/absence figures, on one label row per pattern."""
     code, code_pairs = intervals.codes[k], intervals.code_pairs[k]
+    ratings = _Ratings.of(labels, min_raters=1)
     models = [
-        (code, "fleiss_kappa", _gwet_model(labels, _fleiss_chance_weights, None, False)),
-        (code, "gwet_ac1", _gwet_model(labels, _ac1_chance_weights, 2, True)),
-        (code, "krippendorff_alpha", _nominal_alpha_model(labels)),
+        (code, "fleiss_kappa", _gwet_model(ratings, _fleiss_chance_weights, None, False)),
+        (code, "gwet_ac1", _gwet_model(ratings, _ac1_chance_weights, 2, True)),
+        (code, "krippendorff_alpha", _nominal_alpha_model(ratings)),
         (code, "positive_agreement", _positive_model(labels)),
     ]
     for (a, b), target in zip(pairs, code_pairs):

@@ -18,9 +18,27 @@ import numpy as np
 from ...codings.model import Codings
 from ..figure import Figure
 from ..intervals import BootstrapSettings
-from .alpha import _presence_alpha, krippendorff_alpha
-from .core import _NO_PAIRED_UNIT, _NO_POSITIVE, _NO_SHARED_UNIT, _divide, _point_figures, _Presence
-from .gwet import _presence_gwet_family, brennan_prediger, fleiss_kappa, gwet_ac1
+from .alpha import _nominal_alpha_model, _presence_alpha, krippendorff_alpha
+from .core import (
+    _NO_PAIRED_UNIT,
+    _NO_POSITIVE,
+    _NO_SHARED_UNIT,
+    _checked_labels,
+    _divide,
+    _model_figure,
+    _point_figures,
+    _Presence,
+    _Ratings,
+)
+from .gwet import (
+    _ac1_chance_weights,
+    _fleiss_chance_weights,
+    _gwet_model,
+    _presence_gwet_family,
+    _uniform_chance_weights,
+    fleiss_kappa,
+    gwet_ac1,
+)
 from .kappa import _presence_cohen, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
 from .positive import _presence_positive, positive_agreement
 from .resampled import Interval, Intervals, shared_intervals, shares_draw
@@ -118,13 +136,15 @@ def chance_corrected(
     set_distances = set_distance_alphas(
         codings.set_table, ("masi", "jaccard"), bootstrap, drawn.overall if shared else None
     )
+    # The four set-as-one-label figures read the same ratings.
+    ratings = _Ratings.of(_checked_labels(labels), min_raters=1)
     overall = {
-        "fleiss_kappa": fleiss_kappa(labels, own),
-        "krippendorff_alpha": krippendorff_alpha(labels, own),
+        "fleiss_kappa": _model_figure(_gwet_model(ratings, _fleiss_chance_weights, None, False), own),
+        "krippendorff_alpha": _model_figure(_nominal_alpha_model(ratings), own),
         "krippendorff_alpha_masi": set_distances["masi"],
         "krippendorff_alpha_jaccard": set_distances["jaccard"],
-        "gwet_ac1": gwet_ac1(labels, bootstrap=own),
-        "brennan_prediger": brennan_prediger(labels, bootstrap=own),
+        "gwet_ac1": _model_figure(_gwet_model(ratings, _ac1_chance_weights, None, True), own),
+        "brennan_prediger": _model_figure(_gwet_model(ratings, _uniform_chance_weights, None, True), own),
     }
     # Without figure-by-figure draws, a pair's pooled kappa comes from the per-code 2 × 2 tables
     # the codes view counts anyway.
@@ -231,11 +251,16 @@ def _presence_counts(
     # One contiguous row per coder: who applied each entry's code, who saw its unit.
     who_applied = np.ascontiguousarray(applied[unit, :, code].T)
     who_saw = np.ascontiguousarray(seen[unit].T)
-    # A code's entries are consecutive: its count of a mask is a difference of running totals.
+    # A code's entries are consecutive: a mask's count per code is a sum over each code's run.
     code_bounds = np.searchsorted(code, np.arange(codings.n_codes + 1))
+    has_entries = code_bounds[1:] > code_bounds[:-1]
+    run_starts = code_bounds[:-1][has_entries]
 
     def per_code(mask: np.ndarray) -> np.ndarray:
-        return np.diff(np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))[code_bounds])
+        counts = np.zeros(codings.n_codes, dtype=np.int64)
+        if len(run_starts):
+            counts[has_entries] = np.add.reduceat(mask.view(np.uint8), run_starts, dtype=np.int64)
+        return counts
 
     tables = {}
     for first, second in pairs:
