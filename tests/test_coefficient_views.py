@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from reliability.codings.model import Codings
 from reliability.figures.coefficients import (
     CodeCoefficients,
+    brennan_prediger,
     chance_corrected,
     cohen_kappa,
     fleiss_kappa,
@@ -150,6 +151,19 @@ def test_per_code_batch_path_equals_the_per_call_path(seed: int) -> None:
     codings = random_codings(seed)
     pairs = [(a, b) for a in range(codings.n_coders) for b in range(a + 1, codings.n_coders)]
     assert_same_codes(list(chance_corrected(codings, pairs).codes), per_call_code_coefficients(codings, pairs))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_overall_figures_read_once_equal_the_per_call_functions(seed: int) -> None:
+    # chance_corrected reads the set labels' ratings once for Fleiss, AC1, Brennan–Prediger and
+    # alpha (restricted to units rated twice); each must equal its own function's figure.
+    codings = random_codings(seed)
+    labels, _ = codings.set_labels()
+    overall = chance_corrected(codings, [(0, 1)]).overall
+    assert overall["fleiss_kappa"] == fleiss_kappa(labels)
+    assert overall["gwet_ac1"] == gwet_ac1(labels)
+    assert overall["brennan_prediger"] == brennan_prediger(labels)
+    assert overall["krippendorff_alpha"] == krippendorff_alpha(labels)
 
 
 def test_per_code_batch_path_without_codes_or_units() -> None:
