@@ -197,18 +197,21 @@ def set_distance_models(
     set_of_rating = (np.cumsum(occurs) - 1)[labels[seen]]
     unit_of_rating = np.nonzero(seen)[0]
 
-    # Ordered pairs of coders within a unit, one coder pair at a time (vectorised over all units:
-    # where a coder is missing the distance is computed and not added, cheaper than masked copies).
+    # Unordered pairs of coders within a unit, one coder pair at a time (vectorised over all units:
+    # where a coder is missing the distance is computed and zeroed, cheaper than masked copies),
+    # doubled at the end for the ordered pairs (exact: a doubling only moves the exponent).
     pair_distances = {distance: np.zeros(len(raters)) for distance in distances}
-    distance_of = {distance: _distance_lookup(distance, int(table.sizes.max(initial=0))) for distance in distances}
+    distances_of = _distances_lookup(distances, int(table.sizes.max(initial=0)))
     n_coders = seen.shape[1]
+    sizes = [table.size_of(labels[:, coder]) for coder in range(n_coders)]
     for first in range(n_coders):
         for second in range(first + 1, n_coders):
             both = seen[:, first] & seen[:, second]
-            set_a, set_b = labels[:, first], labels[:, second]
-            shared, size_a, size_b = table.shared(set_a, set_b), table.size_of(set_a), table.size_of(set_b)
-            for distance in distances:
-                pair_distances[distance] += np.where(both, 2.0 * distance_of[distance](shared, size_a, size_b), 0.0)
+            shared = table.shared(labels[:, first], labels[:, second])
+            for distance, values in zip(distances, distances_of(shared, sizes[first], sizes[second])):
+                pair_distances[distance] += np.multiply(values, both, out=values)
+    for summed in pair_distances.values():
+        summed *= 2.0
     patterns = table.patterns(sets)
     use_subsets = point_form and _subsets_pay(table.sizes[sets])
     point = _PointSpread.of(table.words[sets], table.sizes[sets]) if use_subsets else None
@@ -228,14 +231,24 @@ to 63 codes); with larger sets every form computes each distance instead, since 
 grows with the cube of the largest set."""
 
 
-def _distance_lookup(distance: str, largest: int) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
-    """:func:`_set_distance` for sets of at most ``largest`` codes: one table lookup per
-    pair of sets when the table of every combination is small, else computed."""
+def _distances_lookup(
+    distances: Sequence[str], largest: int
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray], list[np.ndarray]]:
+    """:func:`_set_distance` of each distance for sets of at most ``largest`` codes: one table
+    lookup per pair of sets (an index the distances share) when the table of every combination
+    is small, else computed. The arrays returned are new: callers may write to them."""
     side = largest + 1
     if side**3 > LOOKUP_ENTRIES:
-        return lambda shared, size_a, size_b: _set_distance(shared, size_a, size_b, distance)
-    values = _distance_table(distance, side).ravel()
-    return lambda shared, size_a, size_b: values[(shared * side + size_a) * side + size_b]
+        return lambda shared, size_a, size_b: [
+            _set_distance(shared, size_a, size_b, distance) for distance in distances
+        ]
+    tables = [_distance_table(distance, side).ravel() for distance in distances]
+
+    def looked_up(shared: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> list[np.ndarray]:
+        index = (shared * side + size_a) * side + size_b
+        return [values[index] for values in tables]
+
+    return looked_up
 
 
 @functools.lru_cache(maxsize=8)
