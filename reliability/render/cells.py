@@ -134,25 +134,27 @@ def visible(text: str) -> str:
     'note \\x1b[2J end'
     >>> visible("a\u200bb \u202eevil")
     'a\\u200bb \\u202eevil'
+    >>> visible("café, naïve …")
+    'café, naïve …'
     """
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     if text.isascii():
         return text
-    return _format_characters().sub(lambda m: _escaped(m.group()), text)
+    return _NON_ASCII.sub(lambda m: _shown_character(m.group()), text)
 
 
-def _escaped(character: str) -> str:
-    code = ord(character)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @functools.cache
-def _format_characters() -> re.Pattern:
-    """Every character of category Cf (and the line and paragraph separators), found once from Python's Unicode tables."""
-    # Unicode puts format characters in planes 0, 1 and 14 only (the tags): look there.
-    planes = (*range(0xA0, 0x20000), *range(0xE0000, 0xE1000))
-    found = [chr(c) for c in planes if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")]
-    return re.compile("[" + "".join(re.escape(c) for c in found) + "]")
+def _shown_character(character: str) -> str:
+    """A non-ASCII character as shown: escaped when it is a format character (Unicode category
+    Cf) or a line or paragraph separator, else itself. Looked up per character met, not by a
+    scan of every code point, which costs tens of milliseconds at start."""
+    if unicodedata.category(character) in ("Cf", "Zl", "Zp"):
+        code = ord(character)
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return character
 
 
 def revision_lines(mapping: Mapping[str, str | None]) -> list[str]:
