@@ -217,6 +217,21 @@ class Codings:
         """
         return sets_with_uncoded(self.applied, self.seen)
 
+    @cached_property
+    def coders_per_code(self) -> np.ndarray:
+        """``n_uk``: how many coders applied code k to unit u, shape (n_units, n_codes), read-only.
+
+        In the smallest unsigned integers that hold the number of coders, summed coder
+        by coder (one pass over a (units, codes) slice each: several times faster than
+        numpy's sum over the middle axis). Computed once per table: the per-code
+        figures and the agreement of every coder read it.
+        """
+        counts = np.zeros((self.n_units, self.n_codes), dtype=np.min_scalar_type(self.n_coders))
+        for coder in range(self.n_coders):
+            counts += self.applied[:, coder, :]
+        counts.flags.writeable = False
+        return counts
+
     @property
     def multi_label(self) -> bool:
         """True when some coder gave some unit more than one code."""

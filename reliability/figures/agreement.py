@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from ..codings.model import Codings
-from ..codings.sets import popcount
 from .figure import Figure, proportion
 from .intervals import BootstrapSettings, bootstrap
 
@@ -111,41 +110,26 @@ def pair_units(codings: Codings, a: int, b: int) -> UnitAgreement:
     )
 
 
-def all_units(codings: Codings) -> UnitAgreement:
-    """Per-unit agreement of every coder: units every coder coded."""
-    table = codings.set_table
+def all_units(codings: Codings, most: np.ndarray) -> UnitAgreement:
+    """Per-unit agreement of every coder: units every coder coded.
+
+    ``most`` is :func:`_most_coders_on_one_code`: on a unit every coder coded, the
+    coders share a code (or all left it empty, "(uncoded)") when that many are all of them.
+    """
     counted = codings.seen.all(axis=1)
-    labels = table.labels
-    common = np.bitwise_and.reduce(table.words_of(labels), axis=1)  # codes every coder applied
-    every_empty = (table.size_of(labels) == 0).all(axis=1)  # "(uncoded)" is then common to all
+    labels = codings.set_table.labels
     return UnitAgreement(
         counted=counted,
         identical=counted & (labels == labels[:, :1]).all(axis=1),
-        shared=counted & ((popcount(common) > 0) | every_empty),
+        shared=counted & (most >= codings.n_coders),
     )
-
-
-def at_least_k_units(codings: Codings, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Units where some code was applied by at least ``k`` of the coders who coded them.
-
-    Returns
-    -------
-    counted : ndarray of bool, shape (n_units,)
-        Units coded by at least ``k`` coders (only these can reach ``k``).
-    agreed : ndarray of bool, shape (n_units,)
-    """
-    return _at_least_k(codings.seen.sum(axis=1), _most_coders_on_one_code(codings), k)
 
 
 def _most_coders_on_one_code(codings: Codings) -> np.ndarray:
     """Per unit, the most coders who applied one code ("(uncoded)" among the codes)."""
     table = codings.set_table
     uncoded = (codings.seen & (table.size_of(table.labels) == 0)).sum(axis=1)
-    # Coders counted one at a time in the smallest integers that hold them: a fraction of a sum's memory.
-    by_code = np.zeros((codings.n_units, codings.n_codes), dtype=np.min_scalar_type(codings.n_coders))
-    for coder in range(codings.n_coders):
-        by_code += codings.applied[:, coder]
-    return np.maximum(by_code.max(axis=1, initial=0), uncoded)
+    return np.maximum(codings.coders_per_code.max(axis=1, initial=0), uncoded)
 
 
 def _at_least_k(raters: np.ndarray, most: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -180,8 +164,8 @@ def pair_shares(codings: Codings, a: int, b: int) -> Shares:
 
 def overall_shares(codings: Codings) -> tuple[Shares, dict[int, tuple[np.ndarray, np.ndarray]]]:
     """The per-unit (indicator, counted) of each figure of :func:`compare_all`: by name, and by k."""
-    units = all_units(codings)
     raters, most = codings.seen.sum(axis=1), _most_coders_on_one_code(codings)
+    units = all_units(codings, most)
     at_least = {k: _at_least_k(raters, most, k)[::-1] for k in range(2, codings.n_coders + 1)}
     named = {"percent_agreement": (units.identical, units.counted), "shared_agreement": (units.shared, units.counted)}
     return named, at_least

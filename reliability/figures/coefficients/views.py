@@ -243,7 +243,7 @@ def _presence_counts(
     applied: the other cells of a code's column hold no application.
     """
     applied, seen = codings.applied, codings.seen
-    applying = _applying(applied)
+    applying = codings.coders_per_code
     # Sorted by code, then unit: the order the per-code sums are taken in.
     code, unit = np.nonzero(applying.T)
     presence = _Presence.of(code, unit, applying[unit, code], seen.sum(axis=1), codings.n_codes)
@@ -272,19 +272,6 @@ def _presence_counts(
             per_code(by_first & by_second),
         )
     return presence, tables
-
-
-def _applying(applied: np.ndarray) -> np.ndarray:
-    """``n_uk``, the coders who applied code k to unit u, shape (n_units, n_codes).
-
-    Summed coder by coder: each step is one pass over a (units, codes) slice, which
-    is several times faster than numpy's reduction over the middle axis.
-    """
-    n_coders = applied.shape[1]
-    counts = np.zeros((applied.shape[0], applied.shape[2]), dtype=np.min_scalar_type(n_coders))
-    for coder in range(n_coders):
-        counts += applied[:, coder, :]
-    return counts
 
 
 def _code_coefficients(
