@@ -12,6 +12,7 @@ from ..version import __version__
 from .gate import check, diff, init
 from .compare import compare
 from .plan import plan
+from .threads import single_threaded_linear_algebra
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,6 +26,7 @@ def main() -> None:
     \b
     Exit codes: 0 fine; 1 a check failed; 2 usage or input error.
     """
+    single_threaded_linear_algebra()  # before any command imports numpy
 
 
 main.add_command(compare)
