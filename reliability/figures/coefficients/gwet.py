@@ -20,7 +20,7 @@ and alternatives. *Educational and Psychological Measurement* 41, 687–699.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -230,6 +230,24 @@ def _uniform_chance_weights(prevalence: np.ndarray, n_categories: int) -> np.nda
     return np.full_like(prevalence, 1.0 / n_categories)
 
 
+class _Variant(NamedTuple):
+    """One member of the family: its chance weights ``g(pi, q)``, ``q`` (None: the categories
+    that occur) and whether it needs two categories."""
+
+    chance_weights: Callable[[np.ndarray, int], np.ndarray]
+    n_categories: int | None
+    needs_two_categories: bool
+
+
+FLEISS = _Variant(_fleiss_chance_weights, None, False)
+AC1 = _Variant(_ac1_chance_weights, None, True)
+BRENNAN_PREDIGER = _Variant(_uniform_chance_weights, None, True)
+SET_LABEL_VARIANTS = {"fleiss_kappa": FLEISS, "gwet_ac1": AC1, "brennan_prediger": BRENNAN_PREDIGER}
+"""The family over set labels, by figure name (the overall view)."""
+PRESENCE_VARIANTS = {"fleiss_kappa": FLEISS, "gwet_ac1": _Variant(_ac1_chance_weights, 2, True)}
+"""The family over one code's presence/absence: AC1 with q = 2 (the per-code view)."""
+
+
 def _gwet_family(
     labels: np.ndarray,
     chance_weights: Callable[[np.ndarray, int], np.ndarray],
@@ -237,42 +255,33 @@ def _gwet_family(
     bootstrap: BootstrapSettings | None,
     needs_two_categories: bool,
 ) -> Figure:
-    """Fleiss' kappa, AC1 or Brennan–Prediger under Gwet's treatment of missing ratings (see :func:`_gwet_model`)."""
+    """Fleiss' kappa, AC1 or Brennan–Prediger under Gwet's treatment of missing ratings (see :func:`_gwet_models`)."""
     ratings = _Ratings.of(_checked_labels(labels), min_raters=1)
-    return _model_figure(_gwet_model(ratings, chance_weights, n_categories, needs_two_categories), bootstrap)
+    variant = _Variant(chance_weights, n_categories, needs_two_categories)
+    return _model_figure(_gwet_models(ratings, {"figure": variant})["figure"], bootstrap)
 
 
-def _gwet_model(
-    ratings: _Ratings,
-    chance_weights: Callable[[np.ndarray, int], np.ndarray],
-    n_categories: int | None,
-    needs_two_categories: bool,
-) -> _Model | Figure:
-    """The model of Fleiss' kappa, AC1 or Brennan–Prediger, or the undefined Figure.
+def _gwet_models(ratings: _Ratings, variants: dict[str, _Variant]) -> dict[str, _Model | Figure]:
+    """The models of members of the family over the same ratings, or their undefined Figures.
 
-    ``ratings`` are those of every unit rated at least once
-    (``_Ratings.of(labels, min_raters=1)``), which the three may share.
-
-    The three differ only in chance agreement, written ``p_e = sum_k pi_k g_k(pi)``
+    The members differ only in chance agreement, written ``p_e = sum_k pi_k g_k(pi)``
     with ``g = pi`` (Fleiss), ``(1 - pi) / (q - 1)`` (AC1) or ``1 / q`` (BP); a
     unit's own chance term in the variance is then ``sum_k n_uk g_k / r_u``. The
-    contributions are the same for all three (columns [1, paired, agreement,
-    prevalence shares]), so they may share one resampled sum.
+    contributions (columns [1, paired, agreement, prevalence shares]), their sums
+    and the prevalences are the same for all: built once, shared by every model
+    (and by one resampled sum in a bootstrap).
+
+    Parameters
+    ----------
+    ratings : _Ratings
+        Of every unit rated at least once (``_Ratings.of(labels, min_raters=1)``).
+    variants : dict of str to _Variant
+        The members wanted, by a name the result keeps.
     """
     n_units, raters = ratings.n_units, ratings.raters
     paired = (raters >= 2).astype(np.float64)
     if not paired.any():
-        return Figure.undefined(n_units, _NO_PAIRED_UNIT)
-    if n_categories is None:
-        n_categories = ratings.n_categories
-    elif n_categories < ratings.n_categories:
-        raise UsageError(
-            f"n_categories is {n_categories}, but the ratings use {ratings.n_categories} categories"
-        )
-    if needs_two_categories and n_categories < 2:
-        return Figure.undefined(
-            n_units, "only one category was used; this coefficient needs at least two"
-        )
+        return {name: Figure.undefined(n_units, _NO_PAIRED_UNIT) for name in variants}
     # Share of agreeing ordered rating pairs in the unit; 0 for units rated once.
     unit_agreement = _divide(2.0 * ratings.agreeing_pairs, raters * (raters - 1.0))
     unit_agreement[paired == 0] = 0.0
@@ -286,23 +295,40 @@ def _gwet_model(
         _Block(ratings.unit, ratings.category, rating_share, ratings.n_categories),
         units=ratings.kept,
     )
+    sums = contributions.sums()
+    prevalence = np.bincount(ratings.category, weights=rating_share) / n_units
 
-    def statistic(sums: np.ndarray) -> _Parts:
-        # A resample of the figure's own units has n_units rated units, so sums[:, :1] > 0
-        # (a resample of the whole table may have none: NaN, see resampled.py).
-        prevalence = sums[:, 3:] / sums[:, :1]
-        p_e = (prevalence * chance_weights(prevalence, n_categories)).sum(axis=1)
-        return _chance_corrected(_divide(sums[:, 2], sums[:, 1]), p_e)
+    def model(variant: _Variant) -> _Model | Figure:
+        n_categories = variant.n_categories
+        if n_categories is None:
+            n_categories = ratings.n_categories
+        elif n_categories < ratings.n_categories:
+            raise UsageError(
+                f"n_categories is {n_categories}, but the ratings use {ratings.n_categories} categories"
+            )
+        if variant.needs_two_categories and n_categories < 2:
+            return Figure.undefined(
+                n_units, "only one category was used; this coefficient needs at least two"
+            )
+        chance_weights = variant.chance_weights
 
-    def standard_error(value: float, p_e: float) -> float | None:
-        if n_units < 2:
-            return None
-        prevalence = np.bincount(ratings.category, weights=rating_share) / n_units
-        weights = chance_weights(prevalence, n_categories)
-        unit_chance = np.bincount(ratings.unit, weights=weights[ratings.category], minlength=n_units) / raters
-        return _gwet_standard_error(value, p_e, paired, unit_agreement, unit_chance)
+        def statistic(sums: np.ndarray) -> _Parts:
+            # A resample of the figure's own units has n_units rated units, so sums[:, :1] > 0
+            # (a resample of the whole table may have none: NaN, see resampled.py).
+            resampled_prevalence = sums[:, 3:] / sums[:, :1]
+            p_e = (resampled_prevalence * chance_weights(resampled_prevalence, n_categories)).sum(axis=1)
+            return _chance_corrected(_divide(sums[:, 2], sums[:, 1]), p_e)
 
-    return _Model(contributions, statistic, _ONE_CATEGORY, standard_error)
+        def standard_error(value: float, p_e: float) -> float | None:
+            if n_units < 2:
+                return None
+            weights = chance_weights(prevalence, n_categories)
+            unit_chance = np.bincount(ratings.unit, weights=weights[ratings.category], minlength=n_units) / raters
+            return _gwet_standard_error(value, p_e, paired, unit_agreement, unit_chance)
+
+        return _Model(contributions, statistic, _ONE_CATEGORY, standard_error, point=statistic(sums))
+
+    return {name: model(variant) for name, variant in variants.items()}
 
 
 def _gwet_standard_error(

@@ -48,7 +48,7 @@ from ..intervals import (
 )
 from .alpha import _nominal_alpha_model
 from .core import _Block, _divide, _Model, _Parts, _Ratings, _stack
-from .gwet import _ac1_chance_weights, _fleiss_chance_weights, _gwet_model, _uniform_chance_weights
+from .gwet import PRESENCE_VARIANTS, SET_LABEL_VARIANTS, _gwet_models
 from .kappa import _cohen_model, _pooled_model
 from .positive import _positive_model
 from .set_distance import SET_BOOTSTRAP_LIMIT, set_distance_models
@@ -127,9 +127,7 @@ def shared_intervals(
     overall = _Grouping.of(np.sort(labels, axis=1))
     ratings = _Ratings.of(overall.labels, min_raters=1)
     models = [
-        (intervals.overall, "fleiss_kappa", _gwet_model(ratings, _fleiss_chance_weights, None, False)),
-        (intervals.overall, "gwet_ac1", _gwet_model(ratings, _ac1_chance_weights, None, True)),
-        (intervals.overall, "brennan_prediger", _gwet_model(ratings, _uniform_chance_weights, None, True)),
+        *((intervals.overall, name, model) for name, model in _gwet_models(ratings, SET_LABEL_VARIANTS).items()),
         (intervals.overall, "krippendorff_alpha", _nominal_alpha_model(ratings)),
     ]
     if observed:
@@ -377,8 +375,7 @@ def _code_models(
     code, code_pairs = intervals.codes[k], intervals.code_pairs[k]
     ratings = _Ratings.of(labels, min_raters=1)
     models = [
-        (code, "fleiss_kappa", _gwet_model(ratings, _fleiss_chance_weights, None, False)),
-        (code, "gwet_ac1", _gwet_model(ratings, _ac1_chance_weights, 2, True)),
+        *((code, name, model) for name, model in _gwet_models(ratings, PRESENCE_VARIANTS).items()),
         (code, "krippendorff_alpha", _nominal_alpha_model(ratings)),
         (code, "positive_agreement", _positive_model(labels)),
     ]

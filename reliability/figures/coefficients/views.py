@@ -30,15 +30,7 @@ from .core import (
     _Presence,
     _Ratings,
 )
-from .gwet import (
-    _ac1_chance_weights,
-    _fleiss_chance_weights,
-    _gwet_model,
-    _presence_gwet_family,
-    _uniform_chance_weights,
-    fleiss_kappa,
-    gwet_ac1,
-)
+from .gwet import SET_LABEL_VARIANTS, _gwet_models, _presence_gwet_family, fleiss_kappa, gwet_ac1
 from .kappa import _presence_cohen, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
 from .positive import _presence_positive, positive_agreement
 from .resampled import Interval, Intervals, shared_intervals, shares_draw
@@ -138,13 +130,14 @@ def chance_corrected(
     )
     # The four set-as-one-label figures read the same ratings.
     ratings = _Ratings.of(_checked_labels(labels), min_raters=1)
+    gwet_family = _gwet_models(ratings, SET_LABEL_VARIANTS)
     overall = {
-        "fleiss_kappa": _model_figure(_gwet_model(ratings, _fleiss_chance_weights, None, False), own),
+        "fleiss_kappa": _model_figure(gwet_family["fleiss_kappa"], own),
         "krippendorff_alpha": _model_figure(_nominal_alpha_model(ratings), own),
         "krippendorff_alpha_masi": set_distances["masi"],
         "krippendorff_alpha_jaccard": set_distances["jaccard"],
-        "gwet_ac1": _model_figure(_gwet_model(ratings, _ac1_chance_weights, None, True), own),
-        "brennan_prediger": _model_figure(_gwet_model(ratings, _uniform_chance_weights, None, True), own),
+        "gwet_ac1": _model_figure(gwet_family["gwet_ac1"], own),
+        "brennan_prediger": _model_figure(gwet_family["brennan_prediger"], own),
     }
     # Without figure-by-figure draws, a pair's pooled kappa comes from the per-code 2 × 2 tables
     # the codes view counts anyway.
