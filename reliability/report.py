@@ -356,16 +356,18 @@ def compare(
         resampling = Stage(progress, "bootstrapping", to_draw)
         if bootstrap.progress is None:
             bootstrap = replace(bootstrap, progress=resampling.advance)
-    # One draw of units for the chance-corrected and the observed agreement figures, where they can share it.
-    drawn = shared_intervals(codings, pairs, bootstrap, observed=True) if shares_draw(codings, bootstrap) else None
+    # One draw of units for the chance-corrected, observed agreement and ordered-scale figures, where they can share it.
+    drawn = None
+    if shares_draw(codings, bootstrap):
+        drawn = shared_intervals(codings, pairs, bootstrap, observed=True, scale=on_scale)
     chance = chance_corrected(codings, pairs, bootstrap, drawn)
     # Shares of the time measured at 200,000 units × 5 coders × 20 codes without a bootstrap.
     stage.reach(CHANCE_SHARE)
     scaled = None
     if on_scale is not None:
-        from .figures.coefficients.weighted import scaled_figures
+        from .figures.coefficients.scaled import scaled_figures
 
-        scaled = scaled_figures(codings, on_scale, pairs, bootstrap)
+        scaled = scaled_figures(codings, on_scale, pairs, bootstrap, drawn)
     gold_standard = None
     if gold is not None:
         from .figures.gold import against_gold

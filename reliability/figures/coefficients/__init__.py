@@ -2,8 +2,10 @@
 
 :mod:`.kappa` (Cohen, pooled), :mod:`.gwet` (Fleiss, AC1, Brennan–Prediger),
 :mod:`.alpha` (Krippendorff), :mod:`.set_distance` (alpha with MASI/Jaccard),
-:mod:`.positive` (specific agreement); :mod:`.views` computes all of them for a
-coding; :mod:`.core` is the machinery they share.
+:mod:`.positive` (specific agreement), :mod:`.weighted` (ordered scales);
+:mod:`.views` computes the nominal ones for a coding and :mod:`.scaled` the
+ordered-scale ones, their intervals from one shared draw (:mod:`.resampled`,
+:mod:`.resampled_scale`); :mod:`.core` is the machinery they share.
 """
 
 from .alpha import krippendorff_alpha

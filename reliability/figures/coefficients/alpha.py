@@ -202,22 +202,6 @@ def _alpha_deviation(
     return linearised - alpha_prime
 
 
-def _alpha_figure(
-    unit_of_value: np.ndarray,
-    value_index: np.ndarray,
-    n_values: int,
-    raters: np.ndarray,
-    disagreement: np.ndarray,
-    delta_times: Callable[[np.ndarray], np.ndarray],
-    bootstrap: BootstrapSettings | None,
-    units: np.ndarray | None = None,
-) -> Figure:
-    """Krippendorff's alpha from the pairable values and each unit's observed disagreement (see :func:`_alpha_model`)."""
-    return _model_figure(
-        _alpha_model(unit_of_value, value_index, n_values, raters, disagreement, delta_times, units), bootstrap
-    )
-
-
 def _alpha_model(
     unit_of_value: np.ndarray,
     value_index: np.ndarray,

@@ -20,6 +20,7 @@ agreement figures (:mod:`reliability.figures.agreement`), when asked for, join
 the groupings they depend on: a pair's percent, shared and Jaccard agreement
 that pair's; percent and shared agreement over all coders and the k-of-n
 figures the overall one (a unit's code sets, up to their order, fix them all).
+On an ordered scale, the weighted figures join too (:mod:`.resampled_scale`).
 
 Used by :func:`~reliability.figures.coefficients.views.chance_corrected` when
 units are resampled one by one; a clustered bootstrap (documents of units of
@@ -30,7 +31,7 @@ The same seed gives the same intervals, run to run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -53,6 +54,9 @@ from .kappa import _cohen_model, _pooled_model
 from .positive import _positive_model
 from .set_distance import SET_BOOTSTRAP_LIMIT, set_distance_models
 
+if TYPE_CHECKING:
+    from ...codings.scales import Scale
+
 
 @dataclass(frozen=True)
 class Intervals:
@@ -71,6 +75,10 @@ class Intervals:
     """Per code, per pair: cohen_kappa, positive_agreement."""
     observed: DrawnIntervals = field(default_factory=DrawnIntervals)
     """The observed agreement figures, when asked for (``compare_pair``'s and ``compare_all``'s ``drawn``)."""
+    scale_overall: dict[str, Interval] = field(default_factory=dict)
+    """On an ordered scale (:mod:`.scaled`): krippendorff_alpha at the scale's level, gwet_ac2, conger_kappa."""
+    scale_pairs: list[dict[str, Interval]] = field(default_factory=list)
+    """On an ordered scale, per pair in the order given: cohen_kappa_linear, cohen_kappa_quadratic."""
 
 
 def shares_draw(codings: Codings, settings: BootstrapSettings | None) -> bool:
@@ -91,6 +99,7 @@ def shared_intervals(
     settings: BootstrapSettings,
     labels: np.ndarray | None = None,
     observed: bool = False,
+    scale: "Scale | None" = None,
 ) -> Intervals:
     """Percentile intervals of the set-as-one-label, pair and per-code figures of ``chance_corrected``.
 
@@ -105,6 +114,9 @@ def shared_intervals(
         ``codings.set_labels()[0]``, when the caller has it.
     observed : bool, default False
         Also the observed agreement figures (``Intervals.observed``), from the same draws.
+    scale : Scale, optional
+        Also the figures of single-label codings on this ordered scale
+        (``Intervals.scale_overall``, ``scale_pairs``), from the same draws.
 
     Returns
     -------
@@ -118,18 +130,24 @@ def shared_intervals(
         codes=[{} for _ in codings.codes],
         code_pairs=[[{} for _ in pairs] for _ in codings.codes],
         observed=DrawnIntervals(pairs=[{} for _ in pairs]),
+        scale_pairs=[{} for _ in pairs],
     )
     if codings.n_units == 0:  # every figure is undefined
         return intervals
     if labels is None:
         labels, _ = codings.set_labels()
-    # Figures of the whole set do not depend on the coders' order: a unit's sorted labels group it.
-    overall = _Grouping.of(np.sort(labels, axis=1))
+    overall, pair_groupings = _groupings(labels, pairs)
     ratings = _Ratings.of(overall.labels, min_raters=1)
     models = [
         *((intervals.overall, name, model) for name, model in _gwet_models(ratings, SET_LABEL_VARIANTS).items()),
         (intervals.overall, "krippendorff_alpha", _nominal_alpha_model(ratings)),
     ]
+    scaled = None
+    if scale is not None:
+        from .resampled_scale import scale_models  # only on an ordered scale; it builds on this module
+
+        scaled = scale_models(scale, scale.labels(codings), labels, overall, pair_groupings, intervals)
+        models += scaled.overall
     if observed:
         named, at_least = overall_shares(codings)
         models += _share_models(
@@ -144,8 +162,8 @@ def shared_intervals(
         named = [(intervals.overall, f"krippendorff_alpha_{distance}", model) for distance, model in set_models.items()]
         jobs.append(replace(_Job.of(overall, named), deferred=True))
     membership = _membership(codings, labels)
-    for (a, b), target, observed_target in zip(pairs, intervals.pairs, intervals.observed.pairs):
-        pair = _Grouping.of(labels[:, [a, b]])
+    for index, ((a, b), pair) in enumerate(zip(pairs, pair_groupings)):
+        target, observed_target = intervals.pairs[index], intervals.observed.pairs[index]
         both = np.flatnonzero((pair.labels >= 0).all(axis=1))
         pooled = _pooled_model(membership[pair.labels[both, 0]], membership[pair.labels[both, 1]])
         if isinstance(pooled, _Model):
@@ -153,7 +171,11 @@ def shared_intervals(
         models = [(target, "cohen_kappa", _cohen_model(pair.labels)), (target, "pooled_kappa", pooled)]
         if observed:
             models += _share_models(pair, _targeted(observed_target, pair_shares(codings, a, b)))
+        if scaled is not None:
+            models += scaled.pairs[index]
         jobs.append(_Job.of(pair, models))
+    if scaled is not None:
+        jobs.append(scaled.conger)
     patterns = _Patterns.of(codings)
     code_jobs = [
         _Job.of(patterns.part(k), _code_models(patterns.part(k).labels, intervals, k, pairs))
@@ -161,6 +183,14 @@ def shared_intervals(
     ]
     _run(jobs, patterns, code_jobs, codings.n_units, settings)
     return intervals
+
+
+def _groupings(labels: np.ndarray, pairs: list[tuple[int, int]]) -> tuple["_Grouping", list["_Grouping"]]:
+    """Units grouped for the overall figures and for each pair's, by their set labels (n_units, n_coders).
+
+    The overall figures do not depend on the coders' order: a unit's sorted labels group it.
+    """
+    return _Grouping.of(np.sort(labels, axis=1)), [_Grouping.of(labels[:, [a, b]]) for a, b in pairs]
 
 
 @dataclass(frozen=True)
@@ -456,12 +486,13 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 def _run(
-    jobs: list[_Job], patterns: _Patterns, code_jobs: list[_Job], n_units: int, settings: BootstrapSettings
+    jobs: list[_Job], patterns: _Patterns | None, code_jobs: list[_Job], n_units: int, settings: BootstrapSettings
 ) -> None:
     """Every figure's resamples from one shared draw of unit counts per chunk; intervals into their targets.
 
-    The per-code figures are evaluated once all patterns are counted (a few hundred
-    groups per code: all resamples at once cost less than a call per chunk).
+    The per-code figures (``code_jobs``, on ``patterns``; none without them) are evaluated
+    once all patterns are counted (a few hundred groups per code: all resamples at once
+    cost less than a call per chunk).
     """
     # Jobs on one grouping (the overall one, listed one after the other) share its counts.
     counter_of = {id(job.grouping): job.grouping.counts() for job in jobs}
@@ -484,7 +515,8 @@ def _run(
                 continue
             for figure_values, chunk_values in zip(job_values, job.evaluate(counted[1])):
                 figure_values.append(chunk_values)
-        pattern_counts.append(patterns.counts(counts))
+        if patterns is not None:
+            pattern_counts.append(patterns.counts(counts))
         if settings.progress is not None:
             settings.progress(size * n_figures)
     for job, job_values, job_sums in zip(jobs, values, deferred_sums):

@@ -6,6 +6,8 @@ than a far one. Every figure here takes the label matrix of
 missing) and the values of the K levels, and shares the contribution and
 bootstrap machinery of :mod:`.core`, so every figure comes
 with its analytic standard error and, when asked, a percentile interval.
+:mod:`.scaled` computes them all for a coding; each figure's ``_model``
+function is also what the shared bootstrap draw resamples (:mod:`.resampled_scale`).
 
 Agreement weights follow irrCAC (Gwet, 2014, ch. 3) over the scale's K levels
 (as irrCAC with ``categories`` set to the full scale): ``w_kl = 1`` on the
@@ -27,17 +29,14 @@ Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from ...codings.levels import LEVELS
-from ...codings.model import Codings
-from ...codings.scales import Scale
 from ..figure import Figure
 from ..intervals import BootstrapSettings
-from .alpha import _alpha_figure
+from .alpha import _alpha_model
 from .core import (
     _NO_DISAGREEMENT,
     _NO_PAIRED_UNIT,
@@ -48,7 +47,8 @@ from .core import (
     _checked_labels,
     _column,
     _divide,
-    _figure,
+    _Model,
+    _model_figure,
     _Parts,
     _stack,
 )
@@ -143,10 +143,18 @@ def weighted_cohen_kappa(
     >>> round(kappa.value, 7), round(kappa.se, 8)
     (0.8921569, 0.03535151)
     """
-    labels = _checked_labels(labels)
-    weights = np.asarray(weights, dtype=np.float64)
+    return _model_figure(_weighted_cohen_model(_checked_labels(labels), np.asarray(weights, dtype=np.float64)), bootstrap)
+
+
+def _weighted_cohen_model(labels: np.ndarray, weights: np.ndarray) -> _Model | Figure:
+    """The model of :func:`weighted_cohen_kappa` (checked arguments), or its undefined Figure.
+
+    Its rows are the units both coders coded, placed among ``labels``' rows (``units``):
+    a row of ``labels`` may stand for a group of units (:mod:`.resampled_scale`).
+    """
     n_levels = weights.shape[0]
-    pair = labels[(labels[:, 0] >= 0) & (labels[:, 1] >= 0)]
+    both = (labels[:, 0] >= 0) & (labels[:, 1] >= 0)
+    pair = labels[both]
     n_units = len(pair)
     if n_units == 0:
         return Figure.undefined(0, _NO_SHARED_UNIT)
@@ -158,6 +166,7 @@ def weighted_cohen_kappa(
         _column(weights[first, second]),
         _Block(every_unit, first, np.ones(n_units), n_levels),
         _Block(every_unit, second, np.ones(n_units), n_levels),
+        units=np.flatnonzero(both),
     )
 
     def statistic(sums: np.ndarray) -> _Parts:
@@ -181,10 +190,9 @@ def weighted_cohen_kappa(
         )
         return math.sqrt(max(variance, 0.0))
 
-    return _figure(
+    return _Model(
         contributions,
         statistic,
-        bootstrap,
         "both coders gave every unit the same code, so agreement expected by chance is 1",
         standard_error,
     )
@@ -254,10 +262,14 @@ def gwet_ac2(labels: np.ndarray, weights: np.ndarray, bootstrap: BootstrapSettin
     >>> round(ac2.value, 3), round(ac2.se, 5), round(ac2.p_e, 7)
     (0.914, 0.10396, 0.7137044)
     """
-    labels = _checked_labels(labels)
-    weights = np.asarray(weights, dtype=np.float64)
+    return _model_figure(_ac2_model(_checked_labels(labels), np.asarray(weights, dtype=np.float64)), bootstrap)
+
+
+def _ac2_model(labels: np.ndarray, weights: np.ndarray) -> _Model | Figure:
+    """The model of :func:`gwet_ac2` (checked arguments), or its undefined Figure; rows are the
+    rated units, placed among ``labels``' rows (``units``)."""
     n_levels = weights.shape[0]
-    counts, _ = _rating_counts(labels, n_levels)
+    counts, kept = _rating_counts(labels, n_levels)
     n_units = len(counts)
     raters, paired, unit_agreement = _weighted_unit_agreement(counts, weights)
     if not paired.any():
@@ -273,6 +285,7 @@ def gwet_ac2(labels: np.ndarray, weights: np.ndarray, bootstrap: BootstrapSettin
         _column(paired),
         _column(unit_agreement),
         _Block(units, levels, unit_shares[units, levels], n_levels),
+        units=np.flatnonzero(kept),
     )
 
     def statistic(sums: np.ndarray) -> _Parts:
@@ -286,7 +299,7 @@ def gwet_ac2(labels: np.ndarray, weights: np.ndarray, bootstrap: BootstrapSettin
         unit_chance = chance_scale * (counts @ (1.0 - prevalence)) / raters
         return _gwet_standard_error(value, p_e, paired, unit_agreement, unit_chance)
 
-    return _figure(contributions, statistic, bootstrap, _ONE_CATEGORY, standard_error)
+    return _Model(contributions, statistic, _ONE_CATEGORY, standard_error)
 
 
 def conger_kappa(labels: np.ndarray, weights: np.ndarray, bootstrap: BootstrapSettings | None = None) -> Figure:
@@ -323,8 +336,12 @@ def conger_kappa(labels: np.ndarray, weights: np.ndarray, bootstrap: BootstrapSe
     >>> round(kappa.value, 5), round(kappa.se, 5)
     (0.85771, 0.14367)
     """
-    labels = _checked_labels(labels)
-    weights = np.asarray(weights, dtype=np.float64)
+    return _model_figure(_conger_model(_checked_labels(labels), np.asarray(weights, dtype=np.float64)), bootstrap)
+
+
+def _conger_model(labels: np.ndarray, weights: np.ndarray) -> _Model | Figure:
+    """The model of :func:`conger_kappa` (checked arguments), or its undefined Figure; rows are the
+    rated units, placed among ``labels``' rows (``units``)."""
     n_levels = weights.shape[0]
     n_coders = labels.shape[1]
     counts, kept = _rating_counts(labels, n_levels)
@@ -346,6 +363,7 @@ def conger_kappa(labels: np.ndarray, weights: np.ndarray, bootstrap: BootstrapSe
         _column(unit_agreement),
         _Block(units, coders * n_levels + labels[units, coders], np.ones(len(units)), n_coders * n_levels),
         _Block(units, coders, np.ones(len(units)), n_coders),
+        units=np.flatnonzero(kept),
     )
     width = n_coders * n_levels
 
@@ -376,7 +394,7 @@ def conger_kappa(labels: np.ndarray, weights: np.ndarray, bootstrap: BootstrapSe
         )
         return _gwet_standard_error(value, p_e, paired, unit_agreement, unit_chance)
 
-    return _figure(contributions, statistic, bootstrap, _ONE_CATEGORY, standard_error)
+    return _Model(contributions, statistic, _ONE_CATEGORY, standard_error)
 
 
 # --------------------------------------------------------------------------- Krippendorff
@@ -455,7 +473,19 @@ def krippendorff_alpha_scaled(
     >>> round(krippendorff_alpha_scaled(labels, "interval", [1, 2, 3, 4, 5]).value, 3)
     0.849
     """
-    labels = _checked_labels(labels)
+    return _model_figure(_scaled_alpha_model(_checked_labels(labels), level, values), bootstrap)
+
+
+def _scaled_alpha_model(
+    labels: np.ndarray, level: str, values: Sequence[float], frequencies: np.ndarray | None = None
+) -> _Model | Figure:
+    """The model of :func:`krippendorff_alpha_scaled` (checked labels), or its undefined Figure.
+
+    Rows are the units with two ratings or more, placed among ``labels``' rows
+    (``units``). ``frequencies``: each level's pairable values in the whole sample,
+    when a row of ``labels`` stands for a group of units (:mod:`.resampled_scale`),
+    for the ordinal distances; by default counted in ``labels``.
+    """
     n_levels = len(values)
     rated = labels >= 0
     raters = rated.sum(axis=1)
@@ -466,81 +496,27 @@ def krippendorff_alpha_scaled(
     unit_of_value = np.nonzero(rated)[0]
     value_index = labels[rated]
     counts = _level_counts(unit_of_value, value_index, len(labels), n_levels)
-    distances = alpha_distances(level, values, counts.sum(axis=0))
+    distances = alpha_distances(level, values, counts.sum(axis=0) if frequencies is None else frequencies)
     largest = distances.max()
     if largest <= 0:
         return Figure.undefined(len(labels), _NO_DISAGREEMENT)
     distances = distances / largest
     disagreement = ((counts @ distances) * counts).sum(axis=1) / (raters - 1.0)
-    return _alpha_figure(
+    return _alpha_model(
         unit_of_value,
         value_index,
         n_levels,
         raters,
         disagreement,
         lambda marginals: marginals @ distances,
-        bootstrap,
+        units=np.flatnonzero(kept),
     )
 
 
-# --------------------------------------------------------------------------- report layer
-
-@dataclass(frozen=True)
-class ScaledFigures:
-    """The figures of an ordered scale: ``overall`` by figure key (the registry's ``ordered_scale_only``
-    overall figures), ``pairs`` by coder names."""
-
-    overall: dict[str, Figure]
-    pairs: dict[tuple[str, str], dict[str, Figure]]
-
-
-def scaled_figures(
-    codings: Codings, scale: Scale, pairs: list[tuple[int, int]], bootstrap: BootstrapSettings | None = None
-) -> ScaledFigures:
-    """Every figure of single-label codings on an ordered scale.
-
-    Parameters
-    ----------
-    codings : Codings
-        Single-label (checked by :meth:`Scale.labels`).
-    scale : Scale
-    pairs : list of (int, int)
-        Coder index pairs for the weighted kappas.
-    bootstrap : BootstrapSettings, optional
-
-    Returns
-    -------
-    ScaledFigures
-        ``krippendorff_alpha`` at the scale's level; ``gwet_ac2`` and
-        ``conger_kappa`` with irrCAC's weights for the level
-        (:attr:`reliability.codings.scales.Scale.weights`); per pair, Cohen's kappa
-        with linear and with quadratic weights on the scale's values.
-
-    Examples
-    --------
-    >>> from reliability.codings.model import from_sets
-    >>> from reliability.codings.scales import ordered_scale
-    >>> codings = from_sets({"A": {"u1": {"low"}, "u2": {"high"}, "u3": {"mid"}},
-    ...                      "B": {"u1": {"low"}, "u2": {"mid"}, "u3": {"mid"}}})
-    >>> scale = ordered_scale("ordinal", codings.codes, order=["low", "mid", "high"])
-    >>> result = scaled_figures(codings, scale, [(0, 1)])
-    >>> list(result.overall), list(result.pairs[("A", "B")])
-    (['krippendorff_alpha', 'gwet_ac2', 'conger_kappa'], ['cohen_kappa_linear', 'cohen_kappa_quadratic'])
-    """
-    labels = scale.labels(codings)
-    weights = agreement_weights(scale.weights, scale.values)
-    overall = {
-        "krippendorff_alpha": krippendorff_alpha_scaled(labels, scale.level, scale.values, bootstrap),
-        "gwet_ac2": gwet_ac2(labels, weights, bootstrap),
-        "conger_kappa": conger_kappa(labels, weights, bootstrap),
+def _pair_models(labels: np.ndarray, values: Sequence[float]) -> dict[str, _Model | Figure]:
+    """A pair's weighted kappas on an ordered scale, by figure key: Cohen's kappa with linear and
+    with quadratic weights on the scale's values (checked labels of shape (n, 2))."""
+    return {
+        f"cohen_kappa_{kind}": _weighted_cohen_model(labels, agreement_weights(kind, values))
+        for kind in ("linear", "quadratic")
     }
-    linear = agreement_weights("linear", scale.values)
-    quadratic = agreement_weights("quadratic", scale.values)
-    pair_figures = {
-        (codings.coders[first], codings.coders[second]): {
-            "cohen_kappa_linear": weighted_cohen_kappa(labels[:, [first, second]], linear, bootstrap),
-            "cohen_kappa_quadratic": weighted_cohen_kappa(labels[:, [first, second]], quadratic, bootstrap),
-        }
-        for first, second in pairs
-    }
-    return ScaledFigures(overall=overall, pairs=pair_figures)
