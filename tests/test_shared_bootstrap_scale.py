@@ -182,3 +182,37 @@ def test_documents_resampled_keep_each_figure_s_own_draws_of_its_own_units():
         names = (codings.coders[a], codings.coders[b])
         expected = weighted_cohen_kappa(labels[both][:, [a, b]], linear, settings.restricted(both)).ci
         assert expected is not None and result.pairs[names]["cohen_kappa_linear"].ci == expected
+
+
+def test_spans_on_a_scale_with_a_document_one_coder_left_uncoded_get_intervals(tmp_path):
+    # Units of text resample documents; coder B never coded D2, so the pair's units are not all
+    # the table's. This stopped with a ValueError traceback before the figures' rows carried their units.
+    import json
+
+    from click.testing import CliRunner
+
+    from reliability.cli import main
+
+    rows = ["document,start,end,code,coder"] + [
+        f"{document},{start},{start + 10},{code},{coder}"
+        for document, spans in {
+            "D1": [(0, 1, "A"), (10, 2, "A"), (0, 1, "B"), (10, 3, "B")],
+            "D2": [(0, 2, "A"), (10, 2, "A")],
+            "D3": [(0, 3, "A"), (10, 1, "A"), (0, 3, "B"), (10, 1, "B")],
+            "D4": [(0, 1, "A"), (0, 2, "B"), (10, 2, "B")],
+        }.items()
+        for start, code, coder in spans
+    ]
+    path = tmp_path / "spans.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["compare", str(path), "--units", "coded-characters", "--scale", "ordinal", "--order", f"{UNCODED},1,2,3",
+         "--ci", "--bootstrap", "50", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["settings"]["resampling"]["unit"] == "documents"
+    pair = report["pairs"][0]
+    assert pair["cohen_kappa_linear"]["ci"] is not None and pair["cohen_kappa_quadratic"]["ci"] is not None
+    assert report["overall"]["gwet_ac2"]["ci"] is not None
