@@ -22,7 +22,7 @@ import numpy as np
 
 from ..codings.codebook import did_you_mean
 from ..codings.model import UNCODED, Codings, sets_with_uncoded
-from ..codings.sets import distinct_rows, name_rows, named_sets
+from ..codings.sets import distinct_rows, name_rows, named_sets, popcount
 from ..errors import UsageError
 
 CHUNK_UNITS = 16384
@@ -298,8 +298,8 @@ def find_disagreements(codings: Codings) -> Disagreements:
         disputed[part], disagree[part] = disputed_codes, disagreeing
     contest = 1.0 - _mean_pair_jaccard(codings)
     units = np.flatnonzero(disagree)
-    n_disputed = disputed[units].sum(axis=1)
-    order = units[np.lexsort((units, -n_disputed, -contest[units]))]
+    n_disputed = np.einsum("uk->u", disputed.view(np.uint8), dtype=np.int64)[units]  # faster than .sum(axis=1)
+    order = units[np.lexsort((-n_disputed, -contest[units]))]  # a stable sort: ties stay in unit order
     return Disagreements(
         codings=codings,
         order=order,
@@ -319,8 +319,16 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
     ...                                "B": {"u1": {"x"}, "u2": {"y"}}}))
     (1, 2)
     """
-    disagreeing = sum(int(disagree.sum()) for _, _, disagree in _disputed_chunks(codings))
-    return disagreeing, int((codings.seen.sum(axis=1) >= 2).sum())
+    # Two coders' sets are identical exactly when their distinct-set labels are: a unit
+    # disagrees when its coders' labels are not all one (-1, not coded, is left out).
+    # Coder-major, so that each reduction runs along contiguous memory.
+    by_coder = np.ascontiguousarray(codings.set_table.labels.T)  # (coders, units)
+    if not len(by_coder):
+        return 0, 0
+    coded = by_coder >= 0
+    several = coded.sum(axis=0) >= 2
+    differs = (coded & (by_coder != by_coder.max(axis=0))).any(axis=0)
+    return int((several & differs).sum()), int(several.sum())
 
 
 def _disputed_chunks(codings: Codings):
@@ -413,20 +421,25 @@ def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, 
 def _mean_pair_jaccard(codings: Codings) -> np.ndarray:
     """Mean Jaccard similarity over pairs of coders who coded each unit; 1 with fewer than two.
 
-    "(uncoded)" counts as a code (``SetTable.overlap``). Each similarity is rounded
-    to float32, as the contests have always been; their float64 sums are then exact.
+    "(uncoded)" counts as a code (as in ``SetTable.overlap``). Each similarity is
+    rounded to float32, as the contests have always been; their float64 sums are
+    then exact. Each coder's packed sets and sizes are looked up once, not once
+    per pair of coders.
 
     Returns
     -------
     ndarray of float, shape (n_units,)
     """
     table, seen = codings.set_table, codings.seen
+    held = [table.words_of(labels) for labels in table.labels.T]  # each coder's sets, packed; empty where missing
+    sizes = [table.size_of(labels) for labels in table.labels.T]
     total = np.zeros(codings.n_units)
     n_pairs = np.zeros(codings.n_units, dtype=np.int64)
     for first in range(codings.n_coders):
         for second in range(first + 1, codings.n_coders):
             counted = seen[:, first] & seen[:, second]
-            both, either = table.overlap(table.labels[:, first], table.labels[:, second])
+            both = popcount(held[first] & held[second]) + ((sizes[first] == 0) & (sizes[second] == 0))
+            either = np.maximum(sizes[first], 1) + np.maximum(sizes[second], 1) - both
             total += np.divide(
                 both.astype(np.float32), either.astype(np.float32), out=np.zeros(len(total), np.float32), where=counted
             )

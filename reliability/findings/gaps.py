@@ -7,8 +7,8 @@
 * codes coders used that the codebook does not define, with the nearest
   codebook name when one is close ("Peer suport" → "Peer support").
 
-Counts come from the ``applied`` array in one pass; the uncoded units become
-Python objects only when a report shows or writes them.
+Counts come from the table's distinct code sets (``Codings.set_table``); the
+uncoded units become Python objects only when a report shows or writes them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import numpy as np
 from ..codings.codebook import Codebook, did_you_mean
 from ..codings.model import Codings
 from .disagreements import EncodedUnits, coder_sets, json_list, json_lists
+from .entries import applied_counts
 
 RARE_FRACTION = 1 / 3
 """A code is rarely used below this fraction of the mean number of applications per code in use."""
@@ -200,8 +201,9 @@ def find_gaps(codings: Codings, codebook: Codebook | None = None) -> Gaps:
     >>> [(u.code, u.did_you_mean) for u in g.not_in_codebook]
     [('Peer suport', 'Peer support'), ('z', None)]
     """
-    applications = codings.applied.sum(axis=(0, 1))
-    users = codings.applied.any(axis=0)  # (coders, codes)
+    by_coder = applied_counts(codings)  # (coders, codes)
+    applications = by_coder.sum(axis=0)
+    users = by_coder > 0
     in_use = applications > 0
     mean = float(applications[in_use].mean()) if in_use.any() else 0.0
     rare_below = RARE_FRACTION * mean
@@ -219,7 +221,8 @@ def find_gaps(codings: Codings, codebook: Codebook | None = None) -> Gaps:
             for k, code in enumerate(codings.codes)
             if in_use[k] and code not in codebook
         )
-    uncoded = codings.seen & ~codings.applied.any(axis=2)
+    labels = codings.set_table.labels
+    uncoded = (labels >= 0) & (codings.set_table.size_of(labels) == 0)  # coded with the empty set
     return Gaps(
         codings=codings,
         uncoded_units=np.flatnonzero(uncoded.any(axis=1)),
