@@ -294,9 +294,11 @@ def find_disagreements(codings: Codings) -> Disagreements:
     n_units = codings.n_units
     disagree = np.zeros(n_units, dtype=bool)
     disputed = np.zeros((n_units, codings.n_codes + 1), dtype=bool)
-    for part, disputed_codes, disagreeing in _disputed_chunks(codings):
-        disputed[part], disagree[part] = disputed_codes, disagreeing
-    contest = 1.0 - _mean_pair_jaccard(codings)
+    contest = np.empty(n_units)
+    for part, held, sizes in _coder_sets(codings):
+        seen = codings.seen[part]
+        disputed[part], disagree[part] = _disputes(seen, held, sizes, codings.n_codes)
+        contest[part] = 1.0 - _mean_pair_jaccard(seen, held, sizes)
     units = np.flatnonzero(disagree)
     n_disputed = np.einsum("uk->u", disputed.view(np.uint8), dtype=np.int64)[units]  # faster than .sum(axis=1)
     order = units[np.lexsort((-n_disputed, -contest[units]))]  # a stable sort: ties stay in unit order
@@ -331,43 +333,57 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
     return int((several & differs).sum()), int(several.sum())
 
 
-def _disputed_chunks(codings: Codings):
-    """The disagreement rule, a chunk of units at a time (memory stays bounded at any scale).
-
-    Worked on the table's packed distinct sets (``Codings.set_table``): a code is
-    disputed where it is in the union of the unit's coded sets but not in their
-    intersection, a few word operations per coder instead of passes over
-    ``units × coders × codes`` booleans. "(uncoded)" is disputed where some coder
-    of the unit found no code and another found some.
+def _coder_sets(codings: Codings):
+    """Each chunk of units with every coder's packed sets and set sizes, looked up once for the disputes and contests.
 
     Yields
     ------
     part : slice
+    held : list of ndarray of uint64, shape (n, n_words), one per coder
+        The coder's sets (``Codings.set_table``, packed); empty where the coder did not code the unit.
+    sizes : list of ndarray of int64, shape (n,), one per coder
+        Codes in each; 0 where the coder did not code the unit.
+    """
+    table = codings.set_table
+    for start in range(0, codings.n_units, CHUNK_UNITS):
+        part = slice(start, start + CHUNK_UNITS)
+        by_coder = table.labels[part].T
+        yield part, [table.words_of(labels) for labels in by_coder], [table.size_of(labels) for labels in by_coder]
+
+
+def _disputes(
+    seen: np.ndarray, held: list[np.ndarray], sizes: list[np.ndarray], n_codes: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The disagreement rule for a chunk of units (:func:`_coder_sets`).
+
+    Worked on the packed sets: a code is disputed where it is in the union of the
+    unit's coded sets but not in their intersection, a few word operations per
+    coder instead of passes over ``units × coders × codes`` booleans.
+    "(uncoded)" is disputed where some coder of the unit found no code and another
+    found some.
+
+    Returns
+    -------
     disputed : ndarray of bool, shape (n, n_codes + 1)
         Codes some coder of the unit applied and another did not ("(uncoded)" last).
     disagree : ndarray of bool, shape (n,)
         Units with at least two coders and a disputed code.
     """
-    table, n_codes = codings.set_table, codings.n_codes
-    for start in range(0, codings.n_units, CHUNK_UNITS):
-        part = slice(start, start + CHUNK_UNITS)
-        labels = table.labels[part]
-        union = np.zeros((len(labels), table.words.shape[1]), dtype=np.uint64)
-        common = np.full_like(union, _ALL_BITS)  # codes every coder of the unit applied
-        uncoded_by_some = np.zeros(len(labels), dtype=bool)
-        uncoded_by_all = np.ones(len(labels), dtype=bool)
-        for held in labels.T:  # -1 (not coded) reads the empty set, which a coder who coded must not narrow
-            coded = held >= 0
-            words = table.words_of(held)
-            union |= words
-            common &= np.where(coded[:, None], words, _ALL_BITS)
-            empty = table.size_of(held) == 0
-            uncoded_by_some |= coded & empty
-            uncoded_by_all &= empty
-        disputed = np.empty((len(labels), n_codes + 1), dtype=bool)
-        disputed[:, :n_codes] = _unpacked(union & ~common, n_codes)
-        disputed[:, n_codes] = uncoded_by_some & ~uncoded_by_all
-        yield part, disputed, ((labels >= 0).sum(axis=1) >= 2) & disputed.any(axis=1)
+    union = np.zeros((len(seen), held[0].shape[1] if held else 1), dtype=np.uint64)
+    common = np.full_like(union, _ALL_BITS)  # codes every coder of the unit applied
+    uncoded_by_some = np.zeros(len(seen), dtype=bool)
+    uncoded_by_all = np.ones(len(seen), dtype=bool)
+    for coded, words, size in zip(seen.T, held, sizes):  # a missing set is empty: a coder who coded must not narrow
+        union |= words
+        common &= np.where(coded[:, None], words, _ALL_BITS)
+        empty = size == 0
+        uncoded_by_some |= coded & empty
+        uncoded_by_all &= empty
+    disputed = np.empty((len(seen), n_codes + 1), dtype=bool)
+    disputed[:, :n_codes] = _unpacked(union & ~common, n_codes)
+    disputed[:, n_codes] = uncoded_by_some & ~uncoded_by_all
+    differ = (union != common).any(axis=1) | disputed[:, n_codes]  # the union holds the intersection
+    return disputed, (seen.sum(axis=1) >= 2) & differ
 
 
 _ALL_BITS = np.uint64(2**64 - 1)
@@ -418,33 +434,38 @@ def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, 
     return named_sets(sets, codes).tolist()
 
 
-def _mean_pair_jaccard(codings: Codings) -> np.ndarray:
-    """Mean Jaccard similarity over pairs of coders who coded each unit; 1 with fewer than two.
+def _mean_pair_jaccard(seen: np.ndarray, held: list[np.ndarray], sizes: list[np.ndarray]) -> np.ndarray:
+    """Mean Jaccard similarity over pairs of coders who coded each unit of a chunk; 1 with fewer than two.
 
     "(uncoded)" counts as a code (as in ``SetTable.overlap``). Each similarity is
     rounded to float32, as the contests have always been; their float64 sums are
-    then exact. Each coder's packed sets and sizes are looked up once, not once
-    per pair of coders.
+    then exact.
+
+    Parameters
+    ----------
+    seen : ndarray of bool, shape (n, n_coders)
+    held, sizes : list of ndarray
+        Each coder's packed sets and their sizes (:func:`_coder_sets`).
 
     Returns
     -------
-    ndarray of float, shape (n_units,)
+    ndarray of float, shape (n,)
     """
-    table, seen = codings.set_table, codings.seen
-    held = [table.words_of(labels) for labels in table.labels.T]  # each coder's sets, packed; empty where missing
-    sizes = [table.size_of(labels) for labels in table.labels.T]
-    total = np.zeros(codings.n_units)
-    n_pairs = np.zeros(codings.n_units, dtype=np.int64)
-    for first in range(codings.n_coders):
-        for second in range(first + 1, codings.n_coders):
+    n_units, n_coders = seen.shape
+    total = np.zeros(n_units)
+    n_pairs = np.zeros(n_units, dtype=np.int64)
+    empty = [size == 0 for size in sizes]
+    at_least_one = [np.maximum(size, 1) for size in sizes]  # the empty set is the one code "(uncoded)"
+    for first in range(n_coders):
+        for second in range(first + 1, n_coders):
             counted = seen[:, first] & seen[:, second]
-            both = popcount(held[first] & held[second]) + ((sizes[first] == 0) & (sizes[second] == 0))
-            either = np.maximum(sizes[first], 1) + np.maximum(sizes[second], 1) - both
+            both = popcount(held[first] & held[second]) + (empty[first] & empty[second])
+            either = at_least_one[first] + at_least_one[second] - both
             total += np.divide(
-                both.astype(np.float32), either.astype(np.float32), out=np.zeros(len(total), np.float32), where=counted
+                both.astype(np.float32), either.astype(np.float32), out=np.zeros(n_units, np.float32), where=counted
             )
             n_pairs += counted
-    return np.divide(total, n_pairs, out=np.ones(len(total)), where=n_pairs > 0)
+    return np.divide(total, n_pairs, out=np.ones(n_units), where=n_pairs > 0)
 
 
 def _code_column(codings: Codings, code: str) -> int:
