@@ -301,7 +301,11 @@ def find_disagreements(codings: Codings) -> Disagreements:
         contest[part] = 1.0 - _mean_pair_jaccard(seen, held, sizes)
     units = np.flatnonzero(disagree)
     n_disputed = np.einsum("uk->u", disputed.view(np.uint8), dtype=np.int64)[units]  # faster than .sum(axis=1)
-    order = units[np.lexsort((-n_disputed, -contest[units]))]  # a stable sort: ties stay in unit order
+    # Most disputed codes first, then (a stable sort) most contested first: ties stay in unit order.
+    # Counts that fit 16 bits (any table within MAX_CODES) numpy sorts stably by radix.
+    fewer = codings.n_codes + 1 - n_disputed
+    by_count = np.argsort(fewer.astype(np.uint16) if codings.n_codes < 1 << 16 else fewer, kind="stable")
+    order = units[by_count[np.argsort(-contest[units][by_count], kind="stable")]]
     return Disagreements(
         codings=codings,
         order=order,
@@ -454,16 +458,17 @@ def _mean_pair_jaccard(seen: np.ndarray, held: list[np.ndarray], sizes: list[np.
     n_units, n_coders = seen.shape
     total = np.zeros(n_units)
     n_pairs = np.zeros(n_units, dtype=np.int64)
+    by_coder = np.ascontiguousarray(seen.T)
     empty = [size == 0 for size in sizes]
     at_least_one = [np.maximum(size, 1) for size in sizes]  # the empty set is the one code "(uncoded)"
     for first in range(n_coders):
         for second in range(first + 1, n_coders):
-            counted = seen[:, first] & seen[:, second]
+            counted = by_coder[first] & by_coder[second]
             both = popcount(held[first] & held[second]) + (empty[first] & empty[second])
-            either = at_least_one[first] + at_least_one[second] - both
-            total += np.divide(
-                both.astype(np.float32), either.astype(np.float32), out=np.zeros(n_units, np.float32), where=counted
-            )
+            either = at_least_one[first] + at_least_one[second] - both  # at least 1: the division is always defined
+            similarity = both.astype(np.float32) / either.astype(np.float32)
+            similarity *= counted  # exactly 0 for a pair that did not both code the unit
+            total += similarity
             n_pairs += counted
     return np.divide(total, n_pairs, out=np.ones(n_units), where=n_pairs > 0)
 
