@@ -327,14 +327,16 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
     """
     # Two coders' sets are identical exactly when their distinct-set labels are: a unit
     # disagrees when its coders' labels are not all one (-1, not coded, is left out).
-    # Coder-major, so that each reduction runs along contiguous memory.
-    by_coder = np.ascontiguousarray(codings.set_table.labels.T)  # (coders, units)
-    if not len(by_coder):
-        return 0, 0
-    coded = by_coder >= 0
-    several = coded.sum(axis=0) >= 2
-    differs = (coded & (by_coder != by_coder.max(axis=0))).any(axis=0)
-    return int((several & differs).sum()), int(several.sum())
+    labels = codings.set_table.labels
+    disagreeing = several_coders = 0
+    for start in range(0, codings.n_units if codings.n_coders else 0, CHUNK_UNITS):
+        by_coder = np.ascontiguousarray(labels[start : start + CHUNK_UNITS].T)  # reductions along contiguous memory
+        coded = by_coder >= 0
+        several = coded.sum(axis=0) >= 2
+        differs = (coded & (by_coder != by_coder.max(axis=0))).any(axis=0)
+        disagreeing += int((several & differs).sum())
+        several_coders += int(several.sum())
+    return disagreeing, several_coders
 
 
 def _coder_sets(codings: Codings):
