@@ -276,8 +276,9 @@ def pairs_within_groups(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sizes = np.diff(ends, prepend=0)
     later = np.repeat(ends, sizes) - np.arange(n) - 1  # entries after each one in its group
     first = np.repeat(np.arange(n), later)
-    block_start = np.repeat(np.cumsum(later) - later, later)
-    second = first + 1 + (np.arange(len(first)) - block_start)
+    # Pair p of entry i's block (which starts at pair start[i]) is (i, i + 1 + p - start[i]).
+    start = np.cumsum(later) - later
+    second = np.arange(len(first)) + np.repeat(np.arange(1, n + 1) - start, later)
     return first, second
 
 
