@@ -77,3 +77,14 @@ def test_confusions_either_counts_units_with_either_code(n_codes):
     for pair in result.pairs:
         x, y = (c.codes.index(code) for code in pair.codes)
         assert pair.either == int((used[:, x] | used[:, y]).sum())
+
+
+@pytest.mark.parametrize("n_codes", [3, 64, 130])
+def test_agreed_codes_are_those_every_coder_of_the_unit_applied(n_codes):
+    from reliability.findings.disagreements import agreed_codes
+
+    c = _random_codings(n_codes + 1, 4, n_codes, p=min(0.6, 8 / n_codes))
+    units = np.arange(c.n_units)[::-1]
+    expected = (c.applied | ~c.seen[:, :, None]).all(axis=1)[units]
+    assert agreed_codes(c, units).tolist() == expected.tolist()
+    assert agreed_codes(c, units[:0]).shape == (0, n_codes)

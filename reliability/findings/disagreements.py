@@ -171,21 +171,24 @@ class Disagreements:
         units = np.array(c.units, dtype=object)[chosen].tolist()
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
         seen = c.seen[chosen]
-        # One template per line: the fixed text (keys, coders' names) written once, its braces doubled.
-        coders = ", ".join(_literal(f"{text(coder)}: ") + "{}" for coder in c.coders)
-        line = '{{"unit": {}, "text": {}, "contest": {}, "codes": {{' + coders + '}}, "notes": {}, "disputed": {}, "agreed": {}}}'
         columns = (
             list(map(text, units)),
             [text(c.texts[unit]) if unit in c.texts else "null" for unit in units] if c.texts else ["null"] * len(units),
             list(map(float.__repr__, self.contest.tolist())),
             _notes_json(c, units, text) if c.notes else ["{}"] * len(units),
             json_lists(self.disputed, c.codes + (UNCODED,), text),
-            json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
+            json_lists(agreed_codes(c, chosen), c.codes, text),
         )
         held = [sets[c.set_table.labels[chosen, k]].tolist() for k in range(c.n_coders)]  # a column per coder
         unit, unit_text, contest, notes, disputed, agreed = columns
-        # map() hands each row's columns to format() as arguments: no Python frame per unit.
-        return EncodedUnits(map(line.format, unit, unit_text, contest, *held, notes, disputed, agreed))
+        codes: list = []
+        for k, coder in enumerate(c.coders):
+            codes += [(", " if k else "") + text(coder) + ": ", held[k]]
+        return joined_lines(
+            ['{"unit": ', unit, ', "text": ', unit_text, ', "contest": ', contest, ', "codes": {', *codes,
+             '}, "notes": ', notes, ', "disputed": ', disputed, ', "agreed": ', agreed, "}"],
+            len(units),
+        )
 
     def _named(self, limit: int | None) -> zip:
         """For the first ``limit`` units: id, each coder's codes, disputed and agreed codes, contest.
@@ -196,7 +199,7 @@ class Disagreements:
         chosen = self.order[:limit]
         seen = c.seen[chosen]
         disputed = name_sets(self.disputed[: len(chosen), None, :], c.codes + (UNCODED,))
-        agreed = name_sets((c.applied[chosen] | ~seen[:, :, None]).all(axis=1)[:, None, :], c.codes)
+        agreed = name_sets(agreed_codes(c, chosen)[:, None, :], c.codes)
         return zip(
             [c.units[u] for u in chosen.tolist()],
             coder_sets(c, chosen),
@@ -249,9 +252,33 @@ class EncodedUnits(list):
     for the JSON renderer to write as they are."""
 
 
-def _literal(text: str) -> str:
-    """Text to stand as itself in a ``str.format`` template."""
-    return text.replace("{", "{{").replace("}", "}}")
+def joined_lines(parts: list, n: int) -> EncodedUnits:
+    """``n`` lines of JSON, each the concatenation of ``parts``: fixed texts (str) and columns (lists of ``n`` str).
+
+    Assembled a block of lines at a time: the parts are interleaved into one list
+    by slice assignment and joined at once, then split at the newlines put between
+    the lines (JSON text holds none of its own: a newline in a string is escaped).
+    No Python frame, and no template parsed, per line.
+
+    >>> joined_lines(["[", ["1", "2"], ", ", ["3", "4"], "]"], 2)
+    ['[1, 3]', '[2, 4]']
+    """
+    lines = EncodedUnits()
+    width = len(parts) + 1
+    for start in range(0, n, JOINED_LINES):
+        count = min(JOINED_LINES, n - start)
+        pieces: list = [None] * (count * width)
+        for i, part in enumerate(parts):
+            pieces[i::width] = [part] * count if isinstance(part, str) else part[start : start + count]
+        pieces[width - 1 :: width] = ["\n"] * count
+        block = "".join(pieces).split("\n")
+        block.pop()  # the empty text after the last newline
+        lines += block
+    return lines
+
+
+JOINED_LINES = 16384
+"""Lines assembled at a time by :func:`joined_lines`; bounds the memory of the interleaved pieces."""
 
 
 def json_list(names: tuple[str, ...], text) -> str:
@@ -397,8 +424,27 @@ _ALL_BITS = np.uint64(2**64 - 1)
 
 def _unpacked(words: np.ndarray, n_codes: int) -> np.ndarray:
     """Packed sets (``codings.sets.pack_sets``) back as boolean rows, shape (n, n_codes)."""
-    as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), -1)
+    as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), 8 * words.shape[1])
     return np.unpackbits(as_bytes, axis=1, count=n_codes).astype(bool)
+
+
+def agreed_codes(codings: Codings, units: np.ndarray) -> np.ndarray:
+    """The codes every coder of each of these units applied, shape (len(units), n_codes) bool.
+
+    The intersection of the coders' packed sets (``Codings.set_table``), a word
+    operation per coder, instead of a pass over ``units × coders × codes`` booleans.
+    A coder who did not code the unit does not narrow it; with no coder at all, every code.
+
+    >>> from reliability.codings.model import from_sets
+    >>> c = from_sets({"A": {"u1": {"x", "y"}, "u2": {"x"}}, "B": {"u1": {"x"}, "u2": None}})
+    >>> agreed_codes(c, np.array([0, 1])).tolist()
+    [[True, False], [True, False]]
+    """
+    table = codings.set_table
+    common = np.full((len(units), table.words.shape[1]), _ALL_BITS)
+    for labels in table.labels[units].T:
+        common &= np.where((labels >= 0)[:, None], table.words_of(labels), _ALL_BITS)
+    return _unpacked(common, codings.n_codes)
 
 
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..codings.codebook import Codebook, did_you_mean
 from ..codings.model import Codings
-from .disagreements import EncodedUnits, coder_sets, json_list, json_lists
+from .disagreements import EncodedUnits, coder_sets, joined_lines, json_list, json_lists
 from .entries import applied_counts
 
 RARE_FRACTION = 1 / 3
@@ -153,15 +153,14 @@ class Gaps:
             entry = np.full(len(labels), "", dtype=object)
             entry[coded[:, k]] = ", " + text(coder) + ": " + sets[labels[coded[:, k], k]]
             others += entry
-        line = '{{"unit": {}, "uncoded_by": {}, "everyone": {}, "others": {{{}}}}}'
-        return EncodedUnits(
-            map(
-                line.format,
-                [text(c.units[u]) for u in self.uncoded_units.tolist()],
-                json_lists((labels >= 0) & ~coded, c.coders, text),
-                np.where(coded.any(axis=1), "false", "true").tolist(),
-                map(str.removeprefix, others.tolist(), itertools.repeat(", ")),
-            )
+        return joined_lines(
+            [
+                '{"unit": ', [text(c.units[u]) for u in self.uncoded_units.tolist()],
+                ', "uncoded_by": ', json_lists((labels >= 0) & ~coded, c.coders, text),
+                ', "everyone": ', np.where(coded.any(axis=1), "false", "true").tolist(),
+                ', "others": {', list(map(str.removeprefix, others.tolist(), itertools.repeat(", "))), "}}",
+            ],
+            len(labels),
         )
 
     def to_dict(self, encoded_units: bool = False) -> dict:
