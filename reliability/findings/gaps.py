@@ -13,7 +13,6 @@ uncoded units become Python objects only when a report shows or writes them.
 
 from __future__ import annotations
 
-import itertools
 import json
 from dataclasses import dataclass
 
@@ -147,18 +146,24 @@ class Gaps:
         sizes = c.set_table.size_of(labels)
         coded = sizes > 0
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
-        # Each coder's entry (", key: set") where the coder found codes, "" elsewhere: a column at a time.
-        others = np.full(len(labels), "", dtype=object)
+        # Each coder's entry ("key: set", after ", " when an earlier coder has one) where the coder
+        # found codes, "" elsewhere: two columns a coder.
+        others: list = []
+        earlier = np.zeros(len(labels), dtype=bool)
         for k, coder in enumerate(c.coders):
-            entry = np.full(len(labels), "", dtype=object)
-            entry[coded[:, k]] = ", " + text(coder) + ": " + sets[labels[coded[:, k], k]]
-            others += entry
+            key = text(coder) + ": "
+            own = coded[:, k]
+            others += [
+                np.where(own, np.where(earlier, ", " + key, key), "").tolist(),
+                np.where(own, sets[labels[:, k]], "").tolist(),
+            ]
+            earlier |= own
         return joined_lines(
             [
-                '{"unit": ', [text(c.units[u]) for u in self.uncoded_units.tolist()],
+                '{"unit": ', list(map(text, map(c.units.__getitem__, self.uncoded_units.tolist()))),
                 ', "uncoded_by": ', json_lists((labels >= 0) & ~coded, c.coders, text),
                 ', "everyone": ', np.where(coded.any(axis=1), "false", "true").tolist(),
-                ', "others": {', list(map(str.removeprefix, others.tolist(), itertools.repeat(", "))), "}}",
+                ', "others": {', *others, "}}",
             ],
             len(labels),
         )
