@@ -424,15 +424,19 @@ def compare(
     by_range = ranges(codings)
     by_segment = segments(codings) if wanted & {"confusions", "bias"} else None
     # Each section's module is imported only when the section is computed: a small run starts faster.
-    confusions = bias = gaps = None
+    confusions = bias = gaps = used = None
+    if wanted & {"confusions", "bias"}:
+        from .findings.entries import used_codes
+
+        used = used_codes(by_segment)  # the (unit, code) entries both sections count
     if "confusions" in wanted:
         from .findings.confusions import find_confusions
 
-        confusions = find_confusions(by_segment, book)
+        confusions = find_confusions(by_segment, book, used)
     if "bias" in wanted:
         from .findings.bias import find_bias
 
-        bias = find_bias(by_segment, pairs)
+        bias = find_bias(by_segment, pairs, used)
     if "gaps" in wanted:
         from .findings.gaps import find_gaps
 

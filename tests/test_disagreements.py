@@ -423,7 +423,7 @@ def test_disputed_codes_from_packed_sets_match_the_definition(n_codes):
     # A code is disputed where some coder of the unit applied it and another coder of the unit did not;
     # "(uncoded)" where one found no code and another found some. Codes around the 64-bit word edges.
     from reliability.codings.model import sets_with_uncoded
-    from reliability.findings.disagreements import _disputed_chunks
+    from reliability.findings.disagreements import _coder_sets, _disputes
 
     rng = np.random.default_rng(n_codes)
     sets = {
@@ -433,7 +433,8 @@ def test_disputed_codes_from_packed_sets_match_the_definition(n_codes):
     c = from_sets(sets)
     held = sets_with_uncoded(c.applied, c.seen)
     expected = held.any(axis=1) & ~(held | ~c.seen[:, :, None]).all(axis=1)
-    found = np.concatenate([disputed for _, disputed, _ in _disputed_chunks(c)])
-    disagree = np.concatenate([d for _, _, d in _disputed_chunks(c)])
+    chunks = [_disputes(c.seen[part], held, sizes, c.n_codes) for part, held, sizes in _coder_sets(c)]
+    found = np.concatenate([disputed for disputed, _ in chunks])
+    disagree = np.concatenate([d for _, d in chunks])
     assert found.tolist() == expected.tolist()
     assert disagree.tolist() == ((c.seen.sum(axis=1) >= 2) & expected.any(axis=1)).tolist()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..codings.model import Codings
+from .entries import UsedCodes, used_codes
 
 RATIO = 2.0
 """A coder's rate must differ from the others' by this factor to be flagged."""
@@ -173,7 +174,7 @@ class Bias:
         }
 
 
-def find_bias(codings: Codings, pairs: list[tuple[int, int]]) -> Bias:
+def find_bias(codings: Codings, pairs: list[tuple[int, int]], used: UsedCodes | None = None) -> Bias:
     """Rates, McNemar tests per code and pair, flags, and Stuart–Maxwell when single-label.
 
     Parameters
@@ -181,6 +182,8 @@ def find_bias(codings: Codings, pairs: list[tuple[int, int]]) -> Bias:
     codings : Codings
     pairs : list of (int, int)
         The pairs of coders to test (those of the report).
+    used : UsedCodes, optional
+        :func:`~reliability.findings.entries.used_codes` of ``codings``, when already at hand.
 
     Examples
     --------
@@ -197,9 +200,8 @@ def find_bias(codings: Codings, pairs: list[tuple[int, int]]) -> Bias:
     >>> result.flags[0].text
     "A applies 'x' far more often than B: 80.0 % of units against 10.0 % (McNemar p = 0.016 against B)"
     """
-    counts = codings.applied.sum(axis=0)  # (coders, codes)
+    counts, only = _applied_and_only_counts(codings, used)  # (coders, codes), (coders, coders, codes)
     coded = codings.seen.sum(axis=0)  # (coders,)
-    only = _only_counts(codings)
     seen = codings.seen.astype(np.float64)
     both_coded = np.rint(seen.T @ seen).astype(np.int64)  # (coders, coders)
     tests: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, int, np.ndarray]] = {}
@@ -237,37 +239,44 @@ PATTERN_CODERS = 5
 """Up to this many coders, units are counted by pattern (4 ** coders patterns per code)."""
 
 
-def _only_counts(codings: Codings) -> np.ndarray:
+def _only_counts(codings: Codings, used: UsedCodes | None = None) -> np.ndarray:
     """``only[a, b, k]``: units both coders coded where coder a applied code k and coder b did not.
-
-    Up to ``PATTERN_CODERS`` coders, each (unit, code) is one pattern: which coders
-    applied the code and which coded the unit, as bits. The patterns are counted per
-    code in one pass, and each pattern adds to ``only[a, b, k]`` when coder a applied
-    k and b coded the unit without applying it: integer counts, no product over units.
-    With more coders, per code, two products over units: (units where a applied k and
-    b coded) − (units where both applied k); float32 sums of 0/1 are exact up to 2**24 units.
 
     Returns
     -------
     ndarray of int64, shape (n_coders, n_coders, n_codes)
     """
+    return _applied_and_only_counts(codings, used)[1]
+
+
+def _applied_and_only_counts(codings: Codings, used: UsedCodes | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Units each coder applied each code to, shape (n_coders, n_codes), and :func:`_only_counts`.
+
+    Up to ``PATTERN_CODERS`` coders, each (unit, code) some coder applied is one
+    pattern: which coders applied the code and which coded the unit, as bits
+    (:func:`~reliability.findings.entries.used_codes`; a (unit, code) nobody applied
+    adds to neither count). The patterns are counted per code in one pass, and each
+    pattern adds to ``only[a, b, k]`` when coder a applied k and b coded the unit
+    without applying it, and to ``applied[a, k]`` when a applied k: integer counts,
+    no product over units. With more coders, per code, two products over units:
+    (units where a applied k and b coded) − (units where both applied k); float32
+    sums of 0/1 are exact up to 2**24 units.
+    """
     n_coders, n_codes = codings.n_coders, codings.n_codes
     if n_coders > PATTERN_CODERS:
-        return _only_counts_by_products(codings)
-    bit = (1 << np.arange(n_coders)).astype(np.uint8)
-    applied_bits = np.einsum("uck,c->uk", codings.applied.view(np.uint8), bit)  # (units, codes): who applied
-    seen_bits = np.einsum("uc,c->u", codings.seen.view(np.uint8), bit)  # who coded the unit
+        return codings.applied.sum(axis=0), _only_counts_by_products(codings)
+    used = used_codes(codings) if used is None else used
     n_patterns = 1 << (2 * n_coders)
-    patterns = applied_bits.astype(np.intp)
-    patterns |= seen_bits.astype(np.intp)[:, None] << n_coders
-    patterns += np.arange(n_codes, dtype=np.intp) * n_patterns
-    counts = np.bincount(patterns.ravel(), minlength=n_codes * n_patterns).reshape(n_codes, n_patterns)
+    patterns = used.applied_by[:, 0].astype(np.intp) | used.coded_by[:, 0].astype(np.intp) << n_coders
+    patterns += used.code * n_patterns
+    counts = np.bincount(patterns, minlength=n_codes * n_patterns).reshape(n_codes, n_patterns)
     pattern = np.arange(n_patterns)
     applies = (pattern[:, None] >> np.arange(n_coders)) & 1  # (patterns, coders)
     codes_unit = (pattern[:, None] >> (n_coders + np.arange(n_coders))) & 1
     only_first = applies[:, :, None] * (codes_unit[:, None, :] - applies[:, None, :])  # a applied, b coded, b did not
     only = counts @ only_first.reshape(n_patterns, n_coders * n_coders)  # (codes, coders * coders)
-    return np.ascontiguousarray(only.reshape(n_codes, n_coders, n_coders).transpose(1, 2, 0)).astype(np.int64)
+    only = np.ascontiguousarray(only.reshape(n_codes, n_coders, n_coders).transpose(1, 2, 0)).astype(np.int64)
+    return np.ascontiguousarray((counts @ applies).T).astype(np.int64), only
 
 
 def _only_counts_by_products(codings: Codings) -> np.ndarray:

@@ -3,15 +3,15 @@
 Two codes X and Y are *confused* in a unit when one coder applied X and not Y
 while another applied Y and not X. Both codes are then *disputed* in the unit
 (some but not all of its coders applied them), and a unit has only a few
-disputed codes however large the codebook. So each unit is compressed to its
-disputed codes, each with the set of coders who applied it as a bit mask; the
-pairs of disputed codes within each unit are generated at once for all units,
-tested on their masks (``x & ~y`` and ``y & ~x`` both non-empty), and the
-confused pairs scatter-added into sparse counts. The cost grows with units ×
-codes and with the disputed pairs, never with codes² per unit, and there is no
-loop over units. The pairs most often confused become plain-language
-suggestions for the codebook, with the codes' definitions when a codebook is
-given.
+disputed codes however large the codebook. So the table is compressed to its
+used (unit, code) entries, each with the set of coders who applied it as a bit
+mask (:mod:`reliability.findings.entries`); the pairs of disputed codes within
+each unit are generated at once for all units, tested on their masks
+(``x & ~y`` and ``y & ~x`` both non-empty), and the confused pairs
+scatter-added into sparse counts. The cost grows with units × codes and with
+the disputed pairs, never with codes² per unit, and there is no loop over
+units. The pairs most often confused become plain-language suggestions for
+the codebook, with the codes' definitions when a codebook is given.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ import numpy as np
 
 from ..codings.codebook import Codebook
 from ..codings.model import Codings
+from .entries import UsedCodes, used_codes
 
 CHUNK_UNITS = 65536
-"""Units compressed at a time; bounds the memory of the per-chunk entry and pair arrays."""
+"""Units whose pairs of codes are formed at a time; bounds the memory of the pair arrays."""
 EXAMPLES = 20
 """Units named per confused pair; ``n_units`` counts them all."""
 DETAILED = 20
@@ -140,7 +141,7 @@ class Confusions:
         return {"codes": list(self.codes), "units": self.matrix.tolist()}
 
 
-def find_confusions(codings: Codings, codebook: Codebook | None = None) -> Confusions:
+def find_confusions(codings: Codings, codebook: Codebook | None = None, used: UsedCodes | None = None) -> Confusions:
     """Count, for every pair of codes, the units where coders used one in place of the other.
 
     Parameters
@@ -148,6 +149,8 @@ def find_confusions(codings: Codings, codebook: Codebook | None = None) -> Confu
     codings : Codings
     codebook : Codebook, optional
         Supplies the definitions quoted next to the suggestions.
+    used : UsedCodes, optional
+        :func:`~reliability.findings.entries.used_codes` of ``codings``, when already at hand.
 
     Returns
     -------
@@ -166,30 +169,26 @@ def find_confusions(codings: Codings, codebook: Codebook | None = None) -> Confu
     >>> result.matrix.tolist()
     [[0, 2, 0], [2, 0, 0], [0, 0, 0]]
     """
-    n_units, _, n_codes = codings.applied.shape
-    used_count = np.zeros(n_codes, dtype=np.int64)
-    confused_keys, confused_units, co_used_keys = [], [], []
-    for start in range(0, n_units, CHUNK_UNITS):
-        applied = codings.applied[start : start + CHUNK_UNITS]  # (m, coders, codes)
-        used = applied.any(axis=1)  # (m, codes): some coder applied it
-        used_count += used.sum(axis=0)
-        every = (applied | ~codings.seen[start : start + CHUNK_UNITS, :, None]).all(axis=1)
-        unit, code = np.nonzero(used)  # by unit, then code: first < second within a unit
-        disputed = ~every[unit, code]
-        masks = np.packbits(applied[unit, :, code], axis=1)  # (entries, coder bytes): who applied it
-        first, second = pairs_within_groups(unit)
-        keys = code[first].astype(np.int64) * n_codes + code[second]
-        co_used_keys.append(keys)
-        both_disputed = np.flatnonzero(disputed[first] & disputed[second])
-        first, second, keys = first[both_disputed], second[both_disputed], keys[both_disputed]
+    used = used_codes(codings) if used is None else used
+    n_codes = codings.n_codes
+    # Only codes disputed in a unit can be confused there: pairs are formed among those alone.
+    disputed = np.flatnonzero(used.disputed)
+    unit, code, masks = used.unit[disputed], used.code[disputed], used.applied_by[disputed]
+    confused_keys, confused_units, confused_masks = [], [], []
+    for part in _unit_chunks(unit):
+        first, second = pairs_within_groups(unit[part])
+        first, second = first + part.start, second + part.start
         mx, my = masks[first], masks[second]
-        confused = (mx & ~my).any(axis=1) & (my & ~mx).any(axis=1)
-        confused_keys.append(keys[confused])
-        confused_units.append(start + unit[first[confused]])
-    keys, counts, examples = _count_with_examples(np.concatenate(confused_keys), np.concatenate(confused_units))
-    co_used = _counts_of(np.concatenate(co_used_keys), keys)
+        confused = np.flatnonzero((mx & ~my).any(axis=1) & (my & ~mx).any(axis=1))
+        first, second = first[confused], second[confused]
+        confused_keys.append(code[first] * n_codes + code[second])
+        confused_units.append(unit[first])
+        confused_masks.append(np.stack([mx[confused], my[confused]], axis=1))  # (n, 2, n_bytes)
+    keys, counts, examples, by_key = _count_with_examples(np.concatenate(confused_keys), np.concatenate(confused_units))
+    pair_masks = np.concatenate(confused_masks)[by_key]  # grouped as ``keys``, each group in unit order
+    used_count = np.bincount(used.code, minlength=n_codes)
     xs, ys = np.divmod(keys, n_codes) if n_codes else (keys, keys)
-    either = used_count[xs] + used_count[ys] - co_used
+    either = used_count[xs] + used_count[ys] - _co_used(used, keys, n_codes)
     pairs = [
         Confusion(
             codes=(codings.codes[x], codings.codes[y]),
@@ -202,17 +201,49 @@ def find_confusions(codings: Codings, codebook: Codebook | None = None) -> Confu
         for x, y, n, e, units in zip(xs.tolist(), ys.tolist(), counts.tolist(), either.tolist(), examples)
     ]
     order = sorted(range(len(pairs)), key=lambda p: (-pairs[p].n_units, -pairs[p].share, pairs[p].codes))
-    used = codings.applied.any(axis=1) if order else None  # (units, codes): some coder applied it
+    ends = np.cumsum(counts)
     ranked = []
     for rank, p in enumerate(order):
         pair = pairs[p]
         if rank < DETAILED:
-            pair = replace(pair, by_coders=_by_coders(codings, used, *pair.codes))
+            own = pair_masks[ends[p] - counts[p] : ends[p]]
+            pair = replace(pair, by_coders=_by_coders(codings.coders, own[:, 0], own[:, 1]))
         if rank < SUGGESTED and _worth_suggesting(pair):
             pair = replace(pair, suggestion=_suggestion(pair))
         ranked.append(pair)
     pair_codes = np.stack([xs, ys], axis=1)[order] if order else np.zeros((0, 2), dtype=np.int64)
     return Confusions(codes=codings.codes, pairs=tuple(ranked), pair_codes=pair_codes)
+
+
+def _unit_chunks(unit: np.ndarray) -> list[slice]:
+    """Slices of a non-decreasing ``unit`` array, ``CHUNK_UNITS`` units at a time and never splitting a unit.
+
+    Bounds the memory of the pair arrays built per slice.
+    """
+    if not len(unit):
+        return [slice(0, 0)]
+    bounds = np.searchsorted(unit, np.arange(unit[0], unit[-1] + 1, CHUNK_UNITS)).tolist() + [len(unit)]
+    return [slice(start, stop) for start, stop in zip(bounds[:-1], bounds[1:])]
+
+
+def _co_used(used: UsedCodes, keys: np.ndarray, n_codes: int) -> np.ndarray:
+    """Units where some coder applied each of two codes, for sorted pair keys ``x * n_codes + y`` (x < y).
+
+    Counted over the pairs of each unit's used codes. When the code × code table is
+    no larger than those pairs, they are counted into it directly; otherwise (a large
+    codebook) only the wanted keys are looked up, so memory never grows with codes².
+    """
+    counts = np.zeros(len(keys), dtype=np.int64)
+    if not len(keys):
+        return counts
+    for part in _unit_chunks(used.unit):
+        first, second = pairs_within_groups(used.unit[part])
+        both = used.code[part][first] * n_codes + used.code[part][second]
+        if n_codes * n_codes <= len(both):
+            counts += np.bincount(both, minlength=n_codes * n_codes)[keys]
+        else:
+            counts += _counts_of(both, keys)
+    return counts
 
 
 def pairs_within_groups(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -245,24 +276,30 @@ def pairs_within_groups(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sizes = np.diff(ends, prepend=0)
     later = np.repeat(ends, sizes) - np.arange(n) - 1  # entries after each one in its group
     first = np.repeat(np.arange(n), later)
-    block_start = np.repeat(np.cumsum(later) - later, later)
-    second = first + 1 + (np.arange(len(first)) - block_start)
+    # Pair p of entry i's block (which starts at pair start[i]) is (i, i + 1 + p - start[i]).
+    start = np.cumsum(later) - later
+    second = np.arange(len(first)) + np.repeat(np.arange(1, n + 1) - start, later)
     return first, second
 
 
-def _count_with_examples(keys: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
-    """Distinct pair keys, the units of each, and each key's first ``EXAMPLES`` units.
+def _count_with_examples(
+    keys: np.ndarray, units: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[list[int]], np.ndarray]:
+    """Distinct pair keys, the units of each, each key's first ``EXAMPLES`` units, and the grouping order.
 
     ``units`` is ascending within each key (chunks come in unit order); a stable
     sort by key keeps it so, and each key's examples are the head of its run.
+    The last item is that sort: it groups anything else held per (key, unit) alike.
+    Keys that fit in 16 bits are sorted as such (numpy then sorts stably by radix).
     """
-    order = np.argsort(keys, kind="stable")
+    fits = len(keys) and 0 <= keys.min() and keys.max() < 1 << 16
+    order = np.argsort(keys.astype(np.uint16) if fits else keys, kind="stable")
     keys, units = keys[order], units[order]
     distinct, starts, counts = np.unique(keys, return_index=True, return_counts=True)
     rank = np.arange(len(keys)) - np.repeat(starts, counts)
     shown = rank < EXAMPLES
     heads = np.split(units[shown], np.cumsum(np.minimum(counts, EXAMPLES))[:-1]) if len(distinct) else []
-    return distinct, counts, [h.tolist() for h in heads]
+    return distinct, counts, [h.tolist() for h in heads], order
 
 
 def _counts_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -274,21 +311,20 @@ def _counts_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.bincount(slot[hit], minlength=len(wanted)).astype(np.int64)
 
 
-def _by_coders(codings: Codings, used: np.ndarray, x_code: str, y_code: str) -> tuple[CoderPairCount, ...]:
+def _by_coders(coders: tuple[str, ...], first: np.ndarray, second: np.ndarray) -> tuple[CoderPairCount, ...]:
     """Units where coder a applied x and not y while coder b applied y and not x, for every a, b.
 
-    One product of two units × coders arrays, over the units where both codes were used;
-    most frequent first.
+    Only units where the pair is confused can count (elsewhere nobody applied one
+    code without the other, on one side or the other), so the counts come from the
+    coder masks of those units alone (``first``, ``second``: who applied x, y; bytes
+    as :class:`~reliability.findings.entries.UsedCodes` holds them): one integer
+    product of two units × coders arrays. Most frequent first.
     """
-    x, y = codings.codes.index(x_code), codings.codes.index(y_code)
-    applied = codings.applied[used[:, x] & used[:, y]]
-    only_x = (applied[:, :, x] & ~applied[:, :, y]).astype(np.float32)
-    only_y = (applied[:, :, y] & ~applied[:, :, x]).astype(np.float32)
-    counts = np.rint(only_x.T @ only_y).astype(np.int64)  # (coders, coders); exact below 2**24 units
-    found = [
-        CoderPairCount(codings.coders[a], codings.coders[b], int(counts[a, b]))
-        for a, b in zip(*np.nonzero(counts))
-    ]
+    n_coders = len(coders)
+    only_x = np.unpackbits(first & ~second, axis=1, count=n_coders, bitorder="little").astype(np.int64)
+    only_y = np.unpackbits(second & ~first, axis=1, count=n_coders, bitorder="little").astype(np.int64)
+    counts = only_x.T @ only_y  # (coders, coders)
+    found = [CoderPairCount(coders[a], coders[b], int(counts[a, b])) for a, b in zip(*np.nonzero(counts))]
     return tuple(sorted(found, key=lambda p: (-p.n_units, p.first, p.second)))
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..codings.codebook import did_you_mean
 from ..codings.model import UNCODED, Codings, sets_with_uncoded
-from ..codings.sets import distinct_rows, name_rows, named_sets
+from ..codings.sets import distinct_rows, name_rows, named_sets, popcount
 from ..errors import UsageError
 
 CHUNK_UNITS = 16384
@@ -171,21 +171,24 @@ class Disagreements:
         units = np.array(c.units, dtype=object)[chosen].tolist()
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
         seen = c.seen[chosen]
-        # One template per line: the fixed text (keys, coders' names) written once, its braces doubled.
-        coders = ", ".join(_literal(f"{text(coder)}: ") + "{}" for coder in c.coders)
-        line = '{{"unit": {}, "text": {}, "contest": {}, "codes": {{' + coders + '}}, "notes": {}, "disputed": {}, "agreed": {}}}'
         columns = (
             list(map(text, units)),
             [text(c.texts[unit]) if unit in c.texts else "null" for unit in units] if c.texts else ["null"] * len(units),
             list(map(float.__repr__, self.contest.tolist())),
             _notes_json(c, units, text) if c.notes else ["{}"] * len(units),
             json_lists(self.disputed, c.codes + (UNCODED,), text),
-            json_lists((c.applied[chosen] | ~seen[:, :, None]).all(axis=1), c.codes, text),
+            json_lists(agreed_codes(c, chosen), c.codes, text),
         )
         held = [sets[c.set_table.labels[chosen, k]].tolist() for k in range(c.n_coders)]  # a column per coder
         unit, unit_text, contest, notes, disputed, agreed = columns
-        # map() hands each row's columns to format() as arguments: no Python frame per unit.
-        return EncodedUnits(map(line.format, unit, unit_text, contest, *held, notes, disputed, agreed))
+        codes: list = []
+        for k, coder in enumerate(c.coders):
+            codes += [(", " if k else "") + text(coder) + ": ", held[k]]
+        return joined_lines(
+            ['{"unit": ', unit, ', "text": ', unit_text, ', "contest": ', contest, ', "codes": {', *codes,
+             '}, "notes": ', notes, ', "disputed": ', disputed, ', "agreed": ', agreed, "}"],
+            len(units),
+        )
 
     def _named(self, limit: int | None) -> zip:
         """For the first ``limit`` units: id, each coder's codes, disputed and agreed codes, contest.
@@ -196,7 +199,7 @@ class Disagreements:
         chosen = self.order[:limit]
         seen = c.seen[chosen]
         disputed = name_sets(self.disputed[: len(chosen), None, :], c.codes + (UNCODED,))
-        agreed = name_sets((c.applied[chosen] | ~seen[:, :, None]).all(axis=1)[:, None, :], c.codes)
+        agreed = name_sets(agreed_codes(c, chosen)[:, None, :], c.codes)
         return zip(
             [c.units[u] for u in chosen.tolist()],
             coder_sets(c, chosen),
@@ -249,9 +252,33 @@ class EncodedUnits(list):
     for the JSON renderer to write as they are."""
 
 
-def _literal(text: str) -> str:
-    """Text to stand as itself in a ``str.format`` template."""
-    return text.replace("{", "{{").replace("}", "}}")
+def joined_lines(parts: list, n: int) -> EncodedUnits:
+    """``n`` lines of JSON, each the concatenation of ``parts``: fixed texts (str) and columns (lists of ``n`` str).
+
+    Assembled a block of lines at a time: the parts are interleaved into one list
+    by slice assignment and joined at once, then split at the newlines put between
+    the lines (JSON text holds none of its own: a newline in a string is escaped).
+    No Python frame, and no template parsed, per line.
+
+    >>> joined_lines(["[", ["1", "2"], ", ", ["3", "4"], "]"], 2)
+    ['[1, 3]', '[2, 4]']
+    """
+    lines = EncodedUnits()
+    width = len(parts) + 1
+    for start in range(0, n, JOINED_LINES):
+        count = min(JOINED_LINES, n - start)
+        pieces: list = [None] * (count * width)
+        for i, part in enumerate(parts):
+            pieces[i::width] = [part] * count if isinstance(part, str) else part[start : start + count]
+        pieces[width - 1 :: width] = ["\n"] * count
+        block = "".join(pieces).split("\n")
+        block.pop()  # the empty text after the last newline
+        lines += block
+    return lines
+
+
+JOINED_LINES = 16384
+"""Lines assembled at a time by :func:`joined_lines`; bounds the memory of the interleaved pieces."""
 
 
 def json_list(names: tuple[str, ...], text) -> str:
@@ -294,12 +321,18 @@ def find_disagreements(codings: Codings) -> Disagreements:
     n_units = codings.n_units
     disagree = np.zeros(n_units, dtype=bool)
     disputed = np.zeros((n_units, codings.n_codes + 1), dtype=bool)
-    for part, disputed_codes, disagreeing in _disputed_chunks(codings):
-        disputed[part], disagree[part] = disputed_codes, disagreeing
-    contest = 1.0 - _mean_pair_jaccard(codings)
+    contest = np.empty(n_units)
+    for part, held, sizes in _coder_sets(codings):
+        seen = codings.seen[part]
+        disputed[part], disagree[part] = _disputes(seen, held, sizes, codings.n_codes)
+        contest[part] = 1.0 - _mean_pair_jaccard(seen, held, sizes)
     units = np.flatnonzero(disagree)
-    n_disputed = disputed[units].sum(axis=1)
-    order = units[np.lexsort((units, -n_disputed, -contest[units]))]
+    n_disputed = np.einsum("uk->u", disputed.view(np.uint8), dtype=np.int64)[units]  # faster than .sum(axis=1)
+    # Most disputed codes first, then (a stable sort) most contested first: ties stay in unit order.
+    # Counts that fit 16 bits (any table within MAX_CODES) numpy sorts stably by radix.
+    fewer = codings.n_codes + 1 - n_disputed
+    by_count = np.argsort(fewer.astype(np.uint16) if codings.n_codes < 1 << 16 else fewer, kind="stable")
+    order = units[by_count[np.argsort(-contest[units][by_count], kind="stable")]]
     return Disagreements(
         codings=codings,
         order=order,
@@ -319,47 +352,71 @@ def count_disagreements(codings: Codings) -> tuple[int, int]:
     ...                                "B": {"u1": {"x"}, "u2": {"y"}}}))
     (1, 2)
     """
-    disagreeing = sum(int(disagree.sum()) for _, _, disagree in _disputed_chunks(codings))
-    return disagreeing, int((codings.seen.sum(axis=1) >= 2).sum())
+    # Two coders' sets are identical exactly when their distinct-set labels are: a unit
+    # disagrees when its coders' labels are not all one (-1, not coded, is left out).
+    labels = codings.set_table.labels
+    disagreeing = several_coders = 0
+    for start in range(0, codings.n_units if codings.n_coders else 0, CHUNK_UNITS):
+        by_coder = np.ascontiguousarray(labels[start : start + CHUNK_UNITS].T)  # reductions along contiguous memory
+        coded = by_coder >= 0
+        several = coded.sum(axis=0) >= 2
+        differs = (coded & (by_coder != by_coder.max(axis=0))).any(axis=0)
+        disagreeing += int((several & differs).sum())
+        several_coders += int(several.sum())
+    return disagreeing, several_coders
 
 
-def _disputed_chunks(codings: Codings):
-    """The disagreement rule, a chunk of units at a time (memory stays bounded at any scale).
-
-    Worked on the table's packed distinct sets (``Codings.set_table``): a code is
-    disputed where it is in the union of the unit's coded sets but not in their
-    intersection, a few word operations per coder instead of passes over
-    ``units × coders × codes`` booleans. "(uncoded)" is disputed where some coder
-    of the unit found no code and another found some.
+def _coder_sets(codings: Codings):
+    """Each chunk of units with every coder's packed sets and set sizes, looked up once for the disputes and contests.
 
     Yields
     ------
     part : slice
+    held : list of ndarray of uint64, shape (n, n_words), one per coder
+        The coder's sets (``Codings.set_table``, packed); empty where the coder did not code the unit.
+    sizes : list of ndarray of int64, shape (n,), one per coder
+        Codes in each; 0 where the coder did not code the unit.
+    """
+    table = codings.set_table
+    for start in range(0, codings.n_units, CHUNK_UNITS):
+        part = slice(start, start + CHUNK_UNITS)
+        by_coder = table.labels[part].T
+        yield part, [table.words_of(labels) for labels in by_coder], [table.size_of(labels) for labels in by_coder]
+
+
+def _disputes(
+    seen: np.ndarray, held: list[np.ndarray], sizes: list[np.ndarray], n_codes: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The disagreement rule for a chunk of units (:func:`_coder_sets`).
+
+    Worked on the packed sets: a code is disputed where it is in the union of the
+    unit's coded sets but not in their intersection, a few word operations per
+    coder instead of passes over ``units × coders × codes`` booleans.
+    "(uncoded)" is disputed where some coder of the unit found no code and another
+    found some.
+
+    Returns
+    -------
     disputed : ndarray of bool, shape (n, n_codes + 1)
         Codes some coder of the unit applied and another did not ("(uncoded)" last).
     disagree : ndarray of bool, shape (n,)
         Units with at least two coders and a disputed code.
     """
-    table, n_codes = codings.set_table, codings.n_codes
-    for start in range(0, codings.n_units, CHUNK_UNITS):
-        part = slice(start, start + CHUNK_UNITS)
-        labels = table.labels[part]
-        union = np.zeros((len(labels), table.words.shape[1]), dtype=np.uint64)
-        common = np.full_like(union, _ALL_BITS)  # codes every coder of the unit applied
-        uncoded_by_some = np.zeros(len(labels), dtype=bool)
-        uncoded_by_all = np.ones(len(labels), dtype=bool)
-        for held in labels.T:  # -1 (not coded) reads the empty set, which a coder who coded must not narrow
-            coded = held >= 0
-            words = table.words_of(held)
-            union |= words
-            common &= np.where(coded[:, None], words, _ALL_BITS)
-            empty = table.size_of(held) == 0
-            uncoded_by_some |= coded & empty
-            uncoded_by_all &= empty
-        disputed = np.empty((len(labels), n_codes + 1), dtype=bool)
-        disputed[:, :n_codes] = _unpacked(union & ~common, n_codes)
-        disputed[:, n_codes] = uncoded_by_some & ~uncoded_by_all
-        yield part, disputed, ((labels >= 0).sum(axis=1) >= 2) & disputed.any(axis=1)
+    union = np.zeros((len(seen), held[0].shape[1] if held else 1), dtype=np.uint64)
+    common = np.full_like(union, _ALL_BITS)  # codes every coder of the unit applied
+    uncoded_by_some = np.zeros(len(seen), dtype=bool)
+    uncoded_by_all = np.ones(len(seen), dtype=bool)
+    for coded, words, size in zip(seen.T, held, sizes):  # a missing set is empty: a coder who coded must not narrow
+        union |= words
+        common &= np.where(coded[:, None], words, _ALL_BITS)
+        empty = size == 0
+        uncoded_by_some |= coded & empty
+        uncoded_by_all &= empty
+    disputed = np.empty((len(seen), n_codes + 1), dtype=bool)
+    disputed[:, :n_codes] = _unpacked(union & ~common, n_codes)
+    disputed[:, n_codes] = uncoded_by_some & ~uncoded_by_all
+    differ = (union != common).any(axis=1) | disputed[:, n_codes]  # the union holds the intersection
+    return disputed, (seen.sum(axis=1) >= 2) & differ
 
 
 _ALL_BITS = np.uint64(2**64 - 1)
@@ -367,8 +424,27 @@ _ALL_BITS = np.uint64(2**64 - 1)
 
 def _unpacked(words: np.ndarray, n_codes: int) -> np.ndarray:
     """Packed sets (``codings.sets.pack_sets``) back as boolean rows, shape (n, n_codes)."""
-    as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), -1)
+    as_bytes = np.ascontiguousarray(words.astype(">u8")).view(np.uint8).reshape(len(words), 8 * words.shape[1])
     return np.unpackbits(as_bytes, axis=1, count=n_codes).astype(bool)
+
+
+def agreed_codes(codings: Codings, units: np.ndarray) -> np.ndarray:
+    """The codes every coder of each of these units applied, shape (len(units), n_codes) bool.
+
+    The intersection of the coders' packed sets (``Codings.set_table``), a word
+    operation per coder, instead of a pass over ``units × coders × codes`` booleans.
+    A coder who did not code the unit does not narrow it; with no coder at all, every code.
+
+    >>> from reliability.codings.model import from_sets
+    >>> c = from_sets({"A": {"u1": {"x", "y"}, "u2": {"x"}}, "B": {"u1": {"x"}, "u2": None}})
+    >>> agreed_codes(c, np.array([0, 1])).tolist()
+    [[True, False], [True, False]]
+    """
+    table = codings.set_table
+    common = np.full((len(units), table.words.shape[1]), _ALL_BITS)
+    for labels in table.labels[units].T:
+        common &= np.where((labels >= 0)[:, None], table.words_of(labels), _ALL_BITS)
+    return _unpacked(common, codings.n_codes)
 
 
 def coder_sets(codings: Codings, units: np.ndarray) -> list[list[tuple[str, ...] | None]]:
@@ -410,28 +486,39 @@ def name_sets(sets: np.ndarray, codes: tuple[str, ...]) -> list[list[tuple[str, 
     return named_sets(sets, codes).tolist()
 
 
-def _mean_pair_jaccard(codings: Codings) -> np.ndarray:
-    """Mean Jaccard similarity over pairs of coders who coded each unit; 1 with fewer than two.
+def _mean_pair_jaccard(seen: np.ndarray, held: list[np.ndarray], sizes: list[np.ndarray]) -> np.ndarray:
+    """Mean Jaccard similarity over pairs of coders who coded each unit of a chunk; 1 with fewer than two.
 
-    "(uncoded)" counts as a code (``SetTable.overlap``). Each similarity is rounded
-    to float32, as the contests have always been; their float64 sums are then exact.
+    "(uncoded)" counts as a code (as in ``SetTable.overlap``). Each similarity is
+    rounded to float32, as the contests have always been; their float64 sums are
+    then exact.
+
+    Parameters
+    ----------
+    seen : ndarray of bool, shape (n, n_coders)
+    held, sizes : list of ndarray
+        Each coder's packed sets and their sizes (:func:`_coder_sets`).
 
     Returns
     -------
-    ndarray of float, shape (n_units,)
+    ndarray of float, shape (n,)
     """
-    table, seen = codings.set_table, codings.seen
-    total = np.zeros(codings.n_units)
-    n_pairs = np.zeros(codings.n_units, dtype=np.int64)
-    for first in range(codings.n_coders):
-        for second in range(first + 1, codings.n_coders):
-            counted = seen[:, first] & seen[:, second]
-            both, either = table.overlap(table.labels[:, first], table.labels[:, second])
-            total += np.divide(
-                both.astype(np.float32), either.astype(np.float32), out=np.zeros(len(total), np.float32), where=counted
-            )
+    n_units, n_coders = seen.shape
+    total = np.zeros(n_units)
+    n_pairs = np.zeros(n_units, dtype=np.int64)
+    by_coder = np.ascontiguousarray(seen.T)
+    empty = [size == 0 for size in sizes]
+    at_least_one = [np.maximum(size, 1) for size in sizes]  # the empty set is the one code "(uncoded)"
+    for first in range(n_coders):
+        for second in range(first + 1, n_coders):
+            counted = by_coder[first] & by_coder[second]
+            both = popcount(held[first] & held[second]) + (empty[first] & empty[second])
+            either = at_least_one[first] + at_least_one[second] - both  # at least 1: the division is always defined
+            similarity = both.astype(np.float32) / either.astype(np.float32)
+            similarity *= counted  # exactly 0 for a pair that did not both code the unit
+            total += similarity
             n_pairs += counted
-    return np.divide(total, n_pairs, out=np.ones(len(total)), where=n_pairs > 0)
+    return np.divide(total, n_pairs, out=np.ones(n_units), where=n_pairs > 0)
 
 
 def _code_column(codings: Codings, code: str) -> int:

@@ -7,13 +7,12 @@
 * codes coders used that the codebook does not define, with the nearest
   codebook name when one is close ("Peer suport" → "Peer support").
 
-Counts come from the ``applied`` array in one pass; the uncoded units become
-Python objects only when a report shows or writes them.
+Counts come from the table's distinct code sets (``Codings.set_table``); the
+uncoded units become Python objects only when a report shows or writes them.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 from dataclasses import dataclass
 
@@ -21,7 +20,8 @@ import numpy as np
 
 from ..codings.codebook import Codebook, did_you_mean
 from ..codings.model import Codings
-from .disagreements import EncodedUnits, coder_sets, json_list, json_lists
+from .disagreements import EncodedUnits, coder_sets, joined_lines, json_list, json_lists
+from .entries import applied_counts
 
 RARE_FRACTION = 1 / 3
 """A code is rarely used below this fraction of the mean number of applications per code in use."""
@@ -146,21 +146,26 @@ class Gaps:
         sizes = c.set_table.size_of(labels)
         coded = sizes > 0
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
-        # Each coder's entry (", key: set") where the coder found codes, "" elsewhere: a column at a time.
-        others = np.full(len(labels), "", dtype=object)
+        # Each coder's entry ("key: set", after ", " when an earlier coder has one) where the coder
+        # found codes, "" elsewhere: two columns a coder.
+        others: list = []
+        earlier = np.zeros(len(labels), dtype=bool)
         for k, coder in enumerate(c.coders):
-            entry = np.full(len(labels), "", dtype=object)
-            entry[coded[:, k]] = ", " + text(coder) + ": " + sets[labels[coded[:, k], k]]
-            others += entry
-        line = '{{"unit": {}, "uncoded_by": {}, "everyone": {}, "others": {{{}}}}}'
-        return EncodedUnits(
-            map(
-                line.format,
-                [text(c.units[u]) for u in self.uncoded_units.tolist()],
-                json_lists((labels >= 0) & ~coded, c.coders, text),
-                np.where(coded.any(axis=1), "false", "true").tolist(),
-                map(str.removeprefix, others.tolist(), itertools.repeat(", ")),
-            )
+            key = text(coder) + ": "
+            own = coded[:, k]
+            others += [
+                np.where(own, np.where(earlier, ", " + key, key), "").tolist(),
+                np.where(own, sets[labels[:, k]], "").tolist(),
+            ]
+            earlier |= own
+        return joined_lines(
+            [
+                '{"unit": ', list(map(text, map(c.units.__getitem__, self.uncoded_units.tolist()))),
+                ', "uncoded_by": ', json_lists((labels >= 0) & ~coded, c.coders, text),
+                ', "everyone": ', np.where(coded.any(axis=1), "false", "true").tolist(),
+                ', "others": {', *others, "}}",
+            ],
+            len(labels),
         )
 
     def to_dict(self, encoded_units: bool = False) -> dict:
@@ -200,8 +205,9 @@ def find_gaps(codings: Codings, codebook: Codebook | None = None) -> Gaps:
     >>> [(u.code, u.did_you_mean) for u in g.not_in_codebook]
     [('Peer suport', 'Peer support'), ('z', None)]
     """
-    applications = codings.applied.sum(axis=(0, 1))
-    users = codings.applied.any(axis=0)  # (coders, codes)
+    by_coder = applied_counts(codings)  # (coders, codes)
+    applications = by_coder.sum(axis=0)
+    users = by_coder > 0
     in_use = applications > 0
     mean = float(applications[in_use].mean()) if in_use.any() else 0.0
     rare_below = RARE_FRACTION * mean
@@ -219,7 +225,8 @@ def find_gaps(codings: Codings, codebook: Codebook | None = None) -> Gaps:
             for k, code in enumerate(codings.codes)
             if in_use[k] and code not in codebook
         )
-    uncoded = codings.seen & ~codings.applied.any(axis=2)
+    labels = codings.set_table.labels
+    uncoded = (labels >= 0) & (codings.set_table.size_of(labels) == 0)  # coded with the empty set
     return Gaps(
         codings=codings,
         uncoded_units=np.flatnonzero(uncoded.any(axis=1)),
