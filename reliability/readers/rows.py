@@ -171,7 +171,7 @@ def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]
         values = values.array
     cat = values if isinstance(values, pd.Categorical) else pd.Categorical(np.asarray(values, dtype=object))
     raw = cat.categories.to_numpy(dtype=object)
-    if cat.categories.dtype == object and not (cat.codes < 0).any() and _plain(raw):
+    if python_text(cat.categories) and not (cat.codes < 0).any() and _plain(raw):
         # The common case: nothing to trim or compose, and the categorical is already what is returned.
         return cat, _nothing_changed()
     if pd.api.types.infer_dtype(raw, skipna=False) != "string":
@@ -196,6 +196,16 @@ def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]
     shown = used & changed[ids]
     result = pd.Categorical.from_codes(ids[codes], categories=pd.Index(vocabulary, dtype=object))
     return result, pd.DataFrame({"value": stripped[shown], "raw": raw[shown]})
+
+
+def python_text(categories: pd.Index) -> bool:
+    """Whether categories are held as Python objects: object dtype, or pandas' string dtype stored so (not in pyarrow).
+
+    Such categories are read as Python strings without a conversion, which
+    pyarrow's would need each time.
+    """
+    dtype = categories.dtype
+    return dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.storage == "python")
 
 
 def _nothing_changed() -> pd.DataFrame:
