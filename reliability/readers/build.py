@@ -119,7 +119,9 @@ def build_codings(
     source, cell = _subset(source, kept), _subset(unit, kept) * len(coders) + _subset(coder, kept)
     codeset, text, note = _subset(codeset, kept), _subset(texts.ids, kept), _subset(notes.ids, kept)
     kept_rank = None if rank is None else _subset(rank, kept)
-    redundant, duplicate = _useless_rows(cell, codeset, text, note, notes.empty(note), len(units) * len(coders), kept_rank)
+    redundant, duplicate = _useless_rows(
+        cell, codeset, text, note, notes.empty(note), len(units) * len(coders), kept_rank
+    )
     for reason, mask in ((DUPLICATE, duplicate), (REDUNDANT_EMPTY, redundant)):
         if mask.any():
             ignored[reason] = int(mask.sum())

@@ -461,7 +461,7 @@ def _is_empty(column: pd.Series) -> np.ndarray:
     # "".isspace() is False: empty or white space only.
     blank = np.fromiter(map(str.isspace, categories), dtype=bool, count=len(categories)) | (categories == "")
     codes = column.cat.codes.to_numpy()
-    return blank[codes] if len(blank) else np.zeros(len(codes), dtype=bool)
+    return blank[codes] if blank.any() else np.zeros(len(codes), dtype=bool)  # no empty value: no lookup per row
 
 
 def _cell_codesets(

@@ -103,7 +103,8 @@ class Rows:
                 "text": _constant("", n) if text is None else trimmed(text, compose=False)[0],
                 "note": _constant("", n) if note is None else trimmed(note, compose=False)[0],
                 "codeset": np.asarray(codeset, dtype=np.int64),
-            }
+            },
+            copy=False,  # the reader made these columns for the records: copying them would change nothing
         )
         return cls(source, shape, rows_read, blank_rows, records, tuple(codesets), coder_from_file_name, respellings)
 
@@ -236,7 +237,8 @@ _ASCII_SPACE = np.array([chr(byte).isspace() for byte in range(128)], dtype=bool
 
 
 def _constant(value: str, n: int) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([value], dtype=object))
+    only = pd.Index([value], dtype=object)
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=only, validate=False)
 
 
 def codesets_from_pieces(
