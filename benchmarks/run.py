@@ -36,7 +36,8 @@ from pathlib import Path
 import data
 from contests import ContestResult, Prepared, contests, run_contest, warm_up
 from measure import ProcessRun, Timing, best_process, imported_modules, machine, run_process
-from results import TARGET_UNITS, Bootstrap, EndToEnd, Phases, Run, Startup, console, markdown
+from records import Bootstrap, EndToEnd, Phases, Run, Startup
+from results import TARGET_UNITS, console, markdown
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_RESULTS = HERE / "RESULTS.md"

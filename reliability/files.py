@@ -79,7 +79,8 @@ def read_regular(
             raise _too_big(name, size, limit, size_fix)
         chunks, total = [], 0
         try:
-            while chunk := handle.read(min(_CHUNK, limit + 1 - total)):
+            # All of it at once when the size is known (chunks joined are copied again), then chunks if it grew.
+            while chunk := handle.read(min(max(_CHUNK, size + 1 - total), limit + 1 - total)):
                 chunks.append(chunk)
                 total += len(chunk)
                 if total > limit:

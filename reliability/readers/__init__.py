@@ -76,16 +76,18 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None, progress:
             "ids; they cannot be compared together: give the exports of one program (or tables of unit ids) only"
         )
     if span_tables:
-        codings = with_sources(codings_from_spans(span_tables, options, notices), span_tables)
+        codings = codings_from_spans(span_tables, options, notices)
+        accounting = with_sources(codings.accounting, span_tables)
     else:
         if options.units is not None:
             notices.append(f"--units {options.units} was not used: it applies to coded spans, and the inputs have unit ids")
         codings = build_codings(
             tables, ignore_case=options.ignore_case, notices=notices, built=lambda share: stage.reach(0.5 + share / 2)
         )
-        codings = with_notice(with_sources(codings, tables), overlap_notice(codings, tables))
+        accounting = with_notice(with_sources(codings.accounting, tables), overlap_notice(codings, tables))
     stage.finish()
-    return replace(codings, read=options)
+    # Replaced once: every replace checks the whole table again (Codings.__post_init__).
+    return replace(codings, accounting=accounting, read=options)
 
 
 def read_input(path: Path, options: ReadOptions, done: Callable[[float], None] | None = None):

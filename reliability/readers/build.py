@@ -17,8 +17,8 @@ values mapped once into the combined vocabularies.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -27,8 +27,9 @@ import pandas as pd
 from ..codings.model import Accounting, Codings, Ignored, Source
 from ..errors import InputError
 from ..limits import MAX_CODES, MAX_TABLE_CELLS
-from .natural import dense_ranks, natural_key, natural_order, natural_ranks, natural_sorted
+from .natural import dense_ranks, natural_key, natural_order, natural_ranks
 from .rows import Rows
+from .table_notices import lookalike_notices, respelling_notices, shared_coder_notices, wide_conflict_notices
 
 NO_UNIT = "no unit id"
 NO_CODER = "no coder name"
@@ -36,11 +37,7 @@ DUPLICATE = "duplicate of an earlier row (same unit, coder and codes)"
 REDUNDANT_EMPTY = "no code, but the coder applied codes to this unit in another row"
 BLANK = "blank line"
 
-SHOWN = 3
-"""How many examples a notice names."""
-
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-"""Characters an id, a coder's name or a code may not hold: line breaks, tabs, terminal controls."""
 """Characters an id, a coder's name or a code may not hold: line breaks, tabs, terminal controls."""
 
 
@@ -51,11 +48,16 @@ class _Vocabulary:
     values: np.ndarray
     ids: np.ndarray
 
+    @cached_property
+    def empty_id(self) -> int | None:
+        """The index of "" among the values (distinct), if it is one."""
+        where = np.flatnonzero(self.values == "")
+        return int(where[0]) if len(where) else None
+
     def empty(self, ids: np.ndarray | None = None) -> np.ndarray:
         """Which records (all, or those with these ids) hold "" (compared as integers, not text)."""
         ids = self.ids if ids is None else ids
-        where = np.flatnonzero(self.values == "")
-        return ids == where[0] if len(where) else np.zeros(len(ids), dtype=bool)
+        return np.zeros(len(ids), dtype=bool) if self.empty_id is None else ids == self.empty_id
 
 
 def build_codings(
@@ -116,8 +118,9 @@ def build_codings(
     record_source = source
     source, cell = _subset(source, kept), _subset(unit, kept) * len(coders) + _subset(coder, kept)
     codeset, text, note = _subset(codeset, kept), _subset(texts.ids, kept), _subset(notes.ids, kept)
+    kept_rank = None if rank is None else _subset(rank, kept)
     redundant, duplicate = _useless_rows(
-        cell, codeset, text, note, notes.empty(note), len(units) * len(coders), _subset(rank, kept)
+        cell, codeset, text, note, notes.empty(note), len(units) * len(coders), kept_rank
     )
     for reason, mask in ((DUPLICATE, duplicate), (REDUNDANT_EMPTY, redundant)):
         if mask.any():
@@ -134,21 +137,21 @@ def build_codings(
 
     found = [
         *fold_notices,
-        *_respelling_notices(inputs),
-        *_lookalike_notices(
+        *respelling_notices(inputs),
+        *lookalike_notices(
             "unit ids", units, unit_alike, "they are different units; if they are one, spell it the same way everywhere"
         ),
-        *_lookalike_notices(
+        *lookalike_notices(
             "coder names", coders, coder_alike, "they are different coders; if they are one, spell it the same way"
         ),
-        *_lookalike_notices(
+        *lookalike_notices(
             "codes",
             codes,
             natural_ranks(np.array(codes, dtype=object))[1],
             "they are different codes" + ("" if ignore_case else "; --ignore-case merges codes that differ in case"),
         ),
-        *_shared_coder_notices(inputs, source, cell, coders),
-        *_wide_conflict_notices(inputs, source[used], cell[used], codeset[used], units, coders),
+        *shared_coder_notices(inputs, source, cell, coders),
+        *wide_conflict_notices(inputs, used, source, cell, codeset, units, coders),
     ]
     rows_read = sum(r.rows_read for r in inputs)
     accounting = Accounting(
@@ -166,7 +169,7 @@ def build_codings(
         codes=tuple(codes),
         applied=applied,
         seen=seen,
-        texts=_texts(units, cell // len(coders), cell % len(coders), texts, text),
+        texts=_texts(units, len(coders), cell, texts, text),
         notes=_notes(units, coders, cell, notes, note),
         accounting=accounting,
     )
@@ -179,15 +182,16 @@ def _useless_rows(
     note: np.ndarray,
     no_note: np.ndarray,
     n_cells: int,
-    rank: np.ndarray,
+    rank: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows that add nothing: an empty row beside coded ones, and copies of another row.
 
     An empty row (codeset 0) says "no code applies"; where the same coder gave the
     unit codes in other rows, it says nothing more, unless it carries a note. Of n
     rows alike in cell, codes, text and note, n − 1 are duplicates, whatever their
-    order: the copy kept is the first by ``rank`` (file in natural order, then row),
-    so the rows the report names as ignored do not depend on the order of the inputs.
+    order: the copy kept is the first by ``rank`` (file in natural order, then row;
+    None when that is the records' order), so the rows the report names as ignored
+    do not depend on the order of the inputs.
 
     Returns
     -------
@@ -198,15 +202,15 @@ def _useless_rows(
     coded_cells = np.zeros(n_cells, dtype=bool)
     coded_cells[cell[~empty]] = True
     redundant = empty & coded_cells[cell] & no_note
-    rest = np.flatnonzero(~redundant)
+    rest = np.flatnonzero(~redundant) if redundant.any() else slice(None)  # a slice takes them all without copies
     duplicate = np.zeros(len(cell), dtype=bool)
-    ids = _joint_ids(*(_subset(column, rest) for column in (cell, codeset, text, note)))
-    rest_rank = _subset(rank, rest)
-    if (np.diff(rest_rank) > 0).all():  # records already in file-then-row order (one file, read in order)
+    ids = _joint_ids(cell[rest], codeset[rest], text[rest], note[rest])
+    rest_rank = None if rank is None else rank[rest]
+    if rest_rank is None or (np.diff(rest_rank) > 0).all():  # records already in file-then-row order
         duplicate[rest] = _repeated(ids)
     else:
         by_rank = np.argsort(rest_rank, kind="stable")
-        duplicate[rest[by_rank]] = _repeated(ids[by_rank])
+        duplicate[np.arange(len(cell))[rest][by_rank]] = _repeated(ids[by_rank])
     return redundant, duplicate
 
 
@@ -239,7 +243,13 @@ def _repeated(ids: np.ndarray) -> np.ndarray:
 
 def _applied_positions(cell: np.ndarray, codeset: np.ndarray, members: "_Members", n_codes: int) -> np.ndarray:
     """Flat positions in ``applied`` of every code each record applies (records repeated by set size)."""
-    size = np.diff(members.offsets)[codeset]
+    set_size = np.diff(members.offsets)
+    if set_size.max(initial=0) <= 1:  # one code a row at most (long files): no repeating
+        code_of_set = np.full(len(set_size), -1, dtype=np.int64)
+        code_of_set[set_size == 1] = members.codes[members.offsets[:-1][set_size == 1]]
+        code = code_of_set[codeset]
+        return (cell * n_codes + code)[code >= 0]
+    size = set_size[codeset]
     end = np.cumsum(size)
     first = np.repeat(members.offsets[codeset] - end + size, size)
     code = members.codes[first + np.arange(int(end[-1]) if len(end) else 0)]
@@ -273,9 +283,13 @@ def _ordered(vocabulary: _Vocabulary, kept: np.ndarray) -> tuple[list[str], np.n
         Equal for names that differ only in case or leading zeros.
     """
     in_use = np.bincount(_subset(vocabulary.ids, kept), minlength=len(vocabulary.values)) > 0
-    in_use &= vocabulary.values != ""
+    if vocabulary.empty_id is not None:
+        in_use[vocabulary.empty_id] = False
     candidates = np.flatnonzero(in_use)
     order, alike = natural_ranks(vocabulary.values[candidates])
+    if len(candidates) == len(vocabulary.values) and (np.diff(order) > 0).all():
+        # Every value in use and in natural order already (ids read from a sorted file): the ids are the positions.
+        return vocabulary.values.tolist(), vocabulary.ids, alike
     position = np.full(len(vocabulary.values), -1, dtype=np.int64)
     position[candidates[order]] = np.arange(len(order))
     return vocabulary.values[candidates[order]].tolist(), position[vocabulary.ids], alike[order]
@@ -375,7 +389,9 @@ def _check_characters(inputs, what: str, values: list[str], holds, source: np.nd
 
     ``holds(i)`` tells which records hold ``values[i]``, to name the first one.
     """
-    if not CONTROL_CHARACTERS.search("".join(values)):
+    joined = "".join(values)
+    # ASCII text is printable but for the controls 0x00-0x1f and 0x7f: two C loops clear the usual names.
+    if (joined.isascii() and joined.isprintable()) or not CONTROL_CHARACTERS.search(joined):
         return
     bad = next(i for i, value in enumerate(values) if CONTROL_CHARACTERS.search(value))
     first = int(np.flatnonzero(holds(bad))[0])
@@ -400,7 +416,7 @@ def _check_characters(inputs, what: str, values: list[str], holds, source: np.nd
 
 def _check_coders(inputs: list[Rows], source: np.ndarray, coders: list[str]) -> None:
     """Every file contributes a coder, and there are at least two coders."""
-    used = np.bincount(source, minlength=len(inputs))
+    used = [len(source)] if len(inputs) == 1 else np.bincount(source, minlength=len(inputs))
     for rows, n in zip(inputs, used):
         if n == 0:
             raise InputError(
@@ -441,122 +457,15 @@ def check_table_size(n_units: int, n_coders: int, n_codes: int) -> None:
         )
 
 
-# --- notices ----------------------------------------------------------------------
-
-
-def _count(n: int, noun: str) -> str:
-    """``1 unit``, ``2 units``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _examples(groups: list[str]) -> str:
-    more = f" (and {len(groups) - SHOWN} more)" if len(groups) > SHOWN else ""
-    return ", ".join(groups[:SHOWN]) + more
-
-
-def _respelling_notices(inputs: list[Rows]) -> list[str]:
-    """Names that trimming made one: ``'U1'`` and ``' U1'`` in the files are one unit."""
-    notices = []
-    for role, what in (("unit", "unit ids"), ("coder", "coder names"), ("code", "codes")):
-        spellings: dict[str, set[str]] = {}
-        for rows in inputs:
-            mine = rows.respellings[rows.respellings["role"] == role]
-            for value, raw in zip(mine["value"], mine["raw"]):
-                spellings.setdefault(value, set()).add(raw)
-        if not spellings:
-            continue
-        # A file without respellings of a value writes it as it is.
-        for rows in inputs:
-            respelled_here = set(rows.respellings.loc[rows.respellings["role"] == role, "value"])
-            for value in set(spellings).intersection(_names_in(rows, role)) - respelled_here:
-                spellings[value].add(value)
-        merged = [
-            " = ".join(_spelling(s) for s in sorted(spellings[value]))
-            for value in natural_sorted(spellings)
-            if len(spellings[value]) > 1
-        ]
-        if merged:
-            notices.append(
-                f"{what} that differ only in surrounding spaces or in their Unicode form (composed to NFC) "
-                f"were taken as one: {_examples(merged)}"
-            )
-    return notices
-
-
-def _spelling(value: str) -> str:
-    """A spelling quoted so that two Unicode forms of one name look different (``'Cafe\\u0301'``)."""
-    return repr(value) if unicodedata.is_normalized("NFC", value) else ascii(value)
-
-
-def _names_in(rows: Rows, role: str) -> set[str]:
-    """The (trimmed) unit ids, coder names or codes a file holds."""
-    if role == "code":
-        return {code for codeset in rows.codesets for code in codeset}
-    return set(rows.records[role].cat.categories)
-
-
-def _lookalike_notices(what: str, names: list[str], alike: np.ndarray, consequence: str) -> list[str]:
-    """Names that differ only in case or leading zeros (``U1``/``u1``, ``007``/``7``) are kept apart; say so."""
-    counts = np.bincount(alike) if len(alike) else np.zeros(0, dtype=np.int64)
-    groups = np.flatnonzero(counts > 1)
-    if not len(groups):
-        return []
-    shown = [" / ".join(repr(names[i]) for i in np.flatnonzero(alike == g)) for g in groups[:SHOWN]]
-    more = f" (and {len(groups) - SHOWN} more)" if len(groups) > SHOWN else ""
-    return [f"{what} that differ only in case or leading zeros: {', '.join(shown)}{more}; {consequence}"]
-
-
-def _shared_coder_notices(inputs: list[Rows], source: np.ndarray, cell: np.ndarray, coders: list[str]) -> list[str]:
-    """A coder found in several files: their rows are combined, which the user should know."""
-    if len(inputs) < 2:
-        return []
-    coder = cell % len(coders)
-    files_of = pd.DataFrame({"coder": coder, "source": source}).drop_duplicates()
-    counts = files_of["coder"].value_counts()
-    notices = []
-    for c in sorted(counts.index[counts > 1]):
-        names = sorted((inputs[s].source for s in files_of.loc[files_of["coder"] == c, "source"]), key=natural_key)
-        mine = coder == c
-        cells_in_files = pd.DataFrame({"cell": cell[mine], "source": source[mine]}).drop_duplicates()
-        in_several = int(cells_in_files["cell"].duplicated().sum())
-        overlap = f"; {_count(in_several, 'unit')} coded in more than one of them" if in_several else ""
-        notices.append(
-            f"coder '{coders[c]}' is in {len(names)} files ({', '.join(names)}); their rows were combined{overlap}"
-        )
-    return notices
-
-
-def _wide_conflict_notices(
-    inputs: list[Rows], source: np.ndarray, cell: np.ndarray, codeset: np.ndarray, units: list[str], coders: list[str]
-) -> list[str]:
-    """A wide file gives a coder one row per unit; several different rows were combined."""
-    notices = []
-    for s, rows in enumerate(inputs):
-        if rows.shape != "wide":
-            continue
-        mine = source == s
-        pairs = pd.DataFrame({"cell": cell[mine], "codeset": codeset[mine]}).drop_duplicates()
-        conflicting = np.unique(pairs["cell"][pairs["cell"].duplicated()].to_numpy())
-        if len(conflicting):
-            first = int(conflicting[0])
-            notices.append(
-                f"{rows.source}: {_count(len(conflicting), 'unit')} with several rows for one coder "
-                "and different codes "
-                f"(first: {units[first // len(coders)]}, coder {coders[first % len(coders)]}); the codes were combined"
-            )
-    return notices
-
-
 # --- texts and notes ----------------------------------------------------------------
 
 
-def _texts(
-    units: list[str], unit: np.ndarray, coder: np.ndarray, texts: _Vocabulary, text: np.ndarray
-) -> dict[str, str]:
+def _texts(units: list[str], n_coders: int, cell: np.ndarray, texts: _Vocabulary, text: np.ndarray) -> dict[str, str]:
     """Each unit's text: the first non-empty one in coder order, ties by the text itself."""
     has = np.flatnonzero(~texts.empty(text))
     if not len(has):
         return {}
+    unit, coder = cell // n_coders, cell % n_coders
     order = np.lexsort((dense_ranks(texts.values)[text[has]], coder[has], unit[has]))
     first = has[order[np.unique(unit[has][order], return_index=True)[1]]]
     return {units[u]: texts.values[t] for u, t in zip(unit[first], text[first])}
@@ -579,10 +488,13 @@ IGNORED_ROWS_SHOWN = 5
 """How many ignored rows the report locates per reason."""
 
 
-def _record_ranks(inputs: list[Rows], source: np.ndarray, row: np.ndarray) -> np.ndarray:
-    """Each record's place when records are ordered by file (natural order of names), then row."""
-    if len(inputs) == 1 and (np.diff(row) > 0).all():  # one file, rows in order: the ranks are the positions
-        return np.arange(len(row), dtype=np.int64)
+def _record_ranks(inputs: list[Rows], source: np.ndarray, row: np.ndarray) -> np.ndarray | None:
+    """Each record's place when records are ordered by file (natural order of names), then row.
+
+    None when that is their order already (one file, rows in order): the ranks would be the positions.
+    """
+    if len(inputs) == 1 and (np.diff(row) > 0).all():
+        return None
     file_order = sorted(range(len(inputs)), key=lambda i: natural_key(inputs[i].source))
     file_rank = np.empty(len(inputs), dtype=np.int64)
     file_rank[file_order] = np.arange(len(inputs))
@@ -593,8 +505,9 @@ def _record_ranks(inputs: list[Rows], source: np.ndarray, row: np.ndarray) -> np
 
 
 def _locations(
-    inputs: list[Rows], source: np.ndarray, row: np.ndarray, rank: np.ndarray, records: np.ndarray
+    inputs: list[Rows], source: np.ndarray, row: np.ndarray, rank: np.ndarray | None, records: np.ndarray
 ) -> tuple[tuple[str, int], ...]:
-    """(file, row) of the first ``IGNORED_ROWS_SHOWN`` of ``records`` by file, then row."""
-    first = records[np.argsort(rank[records], kind="stable")[:IGNORED_ROWS_SHOWN]]
+    """(file, row) of the first ``IGNORED_ROWS_SHOWN`` of ``records`` (increasing) by file, then row."""
+    by_rank = slice(None) if rank is None else np.argsort(rank[records], kind="stable")
+    first = records[by_rank][:IGNORED_ROWS_SHOWN]
     return tuple((inputs[int(source[i])].source, int(row[i])) for i in first)

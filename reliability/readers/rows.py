@@ -103,7 +103,8 @@ class Rows:
                 "text": _constant("", n) if text is None else trimmed(text, compose=False)[0],
                 "note": _constant("", n) if note is None else trimmed(note, compose=False)[0],
                 "codeset": np.asarray(codeset, dtype=np.int64),
-            }
+            },
+            copy=False,  # the reader made these columns for the records: copying them would change nothing
         )
         return cls(source, shape, rows_read, blank_rows, records, tuple(codesets), coder_from_file_name, respellings)
 
@@ -171,6 +172,9 @@ def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]
         values = values.array
     cat = values if isinstance(values, pd.Categorical) else pd.Categorical(np.asarray(values, dtype=object))
     raw = cat.categories.to_numpy(dtype=object)
+    if python_text(cat.categories) and not (cat.codes < 0).any() and _plain(raw):
+        # The common case: nothing to trim or compose, and the categorical is already what is returned.
+        return cat, _nothing_changed()
     if pd.api.types.infer_dtype(raw, skipna=False) != "string":
         raw = np.array([str(v) for v in raw], dtype=object)
     codes = np.asarray(cat.codes, dtype=np.int64)
@@ -183,9 +187,9 @@ def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]
     if compose:  # canonical() of each value: only values beyond ASCII need composing
         beyond_ascii = np.flatnonzero(~np.fromiter(map(str.isascii, stripped), dtype=bool, count=len(stripped)))
         stripped[beyond_ascii] = [canonical(v) for v in stripped[beyond_ascii]]
-    if not missing.any() and (stripped == raw).all():  # the common case: nothing to trim
-        unchanged = pd.DataFrame({"value": np.array([], dtype=object), "raw": np.array([], dtype=object)})
-        return pd.Categorical.from_codes(codes, categories=pd.Index(raw, dtype=object), validate=False), unchanged
+    if not missing.any() and (stripped == raw).all():  # nothing to trim after all (e.g. composed names beyond ASCII)
+        unchanged = pd.Categorical.from_codes(codes, categories=pd.Index(raw, dtype=object), validate=False)
+        return unchanged, _nothing_changed()
     ids, vocabulary = pd.factorize(stripped)
     used = np.bincount(codes, minlength=len(raw)) > 0
     changed = np.zeros(len(vocabulary), dtype=bool)
@@ -195,8 +199,46 @@ def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]
     return result, pd.DataFrame({"value": stripped[shown], "raw": raw[shown]})
 
 
+def python_text(categories: pd.Index) -> bool:
+    """Whether categories are held as Python objects: object dtype, or pandas' string dtype stored so (not in pyarrow).
+
+    Such categories are read as Python strings without a conversion, which
+    pyarrow's would need each time.
+    """
+    dtype = categories.dtype
+    return dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.storage == "python")
+
+
+def _nothing_changed() -> pd.DataFrame:
+    return pd.DataFrame({"value": np.array([], dtype=object), "raw": np.array([], dtype=object)})
+
+
+def _plain(values: np.ndarray) -> bool:
+    """Whether every value is ASCII text with no white space around it (then trimming and composing change none).
+
+    One look at each value's first and last character, in the values joined by NUL
+    as bytes, instead of trimming every value to compare.
+    """
+    try:
+        joined = "\x00".join(values.tolist())  # a list joins several times faster than an array
+    except TypeError:  # a value that is not text
+        return False
+    if not joined.isascii() or joined.count("\x00") != len(values) - 1:
+        return False
+    data = np.frombuffer(joined.encode("ascii") + b"\x00", dtype=np.uint8)
+    ends = np.flatnonzero(data == 0)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    # An empty value's first byte is the NUL after it and its last the NUL before it (or the final one): not space.
+    return not _ASCII_SPACE[data[starts]].any() and not _ASCII_SPACE[data[ends - 1]].any()
+
+
+_ASCII_SPACE = np.array([chr(byte).isspace() for byte in range(128)], dtype=bool)
+"""Which byte values ``str.strip`` removes from ASCII text (tab to CR, the separators 0x1c-0x1f, space)."""
+
+
 def _constant(value: str, n: int) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([value], dtype=object))
+    only = pd.Index([value], dtype=object)
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=only, validate=False)
 
 
 def codesets_from_pieces(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..codings.model import Codings
+from ..codings.model import Accounting, Codings
 from ..errors import CodebookAmongInputs
 from .delimited import column_key
 from .options import CODE_COLUMNS, COLUMN_NAMES, DEFINITION_COLUMNS
@@ -49,18 +49,17 @@ def refuse_codebook(table, options) -> None:
     )
 
 
-def with_sources(codings: Codings, inputs: list) -> Codings:
-    """``codings`` with each source naming what it used as unit, coder, code and text.
+def with_sources(accounting: Accounting, inputs: list) -> Accounting:
+    """``accounting`` with each source naming what it used as unit, coder, code and text.
 
     Parameters
     ----------
-    codings : Codings
+    accounting : Accounting
     inputs : list of Rows or SpanTable
         What each file held (their ``used`` says which columns or elements gave each role).
     """
     used = {str(table.source): tuple(getattr(table, "used", ())) for table in inputs}
-    sources = tuple(replace(s, used=used.get(s.path) or s.used) for s in codings.accounting.sources)
-    return replace(codings, accounting=replace(codings.accounting, sources=sources))
+    return replace(accounting, sources=tuple(replace(s, used=used.get(s.path) or s.used) for s in accounting.sources))
 
 
 def overlap_notice(codings: Codings, inputs: list) -> str | None:
@@ -91,9 +90,6 @@ def overlap_notice(codings: Codings, inputs: list) -> str | None:
     )
 
 
-def with_notice(codings: Codings, notice: str | None) -> Codings:
-    """``codings`` with one more notice (unchanged when ``notice`` is None)."""
-    if notice is None:
-        return codings
-    accounting = codings.accounting
-    return replace(codings, accounting=replace(accounting, notices=(*accounting.notices, notice)))
+def with_notice(accounting: Accounting, notice: str | None) -> Accounting:
+    """``accounting`` with one more notice (unchanged when ``notice`` is None)."""
+    return accounting if notice is None else replace(accounting, notices=(*accounting.notices, notice))

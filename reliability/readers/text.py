@@ -89,7 +89,7 @@ def utf8_of(path: Path | str, raw: bytes, encoding: str | None = None) -> bytes:
         data = _checked_utf8(path, raw)
     if b"\x00" in data:
         raise InputError(f"{path} is not a text file (it holds binary data); export the coding as CSV")
-    if not data.strip():
+    if not data or data.isspace():  # as ``not data.strip()``, without copying the data
         raise InputError(f"{path} is empty; export the coding again or leave the file out")
     return data
 
@@ -119,6 +119,8 @@ def _decode(path: Path, raw: bytes, encoding: str, hint: str) -> str:
 
 
 def _checked_utf8(path: Path, raw: bytes) -> bytes:
+    if raw.isascii():  # ASCII is UTF-8: no need to decode a copy to find out
+        return raw
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
