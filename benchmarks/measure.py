@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -106,13 +107,18 @@ def run_process(argv: list[str], timeout: float) -> ProcessRun:
             start = time.perf_counter()
             # A session of its own, so a timeout can stop the command and GNU time together.
             child = subprocess.Popen(timed, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+            # A blocking wait returns when the child ends; Popen.wait(timeout=...) polls, sleeping up
+            # to 50 ms between looks, which rounded every time up to the next look. A timer stops it.
+            stopped = threading.Event()
+            timer = threading.Timer(timeout, _stop, (child.pid, stopped))
+            timer.start()
             try:
-                returncode = child.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
-                return ProcessRun(None, None, None, timed_out=True)
+                returncode = child.wait()
+            finally:
+                timer.cancel()
             elapsed = time.perf_counter() - start
+            if stopped.is_set():
+                return ProcessRun(None, None, None, timed_out=True)
         peak = None
         if gnu_time():
             # The last line is the peak RSS in kilobytes (an exit-status line may precede it).
@@ -122,6 +128,15 @@ def run_process(argv: list[str], timeout: float) -> ProcessRun:
             lines = errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
             error = lines[-1] if lines else ""
         return ProcessRun(elapsed, peak, returncode, error=error)
+
+
+def _stop(session: int, stopped: threading.Event) -> None:
+    """Kill a timed-out command's session (the command and GNU time), and say so."""
+    stopped.set()
+    try:
+        os.killpg(session, signal.SIGKILL)
+    except ProcessLookupError:  # it ended just as the time ran out
+        pass
 
 
 def gnu_time() -> bool:

@@ -168,3 +168,15 @@ def test_a_peer_missing_from_the_other_environment_is_reported_not_raised():
     results, why = run.own_environment_contests(Path(sys.executable), "irrCAC", _peer_arguments())
     assert results == []
     assert why == f"irrCAC in {sys.executable}: exit 3: irrCAC is not installed for {sys.executable}"
+
+
+def test_a_process_is_timed_when_it_ends_and_stopped_at_its_timeout():
+    _run_module()
+    import measure
+
+    ended = measure.run_process([sys.executable, "-c", "import sys; sys.exit(3)"], timeout=60)
+    assert (ended.returncode, ended.timed_out) == (3, False) and ended.seconds > 0
+    slept = measure.run_process([sys.executable, "-c", "import time; time.sleep(0.3)"], timeout=60)
+    assert slept.ok and slept.seconds >= 0.3
+    stopped = measure.run_process([sys.executable, "-c", "import time; time.sleep(60)"], timeout=0.5)
+    assert stopped.timed_out and stopped.seconds is None
