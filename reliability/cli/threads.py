@@ -2,8 +2,10 @@
 
 The figures take dot and matrix products of vectors and of thin matrices (a
 bootstrap's 64 resamples at a time), where waking a pool of threads costs more
-than the work: measured on 2 cores at 200,000 units × 5 coders × 20 codes, one
-thread took 10 % less time for the default comparison and 6 % less with ``--ci``.
+than the work. Measured on 2 cores at 200,000 units × 5 coders × 20 codes, the
+default comparison took the same wall time on one thread and 13 % less CPU time
+on a quiet machine, and 10 % less wall time on a busy one; ``--ci`` at 100,000
+units 6 % less on a busy one.
 It also makes the last digit of a figure independent of the machine: a product
 split across threads adds its partial sums in another order, so a standard
 error could differ in its 17th significant digit between a laptop and a server.
