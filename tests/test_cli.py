@@ -63,6 +63,18 @@ def test_a_small_compare_imports_neither_scipy_nor_sklearn():
     assert out.strip() == "[]"
 
 
+def test_a_compare_of_tables_loads_no_span_or_project_reader():
+    # The readers of coded spans, workbooks and QDA projects (and sqlite3) load only for such files.
+    code = (
+        "import sys; from click.testing import CliRunner; from reliability.cli import main; "
+        f"result = CliRunner().invoke(main, ['compare', {str(GILLARD_CODERS)!r}]); assert result.exit_code == 0; "
+        "print(sorted(m for m in ('reliability.readers.spans', 'reliability.readers.excel', "
+        "'reliability.readers.refi', 'sqlite3') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_gillard_figures_in_the_table():
     result = run("compare", GILLARD_CODERS, "--reference", "lead")
     assert result.exit_code == 0, result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,8 +49,8 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None, progress:
     # Imported here so that the command line can read ReadOptions without pandas.
     from .build import build_codings
     from ..progress import Stage
+    from .rows import Rows
     from .sources import overlap_notice, with_notice, with_sources
-    from .spans import SpanTable, codings_from_spans
 
     options = options or ReadOptions()
     files, notices = expand_inputs([Path(p) for p in inputs])
@@ -66,7 +67,7 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None, progress:
             continue
         done(1.0)  # readers that cannot tell their progress jump here
         notices.extend(n for n in more if n not in notices)
-        (span_tables if isinstance(read, SpanTable) else tables).append(read)
+        (tables if isinstance(read, Rows) else span_tables).append(read)
     if not tables and not span_tables:
         raise InputError(f"no coder's export among the inputs: {notices[-1]}")
     _check_stems([*tables, *span_tables])
@@ -76,6 +77,8 @@ def load(inputs: list[str | Path], options: ReadOptions | None = None, progress:
             "ids; they cannot be compared together: give the exports of one program (or tables of unit ids) only"
         )
     if span_tables:
+        from .spans import codings_from_spans  # the span machinery loads only when a file holds spans
+
         codings = codings_from_spans(span_tables, options, notices)
         accounting = with_sources(codings.accounting, span_tables)
     else:
@@ -103,31 +106,36 @@ def read_input(path: Path, options: ReadOptions, done: Callable[[float], None] |
         Notices about the file.
     """
     from .delimited import read_delimited
-    from .excel import read_workbook
     from .qda import csv_table, read_export, sniff_shape
-    from .qualcoder_project import is_project_folder, read_project as read_qualcoder
-    from .refi import read_refi
-    from .taguette import read_project as read_taguette
+    from .qualcoder_project import is_project_folder
     from .taguette import refuse_id_as_unit
 
-    by_suffix = {
-        ".qdpx": read_refi,
-        ".qde": read_refi,
-        ".xlsx": read_workbook,
-        ".sqlite3": read_taguette,
-        ".qda": read_qualcoder,
-    }
     if is_project_folder(path):
-        return read_qualcoder(path, options)
-    reader = by_suffix.get(path.suffix.lower())
-    if reader is not None:
-        return reader(path, options)
+        return _reader(".qda")(path, options)
+    if path.suffix.lower() in _BY_SUFFIX:
+        return _reader(path.suffix.lower())(path, options)
     shape = sniff_shape(path, replace(options, unit_col=None))
     if shape == "taguette":
         refuse_id_as_unit(path, options)
     if shape is not None and (options.unit_col is None or shape == "codebook"):
         return read_export(csv_table(path, options), shape, options)
     return read_delimited(path, options, done=done), []
+
+
+_BY_SUFFIX = {
+    ".qdpx": ("refi", "read_refi"),
+    ".qde": ("refi", "read_refi"),
+    ".xlsx": ("excel", "read_workbook"),
+    ".sqlite3": ("taguette", "read_project"),
+    ".qda": ("qualcoder_project", "read_project"),
+}
+"""The reader of each file kind known by its suffix, as (module, function): a module is
+imported only when a file of its kind is read."""
+
+
+def _reader(suffix: str) -> Callable:
+    module, function = _BY_SUFFIX[suffix]
+    return getattr(importlib.import_module(f".{module}", __package__), function)
 
 
 def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -178,13 +186,13 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 def _check_stems(inputs) -> None:
     """Two files without a coder column must not name the same coder by their stem."""
-    from .spans import SpanTable
+    from .rows import Rows
 
     by_coder: dict[str, str] = {}
     for r in inputs:
         if not r.coder_from_file_name:
             continue
-        coders = (r.spans if isinstance(r, SpanTable) else r.records)["coder"].unique()
+        coders = (r.records if isinstance(r, Rows) else r.spans)["coder"].unique()
         for coder in coders:
             if coder in by_coder and by_coder[coder] != r.source:
                 raise InputError(

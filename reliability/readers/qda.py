@@ -34,7 +34,7 @@ import io
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
@@ -47,10 +47,12 @@ from .delimited import ABSENT, PRESENT, check_short_rows, column_key, sniff_deli
 from ..codings.options import ReadOptions
 from .options import COLUMN_NAMES
 from .rows import Rows, split_codes
-from .spans import SpanTable, span_frame
 from .taguette import is_highlight_table, read_highlight_table
 from .sources import is_codebook, refuse_codebook
 from .text import read_text
+
+if TYPE_CHECKING:  # the span machinery loads only when a file holds spans
+    from .spans import SpanTable
 
 DOCUMENT_NAMES = ("document", "document_name", "doc", "file", "file_name", "filename", "source", "source_name")
 START_NAMES = ("start", "begin", "start_position", "startposition", "from", "pos0")
@@ -351,6 +353,8 @@ def _span_file(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]
 
 def _coded_text(table: Table, options: ReadOptions) -> tuple[SpanTable, list[str]]:
     """Coded text without positions: highlights known by document and text (a unit is a document and one text)."""
+    from .spans import SpanTable, span_frame
+
     document, code = table.column(DOCUMENT_NAMES), table.column(CODE_NAMES, options.code_col, "code")
     coder = table.column(CODER_NAMES, options.coder_col, "coder")
     text = table.column(CODED_TEXT_NAMES, options.text_col, "text")
@@ -469,6 +473,8 @@ def _span_table(
 
     ``end_included``: the end column names the last position (MAXQDA's End), not the one after it.
     """
+    from .spans import SpanTable, span_frame
+
     first, first_ok = _whole_numbers(start)
     last, last_ok = _whole_numbers(end)
     last = last + end_included

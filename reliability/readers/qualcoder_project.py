@@ -25,7 +25,6 @@ import pandas as pd
 
 from ..errors import InputError
 from ..codings.options import ReadOptions
-from .sqlite import open_read_only, table_names
 
 DATA_FILE = "data.qda"
 PROJECT_TABLES = frozenset({"source", "code_text", "code_name"})
@@ -62,6 +61,7 @@ def read_project(path: Path, options: ReadOptions):
         The file is not a QualCoder project.
     """
     from .spans import SpanTable, span_frame
+    from .sqlite import open_read_only, table_names
 
     database = project_file(path)
     with open_read_only(database) as connection:
@@ -144,6 +144,7 @@ def read_codebook(path: Path):
     Codebook
     """
     from ..codings.codebook import Codebook, CodeDefinition
+    from .sqlite import open_read_only
 
     database = project_file(path)
     with open_read_only(database) as connection:

@@ -33,7 +33,6 @@ import pandas as pd
 from ..errors import InputError, UsageError
 from .delimited import column_key
 from ..codings.options import ReadOptions
-from .sqlite import open_read_only, table_names
 
 HIGHLIGHT_COLUMNS = ("id", "document", "tag", "content")
 """The header of Taguette's highlight export, in order."""
@@ -115,6 +114,7 @@ def read_project(path: Path, options: ReadOptions):
         The file is not an SQLite database or not a Taguette project.
     """
     from .spans import SpanTable, span_frame
+    from .sqlite import open_read_only, table_names
 
     with open_read_only(path) as connection:
         tables = table_names(connection)
