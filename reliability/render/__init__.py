@@ -13,10 +13,11 @@ from typing import Callable
 from ..errors import UsageError
 from ..report import Report
 from .style import Display
-from .machine import render_csv, render_disagreements_csv, render_json, render_matrix_csv
 
 
 def _csv(report: Report, display: Display) -> str:
+    from .machine import render_csv, render_disagreements_csv, render_matrix_csv
+
     if display.disagreements and display.matrix:
         raise UsageError("--format csv writes one table: give --disagreements or --matrix, not both")
     if display.disagreements:
@@ -32,6 +33,12 @@ def _text(report: Report, display: Display, markdown: bool = False) -> str:
     return render_text(report, markdown=markdown, display=display)
 
 
+def _json(report: Report, display: Display) -> str:
+    from .machine import render_json  # here: the tables need none of the machine formats
+
+    return render_json(report)
+
+
 def _html(report: Report, display: Display) -> str:
     from .html import render_html  # Jinja2 and matplotlib load only for the page
 
@@ -41,7 +48,7 @@ def _html(report: Report, display: Display) -> str:
 RENDERERS: dict[str, Callable[[Report, Display], str]] = {
     "table": _text,
     "markdown": lambda report, display: _text(report, display, markdown=True),
-    "json": lambda report, display: render_json(report),
+    "json": _json,
     "csv": _csv,
     "html": _html,
 }

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ..figures.gold import CoderScores, GoldStandard, Scores
+from typing import TYPE_CHECKING
+
 from .cells import coefficient
+
+if TYPE_CHECKING:  # names for annotations only: the figures load with --gold
+    from ..figures.gold import CoderScores, GoldStandard, Scores
 
 SCORES = ("precision", "recall", "f1")
 
