@@ -31,7 +31,7 @@ import numpy as np
 from ...codings.model import Codings
 from ...codings.scales import Scale
 from ..intervals import BootstrapSettings
-from .resampled import Intervals, _groupings, _Grouping, _Job, _run
+from .draws import Intervals, _groupings, _Grouping, _Job, _run
 from .weighted import _ac2_model, _conger_model, _pair_models, _scaled_alpha_model, agreement_weights
 
 

@@ -14,7 +14,8 @@ from ...codings.scales import Scale
 from ..figure import Figure
 from ..intervals import BootstrapSettings
 from .core import _model_figure
-from .resampled import Interval, Intervals, shares_draw
+from .draws import Interval, Intervals
+from .resampled import shares_draw
 from .resampled_scale import scaled_intervals
 from .weighted import _ac2_model, _conger_model, _pair_models, _scaled_alpha_model, agreement_weights
 

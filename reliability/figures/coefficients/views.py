@@ -33,7 +33,8 @@ from .core import (
 from .gwet import SET_LABEL_VARIANTS, _gwet_models, _presence_gwet_family, fleiss_kappa, gwet_ac1
 from .kappa import _presence_cohen, cohen_kappa, pooled_kappa, pooled_kappa_of_counts
 from .positive import _presence_positive, positive_agreement
-from .resampled import Interval, Intervals, shared_intervals, shares_draw
+from .draws import Interval, Intervals
+from .resampled import shared_intervals, shares_draw
 from .set_distance import set_distance_alphas
 
 @dataclass(frozen=True)
