@@ -8,8 +8,6 @@ from dataclasses import fields, replace
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from reliability.codings.model import Codings
 from reliability.figures.coefficients import (
@@ -23,7 +21,6 @@ from reliability.figures.coefficients import (
     pooled_kappa,
     positive_agreement,
 )
-from reliability.figures.coefficients import views
 from reliability.figures.figure import NO_INTERVAL
 from reliability.figures.intervals import BootstrapSettings
 from tests.reference_data import load

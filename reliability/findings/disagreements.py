@@ -170,7 +170,6 @@ class Disagreements:
         text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
         units = np.array(c.units, dtype=object)[chosen].tolist()
         sets = np.fromiter([*(json_list(names, text) for names in c.set_names), "null"], dtype=object)
-        seen = c.seen[chosen]
         columns = (
             list(map(text, units)),
             [text(c.texts[unit]) if unit in c.texts else "null" for unit in units] if c.texts else ["null"] * len(units),
@@ -197,7 +196,6 @@ class Disagreements:
         """
         c = self.codings
         chosen = self.order[:limit]
-        seen = c.seen[chosen]
         disputed = name_sets(self.disputed[: len(chosen), None, :], c.codes + (UNCODED,))
         agreed = name_sets(agreed_codes(c, chosen)[:, None, :], c.codes)
         return zip(

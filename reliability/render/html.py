@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..figures.figure import Figure
-from ..figures.registry import BY_KEY, Band, Scope, interpret, is_proportion, keys, title
+from ..figures.registry import BY_KEY, Band, Scope, interpret, keys, title
 from ..gate.diff import FigureChange, ReportDiff
 from ..report import WORST_FIRST_BY, Report
 from ..version import __version__

@@ -219,16 +219,6 @@ def pooled_kappa(
     return _model_figure(_pooled_model(applied_a, applied_b), bootstrap)
 
 
-def _pooled_model(applied_a: np.ndarray, applied_b: np.ndarray) -> _Model | Figure:
-    """The model of pooled kappa (:func:`pooled_kappa`), or the undefined Figure."""
-    n_units, n_codes = applied_a.shape
-    flags = (applied_a, applied_b, applied_a & applied_b)
-    if bootstrap is None or n_units == 0 or n_codes == 0:  # the point needs units per code, no per-unit entries
-        return pooled_kappa_of_counts(n_units, *(np.count_nonzero(f, axis=0) for f in flags))
-    contributions = _stack(n_units, _column(np.ones(n_units)), *(_Block.of_flags(f) for f in flags))
-    return _figure(contributions, _pooled_statistic(n_codes), bootstrap, _POOLED_UNDEFINED)
-
-
 _POOLED_UNDEFINED = "each code was applied by both coders to every unit or to none, so agreement expected by chance is 1"
 
 
