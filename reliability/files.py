@@ -355,8 +355,8 @@ def _reason(exc: BaseException) -> str:
     return text[:120]
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder.
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; or bytes as they are) to ``path`` through a temporary file in the same folder.
 
     The temporary file is flushed to disk and renamed over ``path``, so a failed
     or interrupted write (a full disk) leaves the earlier file whole; the
@@ -373,7 +373,7 @@ def write_atomic(path: Path, text: str) -> None:
     handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False)
     try:
         with handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(handle.name, _mode_for(path))

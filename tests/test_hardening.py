@@ -135,6 +135,18 @@ class TestNoInputOverwritten:
         refused(invoke("compare", pipe, "-o", pipe), "is an input")
 
 
+def _fail_renaming_onto(target: Path, error: int, monkeypatch) -> None:
+    """Make the atomic write's last step, the rename onto ``target``, fail with ``error``."""
+    real = files.os.replace
+
+    def interrupted(source, destination):
+        if Path(destination) == target:
+            raise OSError(error, os.strerror(error))
+        real(source, destination)
+
+    monkeypatch.setattr(files.os, "replace", interrupted)
+
+
 class TestFailedWrites:
     def test_a_full_disk_keeps_the_earlier_report(self, coding, tmp_path, monkeypatch):
         report = tmp_path / "report.json"
@@ -152,18 +164,32 @@ class TestFailedWrites:
     def test_a_failed_junit_write_keeps_the_earlier_file(self, coding, tmp_path, monkeypatch):
         junit = tmp_path / "junit.xml"
         junit.write_text("<earlier/>", encoding="utf-8")
-        real = files.os.replace
-
-        def interrupted(source, target):
-            if Path(target) == junit:
-                raise OSError(errno.EIO, os.strerror(errno.EIO))
-            real(source, target)
-
-        monkeypatch.setattr(files.os, "replace", interrupted)
+        _fail_renaming_onto(junit, errno.EIO, monkeypatch)
         result = invoke("check", coding, "--min", "jaccard=0.5", "--format", "json", "--junit", junit)
         assert result.exit_code == 2 and result.stderr.startswith(f"Error: cannot write {junit} (Input/output error)")
         assert junit.read_text(encoding="utf-8") == "<earlier/>"
         assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+    def test_figures_that_cannot_be_written_are_one_line_not_a_traceback(self, coding, tmp_path):
+        blocker = tmp_path / "a-file"
+        blocker.write_text("", encoding="utf-8")
+        result = invoke("compare", coding, "--figures", blocker / "figures")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == (
+            f"Error: cannot write the figures to {blocker / 'figures'} (Not a directory); check the folder can be "
+            "made there and is writable, and the disk has space (files already there are left as they were)\n"
+        )
+
+    def test_a_failed_figure_write_keeps_the_earlier_file(self, coding, tmp_path, monkeypatch):
+        folder = tmp_path / "figures"
+        folder.mkdir()
+        forest = folder / "forest.png"
+        forest.write_bytes(b"earlier")
+        _fail_renaming_onto(forest, errno.ENOSPC, monkeypatch)
+        result = invoke("compare", coding, "--figures", folder)
+        assert result.exit_code == 2 and "(No space left on device)" in result.stderr
+        assert forest.read_bytes() == b"earlier"
+        assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
 
     def test_a_new_file_gets_the_usual_permissions(self, coding, tmp_path):
         report = tmp_path / "report.md"

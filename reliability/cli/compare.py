@@ -9,6 +9,7 @@ import click
 
 from .common import (
     REPORT_FORMATS,
+    InputProblem,
     analysis_options,
     emit,
     refuse_overwriting,
@@ -92,7 +93,13 @@ def compare(fmt, output, show_disagreements, code_filter, pair_filter, limit, sh
     if figures_dir is not None:
         from ..render.html import write_figures
 
-        written = write_figures(report, figures_dir)
+        try:
+            written = write_figures(report, figures_dir)
+        except OSError as exc:
+            raise InputProblem(
+                f"cannot write the figures to {figures_dir} ({exc.strerror or exc}); check the folder can be "
+                "made there and is writable, and the disk has space (files already there are left as they were)"
+            ) from None
         warn(f"wrote {len(written)} figure files to {figures_dir}")
     emit(render(report, fmt, display), output)
 

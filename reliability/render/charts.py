@@ -227,10 +227,23 @@ def svg(fig: "MplFigure", salt: str) -> str:
 
 
 def write(fig: "MplFigure", stem: Path, salt: str) -> list[Path]:
-    """Write the chart as ``stem.svg`` and ``stem.png`` (200 dpi, white background); closes the figure."""
+    """Write the chart as ``stem.svg`` and ``stem.png`` (200 dpi, white background); closes the figure.
+
+    Each file is drawn in memory and written through a temporary file
+    (:func:`reliability.files.write_atomic`): a failed write leaves an earlier file whole.
+
+    Raises
+    ------
+    OSError
+        The folder is not writable, or the disk is full.
+    """
+    from ..files import write_atomic
+
     paths = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
     for path in paths:
-        _save(fig, path, path.suffix[1:], salt, close=path.suffix == ".png")
+        drawn = io.BytesIO()
+        _save(fig, drawn, path.suffix[1:], salt, close=path.suffix == ".png")
+        write_atomic(path, drawn.getvalue())
     return paths
 
 
