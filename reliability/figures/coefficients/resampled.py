@@ -81,7 +81,7 @@ def shared_intervals(
     settings : BootstrapSettings
         Without ``clusters``; ``progress`` is told the resamples of each figure as they are evaluated.
     labels : ndarray of int, shape (n_units, n_coders), optional
-        ``codings.set_labels()[0]``, when the caller has it.
+        ``codings.set_table.labels``, when the caller has it.
     observed : bool, default False
         Also the observed agreement figures (``Intervals.observed``), from the same draws.
     scale : Scale, optional
@@ -105,7 +105,7 @@ def shared_intervals(
     if codings.n_units == 0:  # every figure is undefined
         return intervals
     if labels is None:
-        labels, _ = codings.set_labels()
+        labels = codings.set_table.labels
     overall, pair_groupings = _groupings(labels, pairs)
     ratings = _Ratings.of(overall.labels, min_raters=1)
     models = [
@@ -185,7 +185,7 @@ class _Patterns:
         seen_value = codings.seen.astype(np.int64) @ powers  # a pattern's value, no code applied
         seen_values, seen_group = np.unique(seen_value, return_inverse=True)
         seen_group = seen_group.ravel()
-        unit, code = np.nonzero(codings.applied.any(axis=1))
+        unit, code = np.nonzero(codings.coders_per_code)  # (unit, code) somebody applied, by unit
         applied_value = seen_value[unit] + codings.applied[unit, :, code].astype(np.int64) @ powers
         # Seen patterns that some unit keeps for the code (nobody applied it there).
         n_seen = len(seen_values)
