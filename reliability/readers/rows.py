@@ -108,46 +108,6 @@ class Rows:
         )
         return cls(source, shape, rows_read, blank_rows, records, tuple(codesets), coder_from_file_name, respellings)
 
-    @classmethod
-    def from_columns(
-        cls,
-        *,
-        source: str,
-        shape: str,
-        rows_read: int,
-        blank_rows: int,
-        row_number: np.ndarray,
-        unit,
-        coder,
-        text,
-        note,
-        pieces: pd.DataFrame,
-        coder_from_file_name: bool,
-    ) -> "Rows":
-        """Rows from aligned per-record columns and the codes each record applies.
-
-        ``pieces`` has one row per applied code: ``record`` (position in the other
-        columns) and ``code``; a record without pieces, or whose only code is "",
-        applies no code.
-        """
-        codeset, codesets = codesets_from_pieces(
-            len(row_number), pieces["record"].to_numpy(dtype=np.int64), pieces["code"].to_numpy(dtype=object)
-        )
-        return cls.from_codesets(
-            source=source,
-            shape=shape,
-            rows_read=rows_read,
-            blank_rows=blank_rows,
-            row_number=row_number,
-            unit=unit,
-            coder=coder,
-            text=text,
-            note=note,
-            codeset=codeset,
-            codesets=codesets,
-            coder_from_file_name=coder_from_file_name,
-        )
-
 
 def trimmed(values, compose: bool = True) -> tuple[pd.Categorical, pd.DataFrame]:
     """Values trimmed of surrounding white space, as a categorical; and what trimming changed.
